@@ -1,0 +1,1063 @@
+//! The case file: the facts of one appeal, as the user wrote them (format version 1).
+//!
+//! [`Case::parse`] turns TOML text into a typed [`Case`] or a [`CaseError`] that names the file,
+//! line and column, says what is wrong and how to fix it. Parsing is strict: unknown keys,
+//! impossible dates, malformed NPIs and unknown denial reasons are errors, never guesses. This
+//! module knows nothing about letters; it only establishes the facts.
+
+use std::fmt;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::diag::{Location, did_you_mean};
+
+/// The case-file format version this build reads.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// One appeal's facts: who writes, to whom, about whom, and what was denied.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// Format version; must be [`SCHEMA_VERSION`].
+    pub schema: i64,
+    /// What kind of letter, in whose voice.
+    #[serde(default)]
+    pub letter: LetterSettings,
+    /// The person who signs the letter.
+    pub sender: Sender,
+    /// The plan or reviewer the letter goes to.
+    pub recipient: Recipient,
+    /// The patient.
+    pub patient: Patient,
+    /// The health plan.
+    #[serde(default)]
+    pub plan: Plan,
+    /// The insurer's adverse decision.
+    pub denial: Denial,
+    /// The service being requested.
+    pub request: Request,
+    /// The condition being treated.
+    pub diagnosis: Diagnosis,
+    /// Treatments so far, in the order the user lists them.
+    #[serde(default)]
+    pub treatments: Vec<Treatment>,
+    /// The care relationship with the requested provider.
+    #[serde(default)]
+    pub care: Care,
+    /// In-network options tried and why they could not serve.
+    #[serde(default)]
+    pub network_attempts: Vec<NetworkAttempt>,
+    /// Clinical guidelines that recommend the requested care.
+    #[serde(default)]
+    pub guidelines: Vec<Guideline>,
+    /// The user's override of argument selection.
+    #[serde(default)]
+    pub arguments: Arguments,
+    /// Documents the signer encloses.
+    #[serde(default)]
+    pub enclosures: Vec<Enclosure>,
+}
+
+/// `[letter]`: the kind of letter and its voice.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LetterSettings {
+    /// The kind of letter (default `appeal`).
+    #[serde(default)]
+    pub kind: LetterKind,
+    /// Who speaks; when absent it follows from the kind (see [`Case::voice`]).
+    pub voice: Option<Voice>,
+    /// The letter's date; default today or `SOURCE_DATE_EPOCH`.
+    pub date: Option<CaseDate>,
+    /// Ask for expedited (urgent) review.
+    #[serde(default)]
+    pub expedited: bool,
+    /// Language of the letter; only `en` is available.
+    pub language: Option<String>,
+}
+
+/// The kinds of letter `appeal` drafts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LetterKind {
+    /// An internal appeal of a denial.
+    #[default]
+    Appeal,
+    /// A provider's letter of medical necessity.
+    MedicalNecessity,
+    /// A request for external (independent) review.
+    ExternalReview,
+    /// A request for the claim file, criteria and reviewer credentials.
+    ClaimFileRequest,
+    /// Talking points for a peer-to-peer call.
+    PeerToPeerBrief,
+}
+
+impl LetterKind {
+    /// Every kind, in documentation order.
+    pub const ALL: [LetterKind; 5] = [
+        LetterKind::Appeal,
+        LetterKind::MedicalNecessity,
+        LetterKind::ExternalReview,
+        LetterKind::ClaimFileRequest,
+        LetterKind::PeerToPeerBrief,
+    ];
+
+    /// The id used in case files and on the command line.
+    pub fn id(self) -> &'static str {
+        match self {
+            LetterKind::Appeal => "appeal",
+            LetterKind::MedicalNecessity => "medical-necessity",
+            LetterKind::ExternalReview => "external-review",
+            LetterKind::ClaimFileRequest => "claim-file-request",
+            LetterKind::PeerToPeerBrief => "peer-to-peer-brief",
+        }
+    }
+}
+
+impl fmt::Display for LetterKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl std::str::FromStr for LetterKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        LetterKind::ALL.into_iter().find(|k| k.id() == s).ok_or_else(|| {
+            let ids: Vec<&str> = LetterKind::ALL.iter().map(|k| k.id()).collect();
+            format!("unknown letter kind `{s}`; expected one of {}", ids.join(", "))
+        })
+    }
+}
+
+/// Who speaks in the letter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Voice {
+    /// The patient, in the first person.
+    Patient,
+    /// The treating provider ("my patient").
+    Provider,
+    /// Someone writing on the patient's behalf.
+    Representative,
+}
+
+impl Voice {
+    /// The id used in case files and templates.
+    pub fn id(self) -> &'static str {
+        match self {
+            Voice::Patient => "patient",
+            Voice::Provider => "provider",
+            Voice::Representative => "representative",
+        }
+    }
+}
+
+/// `[sender]`: the signer.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sender {
+    /// Full name.
+    pub name: String,
+    /// Degrees and titles, e.g. "MD, FACP".
+    pub credentials: Option<String>,
+    /// National Provider Identifier (10 digits, check digit validated).
+    pub npi: Option<Npi>,
+    /// Practice or organisation.
+    pub organization: Option<String>,
+    /// Postal address, one line per entry.
+    #[serde(default)]
+    pub address: Vec<String>,
+    /// Telephone.
+    pub phone: Option<String>,
+    /// Fax.
+    pub fax: Option<String>,
+    /// Email.
+    pub email: Option<String>,
+}
+
+/// `[recipient]`: where the letter goes.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recipient {
+    /// The plan or review organisation.
+    pub organization: String,
+    /// Department, e.g. "Appeals and Grievances".
+    pub department: Option<String>,
+    /// A named person.
+    pub attention: Option<String>,
+    /// Postal address, one line per entry.
+    #[serde(default)]
+    pub address: Vec<String>,
+    /// Fax number for appeals.
+    pub fax: Option<String>,
+}
+
+/// `[patient]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Patient {
+    /// Full name.
+    pub name: String,
+    /// Date of birth.
+    pub date_of_birth: Option<CaseDate>,
+    /// Sex, which drives third-person wording unless `pronouns` is set.
+    pub sex: Option<Sex>,
+    /// Pronouns override, e.g. "they/them".
+    pub pronouns: Option<String>,
+    /// Member ID on the insurance card.
+    pub member_id: Option<String>,
+    /// Group number.
+    pub group_number: Option<String>,
+}
+
+/// Sex, for third-person wording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sex {
+    /// she/her.
+    Female,
+    /// he/him.
+    Male,
+    /// they/them.
+    Other,
+}
+
+/// `[plan]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plan {
+    /// The plan's name.
+    pub name: Option<String>,
+    /// Plan type.
+    #[serde(rename = "type")]
+    pub plan_type: Option<PlanType>,
+    /// The law that governs the plan's appeals.
+    pub regulation: Option<Regulation>,
+    /// Two-letter state code.
+    pub state: Option<StateCode>,
+    /// Whether the plan is grandfathered under the ACA.
+    pub grandfathered: Option<bool>,
+}
+
+/// Plan types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[allow(missing_docs)]
+pub enum PlanType {
+    Hmo,
+    Ppo,
+    Epo,
+    Pos,
+    Indemnity,
+    MedicareAdvantage,
+    Medicaid,
+    Fehb,
+    Other,
+}
+
+/// The regulation that governs a plan's appeals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[allow(missing_docs)]
+pub enum Regulation {
+    Erisa,
+    AcaIndividual,
+    MedicareAdvantage,
+    MedicarePartD,
+    MedicaidManagedCare,
+    Fehb,
+    StateRegulated,
+    Unknown,
+}
+
+impl Regulation {
+    /// The id used in case files and rules file names.
+    pub fn id(self) -> &'static str {
+        match self {
+            Regulation::Erisa => "erisa",
+            Regulation::AcaIndividual => "aca-individual",
+            Regulation::MedicareAdvantage => "medicare-advantage",
+            Regulation::MedicarePartD => "medicare-part-d",
+            Regulation::MedicaidManagedCare => "medicaid-managed-care",
+            Regulation::Fehb => "fehb",
+            Regulation::StateRegulated => "state-regulated",
+            Regulation::Unknown => "unknown",
+        }
+    }
+}
+
+/// `[denial]`: the insurer's decision.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Denial {
+    /// Date on the denial notice.
+    pub date: CaseDate,
+    /// Date the notice was received.
+    pub received: Option<CaseDate>,
+    /// Claim or authorization number.
+    pub reference: Option<String>,
+    /// When the service happens relative to the decision.
+    pub service_timing: Option<ServiceTiming>,
+    /// Why the insurer denied, as taxonomy ids.
+    pub reasons: Vec<DenialReason>,
+    /// The insurer's words, printed verbatim.
+    pub quote: Option<String>,
+    /// The policy or criteria the insurer cited.
+    pub criteria: Option<String>,
+}
+
+/// Whether care is before, after or during the decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[allow(missing_docs)]
+pub enum ServiceTiming {
+    PreService,
+    PostService,
+    Concurrent,
+}
+
+impl ServiceTiming {
+    /// The id used in case files.
+    pub fn id(self) -> &'static str {
+        match self {
+            ServiceTiming::PreService => "pre-service",
+            ServiceTiming::PostService => "post-service",
+            ServiceTiming::Concurrent => "concurrent",
+        }
+    }
+}
+
+/// The denial-reason taxonomy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[allow(missing_docs)]
+pub enum DenialReason {
+    NotMedicallyNecessary,
+    ExperimentalInvestigational,
+    OutOfNetwork,
+    NonPreferredDrug,
+    StepTherapy,
+    NoPriorAuthorization,
+    NotCoveredBenefit,
+    Administrative,
+    LevelOfCare,
+}
+
+impl DenialReason {
+    /// Every reason id.
+    pub const ALL: [DenialReason; 9] = [
+        DenialReason::NotMedicallyNecessary,
+        DenialReason::ExperimentalInvestigational,
+        DenialReason::OutOfNetwork,
+        DenialReason::NonPreferredDrug,
+        DenialReason::StepTherapy,
+        DenialReason::NoPriorAuthorization,
+        DenialReason::NotCoveredBenefit,
+        DenialReason::Administrative,
+        DenialReason::LevelOfCare,
+    ];
+
+    /// The id used in case files and block conditions.
+    pub fn id(self) -> &'static str {
+        match self {
+            DenialReason::NotMedicallyNecessary => "not-medically-necessary",
+            DenialReason::ExperimentalInvestigational => "experimental-investigational",
+            DenialReason::OutOfNetwork => "out-of-network",
+            DenialReason::NonPreferredDrug => "non-preferred-drug",
+            DenialReason::StepTherapy => "step-therapy",
+            DenialReason::NoPriorAuthorization => "no-prior-authorization",
+            DenialReason::NotCoveredBenefit => "not-covered-benefit",
+            DenialReason::Administrative => "administrative",
+            DenialReason::LevelOfCare => "level-of-care",
+        }
+    }
+
+    /// A plain description of the reason, for `explain` and the letter.
+    pub fn describe(self) -> &'static str {
+        match self {
+            DenialReason::NotMedicallyNecessary => "not medically necessary",
+            DenialReason::ExperimentalInvestigational => "experimental or investigational",
+            DenialReason::OutOfNetwork => "out of network",
+            DenialReason::NonPreferredDrug => "non-preferred drug",
+            DenialReason::StepTherapy => "step therapy required",
+            DenialReason::NoPriorAuthorization => "no prior authorization",
+            DenialReason::NotCoveredBenefit => "not a covered benefit",
+            DenialReason::Administrative => "administrative",
+            DenialReason::LevelOfCare => "level of care",
+        }
+    }
+}
+
+/// `[request]`: the service being asked for.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+    /// The service in plain words.
+    pub service: String,
+    /// CPT/HCPCS codes.
+    #[serde(default)]
+    pub codes: Vec<String>,
+    /// Who provides it.
+    pub provider: Option<String>,
+    /// The provider's network status.
+    pub network: Option<Network>,
+    /// When, in the user's words.
+    pub dates: Option<String>,
+    /// Where (outpatient clinic, infusion center, …).
+    pub setting: Option<String>,
+}
+
+/// Network status of the requested provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[allow(missing_docs)]
+pub enum Network {
+    InNetwork,
+    OutOfNetwork,
+    Unknown,
+}
+
+/// `[diagnosis]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Diagnosis {
+    /// The condition in plain words.
+    pub condition: String,
+    /// ICD-10 code.
+    pub icd10: Option<String>,
+    /// Stage.
+    pub stage: Option<String>,
+    /// Histology.
+    pub histology: Option<String>,
+    /// Biomarkers, e.g. "HER2 IHC 3+".
+    pub biomarkers: Option<String>,
+    /// Date of diagnosis.
+    pub diagnosed: Option<CaseDate>,
+    /// Metastatic disease.
+    pub metastatic: Option<bool>,
+    /// A rare cancer (e.g. sarcoma).
+    pub rare: Option<bool>,
+    /// ECOG or Karnofsky.
+    pub performance_status: Option<String>,
+}
+
+/// `[[treatments]]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Treatment {
+    /// Drug, regimen or procedure.
+    pub name: Option<String>,
+    /// Start date.
+    pub started: Option<CaseDate>,
+    /// End date.
+    pub ended: Option<CaseDate>,
+    /// Status.
+    pub status: Option<TreatmentStatus>,
+    /// What happened.
+    pub outcome: Option<String>,
+}
+
+/// Status of a treatment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[allow(missing_docs)]
+pub enum TreatmentStatus {
+    Ongoing,
+    Completed,
+    Failed,
+    Intolerant,
+    Contraindicated,
+}
+
+impl TreatmentStatus {
+    /// Every status.
+    pub const ALL: [TreatmentStatus; 5] = [
+        TreatmentStatus::Ongoing,
+        TreatmentStatus::Completed,
+        TreatmentStatus::Failed,
+        TreatmentStatus::Intolerant,
+        TreatmentStatus::Contraindicated,
+    ];
+
+    /// The id used in case files.
+    pub fn id(self) -> &'static str {
+        match self {
+            TreatmentStatus::Ongoing => "ongoing",
+            TreatmentStatus::Completed => "completed",
+            TreatmentStatus::Failed => "failed",
+            TreatmentStatus::Intolerant => "intolerant",
+            TreatmentStatus::Contraindicated => "contraindicated",
+        }
+    }
+}
+
+/// `[care]`: the care relationship.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Care {
+    /// The treating provider or center.
+    pub provider: Option<String>,
+    /// Under their care since.
+    pub since: Option<CaseDate>,
+    /// Why continuity matters, in the user's words.
+    pub continuity: Option<String>,
+    /// Authorizations the plan already granted.
+    #[serde(default)]
+    pub prior_authorizations: Vec<PriorAuthorization>,
+}
+
+/// `[[care.prior_authorizations]]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriorAuthorization {
+    /// Authorization number.
+    pub id: Option<String>,
+    /// Date granted.
+    pub date: Option<CaseDate>,
+    /// What it covered.
+    pub service: Option<String>,
+}
+
+/// `[[network_attempts]]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkAttempt {
+    /// The in-network provider tried.
+    pub provider: Option<String>,
+    /// When.
+    pub date: Option<CaseDate>,
+    /// Why they could not serve.
+    pub outcome: Option<String>,
+}
+
+/// `[[guidelines]]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Guideline {
+    /// NCCN, ASCO, ESMO, …
+    pub body: Option<String>,
+    /// Guideline title.
+    pub title: Option<String>,
+    /// Version.
+    pub version: Option<String>,
+    /// The recommendation, in the guideline's terms.
+    pub recommendation: Option<String>,
+    /// Category or level of evidence.
+    pub category: Option<String>,
+    /// Section or page.
+    pub section: Option<String>,
+}
+
+/// `[arguments]`: the user's override of the selection.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Arguments {
+    /// Block ids to include even when their conditions do not hold.
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// Block ids to leave out.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+/// `[[enclosures]]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Enclosure {
+    /// What the document is.
+    pub title: String,
+    /// Its date.
+    pub date: Option<CaseDate>,
+}
+
+/// A calendar date from a TOML date value, validated (no February 30).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CaseDate(pub Date);
+
+impl CaseDate {
+    /// "March 2, 2026".
+    pub fn long(self) -> String {
+        self.0.strftime("%B %-d, %Y").to_string()
+    }
+}
+
+impl fmt::Display for CaseDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl Serialize for CaseDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for CaseDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = toml::Value::deserialize(d)?;
+        let datetime = match value {
+            toml::Value::Datetime(dt) => dt,
+            toml::Value::String(s) => {
+                return Err(D::Error::custom(format!(
+                    "expected a TOML date, found the string \"{s}\"; write the date without quotes, e.g. 2026-03-02"
+                )));
+            }
+            other => {
+                return Err(D::Error::custom(format!(
+                    "expected a TOML date such as 2026-03-02, found {}",
+                    other.type_str()
+                )));
+            }
+        };
+        let (Some(date), None) = (datetime.date, datetime.time) else {
+            return Err(D::Error::custom(format!(
+                "expected a calendar date such as 2026-03-02, found `{datetime}`; remove the time of day"
+            )));
+        };
+        Date::new(date.year as i16, date.month as i8, date.day as i8)
+            .map(CaseDate)
+            .map_err(|_| {
+                D::Error::custom(format!(
+                    "{:04}-{:02}-{:02} is not a date on the calendar; check the day and month",
+                    date.year, date.month, date.day
+                ))
+            })
+    }
+}
+
+/// A National Provider Identifier whose Luhn check digit is valid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Npi(pub String);
+
+impl Npi {
+    /// Checks the ten digits and the check digit (Luhn over the prefix 80840 and the first nine).
+    pub fn validate(s: &str) -> Result<Npi, String> {
+        if s.len() != 10 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!(
+                "an NPI is exactly 10 digits, found \"{s}\"; copy it from the NPPES registry record"
+            ));
+        }
+        let digits: Vec<u32> = format!("80840{}", &s[..9])
+            .bytes()
+            .map(|b| u32::from(b - b'0'))
+            .collect();
+        let sum: u32 = digits
+            .iter()
+            .rev()
+            .enumerate()
+            .map(|(i, &d)| {
+                if i % 2 == 0 {
+                    let x = d * 2;
+                    if x > 9 { x - 9 } else { x }
+                } else {
+                    d
+                }
+            })
+            .sum();
+        let check = (10 - sum % 10) % 10;
+        let last = u32::from(s.as_bytes()[9] - b'0');
+        if check == last {
+            Ok(Npi(s.to_string()))
+        } else {
+            Err(format!(
+                "NPI \"{s}\" fails its check digit (a valid NPI with these first nine digits ends in {check}); check it for a typo"
+            ))
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Npi {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match toml::Value::deserialize(d)? {
+            toml::Value::String(s) => Npi::validate(&s).map_err(D::Error::custom),
+            toml::Value::Integer(i) => Err(D::Error::custom(format!(
+                "write the NPI as a quoted string: npi = \"{i}\""
+            ))),
+            other => Err(D::Error::custom(format!(
+                "expected the NPI as a 10-digit string, found {}",
+                other.type_str()
+            ))),
+        }
+    }
+}
+
+/// A two-letter US state or territory code, upper case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct StateCode(pub String);
+
+impl<'de> Deserialize<'de> for StateCode {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let s = String::deserialize(d)?;
+        if s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()) {
+            Ok(StateCode(s))
+        } else {
+            Err(D::Error::custom(format!(
+                "expected a two-letter state code in capitals such as \"CA\", found \"{s}\""
+            )))
+        }
+    }
+}
+
+/// A problem with a case file.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{location}: {message}{}", hint.as_ref().map(|h| format!("\n  hint: {h}")).unwrap_or_default())]
+pub struct CaseError {
+    /// Where, as precisely as known.
+    pub location: Location,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+impl Case {
+    /// Parses and validates a case file. `file` is the name errors use.
+    pub fn parse(file: &str, text: &str) -> Result<Case, CaseError> {
+        let case: Case = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
+        case.validate(file, text)?;
+        Ok(case)
+    }
+
+    /// The voice, defaulting from the letter kind: provider for medical-necessity and
+    /// peer-to-peer letters, patient otherwise.
+    pub fn voice(&self) -> Voice {
+        self.letter.voice.unwrap_or(match self.letter.kind {
+            LetterKind::MedicalNecessity | LetterKind::PeerToPeerBrief => Voice::Provider,
+            _ => Voice::Patient,
+        })
+    }
+
+    /// The voice of a letter of `kind`: always the provider for medical-necessity and
+    /// peer-to-peer letters, otherwise the case's voice.
+    pub fn voice_for(&self, kind: LetterKind) -> Voice {
+        match kind {
+            LetterKind::MedicalNecessity | LetterKind::PeerToPeerBrief => Voice::Provider,
+            _ => self.letter.voice.unwrap_or(Voice::Patient),
+        }
+    }
+
+    /// The plan regulation, `unknown` when not given.
+    pub fn regulation(&self) -> Regulation {
+        self.plan.regulation.unwrap_or(Regulation::Unknown)
+    }
+
+    /// Checks that hold across fields, with the location of the offending value.
+    fn validate(&self, file: &str, text: &str) -> Result<(), CaseError> {
+        let at = |path: &[&str], message: String, hint: Option<String>| CaseError {
+            location: locate_path(file, text, path),
+            message,
+            hint,
+        };
+        if self.schema != SCHEMA_VERSION {
+            return Err(at(
+                &["schema"],
+                format!(
+                    "this is case format version {}, but appeal reads version {SCHEMA_VERSION}",
+                    self.schema
+                ),
+                Some(format!(
+                    "set `schema = {SCHEMA_VERSION}` and check the file against the README's case format"
+                )),
+            ));
+        }
+        if let Some(lang) = &self.letter.language
+            && lang != "en"
+        {
+            return Err(at(
+                &["letter", "language"],
+                format!("letters in language \"{lang}\" are not available yet"),
+                Some("remove `language` or set it to \"en\"".into()),
+            ));
+        }
+        if self.letter.expedited && self.denial.service_timing == Some(ServiceTiming::PostService) {
+            return Err(at(
+                &["letter", "expedited"],
+                "expedited review is for care not yet received (pre-service) or still going on (concurrent); this denial is post-service".into(),
+                Some("set `expedited = false`, or correct `denial.service_timing` if the care has not happened yet".into()),
+            ));
+        }
+        if self.denial.reasons.is_empty() {
+            return Err(at(
+                &["denial", "reasons"],
+                "`denial.reasons` is empty; name at least one reason the insurer gave".into(),
+                Some(format!("use one or more of: {}", reason_ids().join(", "))),
+            ));
+        }
+        if self.voice() == Voice::Patient
+            && matches!(
+                self.letter.kind,
+                LetterKind::MedicalNecessity | LetterKind::PeerToPeerBrief
+            )
+        {
+            return Err(at(
+                &["letter", "voice"],
+                format!(
+                    "a {} letter is written by the treating provider, not the patient",
+                    self.letter.kind
+                ),
+                Some(
+                    "set `voice = \"provider\"`, or choose `kind = \"appeal\"` for a patient's letter".into(),
+                ),
+            ));
+        }
+        if let (Some(received), date) = (self.denial.received, self.denial.date)
+            && received < date
+        {
+            return Err(at(
+                &["denial", "received"],
+                format!("the notice was received ({received}) before it was dated ({date})"),
+                Some("check `denial.date` and `denial.received`".into()),
+            ));
+        }
+        // Free text is data; control characters would corrupt the letter and the PDF.
+        let value = serde_json::to_value(self).unwrap_or_default();
+        let mut problem = None;
+        find_control_chars(&value, &mut Vec::new(), &mut problem);
+        if let Some((path, c)) = problem {
+            let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+            return Err(at(
+                &keys,
+                format!(
+                    "`{}` contains the character U+{:04X}, which cannot appear in a letter",
+                    path.join("."),
+                    c as u32
+                ),
+                Some(
+                    "remove it; use separate array entries or fields instead of line breaks and tabs".into(),
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn reason_ids() -> Vec<&'static str> {
+    DenialReason::ALL.iter().map(|r| r.id()).collect()
+}
+
+fn find_control_chars(
+    value: &serde_json::Value,
+    path: &mut Vec<String>,
+    found: &mut Option<(Vec<String>, char)>,
+) {
+    if found.is_some() {
+        return;
+    }
+    match value {
+        serde_json::Value::String(s) => {
+            if let Some(c) = s
+                .chars()
+                .find(|c| c.is_control() || ('\u{E000}'..='\u{E001}').contains(c))
+            {
+                *found = Some((path.clone(), c));
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(i.to_string());
+                find_control_chars(item, path, found);
+                path.pop();
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                path.push(k.clone());
+                find_control_chars(v, path, found);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The location of the value at `path` (keys, with array indices as numbers), falling back to
+/// the nearest enclosing table, then to the start of the file.
+fn locate_path(file: &str, text: &str, path: &[&str]) -> Location {
+    use toml::de::{DeTable, DeValue};
+    let Ok(root) = DeTable::parse(text) else {
+        return Location::at(file, text, 0);
+    };
+    let mut span = 0..0;
+    let mut table: Option<&DeTable> = Some(root.get_ref());
+    let mut array: Option<&toml::de::DeArray> = None;
+    for key in path {
+        let next = if let Some(t) = table {
+            t.iter()
+                .find(|(k, _)| k.get_ref().as_ref() == *key)
+                .map(|(_, v)| v)
+        } else if let (Some(a), Ok(i)) = (array, key.parse::<usize>()) {
+            a.get(i)
+        } else {
+            None
+        };
+        let Some(v) = next else { break };
+        span = v.span();
+        table = None;
+        array = None;
+        match v.get_ref() {
+            DeValue::Table(t) => table = Some(t),
+            DeValue::Array(a) => array = Some(a),
+            _ => {}
+        }
+    }
+    Location::at(file, text, span.start)
+}
+
+/// Turns a TOML/serde error into a located message with a fix.
+fn toml_error(file: &str, text: &str, err: &toml::de::Error) -> CaseError {
+    let offset = err.span().map_or(0, |s| s.start);
+    let location = Location::at(file, text, offset);
+    let raw = err.message().trim().to_string();
+    let (message, hint) = explain_serde_message(&raw);
+    CaseError {
+        location,
+        message,
+        hint,
+    }
+}
+
+/// Adds "did you mean" hints to serde's unknown-field and unknown-variant messages.
+fn explain_serde_message(raw: &str) -> (String, Option<String>) {
+    for (prefix, what) in [("unknown field `", "key"), ("unknown variant `", "value")] {
+        if let Some(rest) = raw.strip_prefix(prefix)
+            && let Some((word, tail)) = rest.split_once('`')
+        {
+            let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+            let message = format!("unknown {what} `{word}`");
+            let hint = match did_you_mean(word, expected.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None if expected.is_empty() => "remove it".to_string(),
+                None => format!("expected one of: {}", expected.join(", ")),
+            };
+            return (message, Some(hint));
+        }
+    }
+    if let Some(field) = raw
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+    {
+        return (
+            format!("missing required field `{field}`"),
+            Some(format!(
+                "add `{field} = …` to this table (see the case format in the README)"
+            )),
+        );
+    }
+    (raw.to_string(), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) const MINIMAL: &str = r#"
+schema = 1
+[sender]
+name = "Ana Ruiz"
+[recipient]
+organization = "Acme Health"
+[patient]
+name = "Ana Ruiz"
+[denial]
+date = 2026-03-02
+reasons = ["out-of-network"]
+[request]
+service = "Consultation"
+[diagnosis]
+condition = "Breast cancer"
+"#;
+
+    fn err(text: &str) -> String {
+        Case::parse("case.toml", text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn minimal_case_parses_with_defaults() {
+        let case = Case::parse("case.toml", MINIMAL).unwrap();
+        assert_eq!(case.letter.kind, LetterKind::Appeal);
+        assert_eq!(case.voice(), Voice::Patient);
+        assert_eq!(case.regulation(), Regulation::Unknown);
+        assert_eq!(case.denial.date.long(), "March 2, 2026");
+    }
+
+    #[test]
+    fn unknown_key_names_place_and_suggests() {
+        let text = MINIMAL.replace("[patient]\nname", "[patient]\nnmae");
+        let e = err(&text);
+        assert!(e.starts_with("case.toml:8:1: unknown key `nmae`"), "{e}");
+        assert!(e.contains("did you mean `name`?"), "{e}");
+    }
+
+    #[test]
+    fn unknown_reason_suggests_the_taxonomy_id() {
+        let e = err(&MINIMAL.replace("\"out-of-network\"", "\"out-of-netwrk\""));
+        assert!(e.starts_with("case.toml:11:"), "{e}");
+        assert!(e.contains("unknown value `out-of-netwrk`"), "{e}");
+        assert!(e.contains("did you mean `out-of-network`?"), "{e}");
+    }
+
+    #[test]
+    fn impossible_date_is_rejected_not_rolled_over() {
+        let e = err(&MINIMAL.replace("2026-03-02", "2026-02-30"));
+        // TOML itself or our check rejects it; either way with a location.
+        assert!(e.starts_with("case.toml:10:"), "{e}");
+    }
+
+    #[test]
+    fn quoted_date_gets_a_fix() {
+        let e = err(&MINIMAL.replace("2026-03-02", "\"2026-03-02\""));
+        assert!(e.contains("write the date without quotes"), "{e}");
+    }
+
+    #[test]
+    fn npi_check_digit() {
+        // 1234567893 is the CMS documentation example of a valid NPI.
+        assert!(Npi::validate("1234567893").is_ok());
+        let e = Npi::validate("1234567890").unwrap_err();
+        assert!(e.contains("ends in 3"), "{e}");
+        assert!(Npi::validate("12345").is_err());
+    }
+
+    #[test]
+    fn expedited_post_service_is_explained() {
+        let text = MINIMAL
+            .replace("schema = 1", "schema = 1\n[letter]\nexpedited = true")
+            .replace("reasons =", "service_timing = \"post-service\"\nreasons =");
+        let e = err(&text);
+        assert!(
+            e.starts_with("case.toml:4:13: expedited review is for care not yet received"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_rejected_with_their_place() {
+        let text = MINIMAL.replace("service = \"Consultation\"", "service = \"Consult\\u0000ation\"");
+        let e = err(&text);
+        assert!(e.starts_with("case.toml:13:11: `request.service` contains the character U+0000, which cannot appear in a letter"), "{e}");
+    }
+
+    #[test]
+    fn missing_required_field() {
+        let e = err(&MINIMAL.replace("condition = \"Breast cancer\"", "stage = \"IV\""));
+        assert!(e.contains("missing required field `condition`"), "{e}");
+    }
+
+    #[test]
+    fn patient_voice_cannot_write_medical_necessity() {
+        let text = MINIMAL.replace(
+            "schema = 1",
+            "schema = 1\n[letter]\nkind = \"medical-necessity\"\nvoice = \"patient\"",
+        );
+        assert!(err(&text).contains("written by the treating provider"));
+    }
+}

@@ -1,0 +1,399 @@
+//! The argument-block catalogue: `templates/blocks/<id>.md` files, bundled or from a user's folder.
+//!
+//! A block file is TOML front matter between `+++` lines (when the block applies, the facts it
+//! needs, the references it cites, what to enclose) followed by its tera prose. This module
+//! parses and checks the front matter and collects every problem in every file before failing;
+//! it does not decide which blocks a case uses (that is [`crate::plan`]).
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::case::{DenialReason, LetterKind};
+use crate::diag::{Location, did_you_mean};
+use crate::facts;
+
+/// One bundled file: its path relative to `templates/` and its text.
+type Bundled = (&'static str, &'static str);
+
+macro_rules! bundled {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_str!(concat!("../templates/", $path)))),*]
+    };
+}
+
+/// The block files compiled into the binary, sorted by path.
+pub const BUNDLED_BLOCKS: &[Bundled] = bundled!["blocks/records-and-criteria-request.md",];
+
+/// An argument block: metadata and prose.
+#[derive(Debug, Clone, Serialize)]
+pub struct Block {
+    /// Front matter.
+    #[serde(flatten)]
+    pub meta: BlockMeta,
+    /// The tera prose after the front matter.
+    #[serde(skip)]
+    pub prose: String,
+    /// Where it was loaded from, for messages (`templates/blocks/<id>.md` or a user path).
+    pub file: String,
+    /// 1-based line of the prose's first line in `file`, for template error locations.
+    #[serde(skip)]
+    pub prose_line: usize,
+}
+
+/// A block's front matter.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockMeta {
+    /// Block id; equals the file stem.
+    pub id: String,
+    /// Heading in the letter.
+    pub title: String,
+    /// Position in the letter, ascending.
+    #[serde(default = "default_order")]
+    pub order: i32,
+    /// Letter kinds it may appear in.
+    pub kinds: Vec<LetterKind>,
+    /// When it applies.
+    #[serde(default)]
+    pub when: When,
+    /// Case facts the prose needs (`a|b` = either).
+    #[serde(default)]
+    pub needs: Vec<String>,
+    /// Reference keys the prose cites.
+    #[serde(default)]
+    pub cites: Vec<String>,
+    /// Keyword tags whose verified entries the prose may cite.
+    #[serde(default)]
+    pub cite_tags: Vec<String>,
+    /// Evidence the signer should enclose for this argument.
+    #[serde(default)]
+    pub enclose: Vec<String>,
+}
+
+fn default_order() -> i32 {
+    100
+}
+
+/// The conditions under which a block applies. Empty lists mean "any".
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct When {
+    /// Any one of these denial reasons.
+    #[serde(default)]
+    pub reasons: Vec<DenialReason>,
+    /// Any one of these plan regulations (ids).
+    #[serde(default)]
+    pub regulations: Vec<String>,
+    /// Any one of these service timings (ids).
+    #[serde(default)]
+    pub timing: Vec<String>,
+    /// Each fact present and truthy.
+    #[serde(default)]
+    pub facts: Vec<String>,
+    /// At least one fact present and truthy.
+    #[serde(default)]
+    pub any_facts: Vec<String>,
+    /// `letter.expedited` must equal this when set.
+    pub expedited: Option<bool>,
+}
+
+/// All the blocks, sorted by order then id.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// Blocks in letter order.
+    pub blocks: Vec<Block>,
+}
+
+/// Problems found in block files; every problem in every file is listed.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}", .problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+pub struct CatalogError {
+    /// One entry per problem.
+    pub problems: Vec<CatalogProblem>,
+}
+
+/// One problem in one block file.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{location}: {message}{}", hint.as_ref().map(|h| format!("\n  hint: {h}")).unwrap_or_default())]
+pub struct CatalogProblem {
+    /// Where.
+    pub location: Location,
+    /// What.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+const REGULATIONS: &[&str] = &[
+    "erisa",
+    "aca-individual",
+    "medicare-advantage",
+    "medicare-part-d",
+    "medicaid-managed-care",
+    "fehb",
+    "state-regulated",
+    "unknown",
+];
+const TIMINGS: &[&str] = &["pre-service", "post-service", "concurrent"];
+
+impl Catalog {
+    /// The bundled blocks, with any `blocks/*.md` in `override_dir` replacing bundled blocks of
+    /// the same file name or adding new ones.
+    pub fn load(override_dir: Option<&Path>) -> Result<Catalog, CatalogError> {
+        let mut files: Vec<(String, String)> = BUNDLED_BLOCKS
+            .iter()
+            .map(|(path, text)| (format!("templates/{path}"), (*text).to_string()))
+            .collect();
+        let mut problems = Vec::new();
+        if let Some(dir) = override_dir {
+            let blocks = dir.join("blocks");
+            if blocks.is_dir() {
+                let mut user: Vec<_> = match std::fs::read_dir(&blocks) {
+                    Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
+                    Err(e) => {
+                        problems.push(CatalogProblem {
+                            location: Location::at(&blocks.display().to_string(), "", 0),
+                            message: format!("cannot read the folder ({e})"),
+                            hint: None,
+                        });
+                        Vec::new()
+                    }
+                };
+                user.sort();
+                for path in user
+                    .into_iter()
+                    .filter(|p| p.extension().is_some_and(|e| e == "md"))
+                {
+                    let name = path.display().to_string();
+                    match std::fs::read_to_string(&path) {
+                        Ok(text) => {
+                            let stem = path.file_name().map(|f| f.to_string_lossy().to_string());
+                            files.retain(|(f, _)| {
+                                Path::new(f).file_name().map(|x| x.to_string_lossy().to_string()) != stem
+                            });
+                            files.push((name, text));
+                        }
+                        Err(e) => problems.push(CatalogProblem {
+                            location: Location::at(&name, "", 0),
+                            message: format!("cannot read the block file ({e})"),
+                            hint: None,
+                        }),
+                    }
+                }
+            }
+        }
+        Catalog::from_files(files.iter().map(|(f, t)| (f.as_str(), t.as_str())), problems)
+    }
+
+    /// Parses block files given as `(name, text)` pairs.
+    pub fn from_files<'a>(
+        files: impl IntoIterator<Item = (&'a str, &'a str)>,
+        mut problems: Vec<CatalogProblem>,
+    ) -> Result<Catalog, CatalogError> {
+        let mut blocks: Vec<Block> = Vec::new();
+        for (file, text) in files {
+            match parse_block(file, text) {
+                Ok(block) => {
+                    if let Some(other) = blocks.iter().find(|b| b.meta.id == block.meta.id) {
+                        problems.push(CatalogProblem {
+                            location: Location::at(file, text, 0),
+                            message: format!(
+                                "block id `{}` is already defined in {}",
+                                block.meta.id, other.file
+                            ),
+                            hint: Some("give each block a unique id".into()),
+                        });
+                    } else {
+                        blocks.push(block);
+                    }
+                }
+                Err(mut p) => problems.append(&mut p),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(CatalogError { problems });
+        }
+        blocks.sort_by(|a, b| (a.meta.order, &a.meta.id).cmp(&(b.meta.order, &b.meta.id)));
+        Ok(Catalog { blocks })
+    }
+
+    /// The block with this id.
+    pub fn get(&self, id: &str) -> Option<&Block> {
+        self.blocks.iter().find(|b| b.meta.id == id)
+    }
+
+    /// Every block id.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.blocks.iter().map(|b| b.meta.id.as_str())
+    }
+}
+
+/// Splits `+++` front matter from prose and validates the metadata.
+fn parse_block(file: &str, text: &str) -> Result<Block, Vec<CatalogProblem>> {
+    let problem = |offset: usize, message: String, hint: Option<&str>| CatalogProblem {
+        location: Location::at(file, text, offset),
+        message,
+        hint: hint.map(str::to_string),
+    };
+    let Some(rest) = text
+        .strip_prefix("+++\n")
+        .or_else(|| text.strip_prefix("+++\r\n"))
+    else {
+        return Err(vec![problem(
+            0,
+            "a block file must start with a `+++` line opening its front matter".into(),
+            Some("see templates/blocks/README.md for the format"),
+        )]);
+    };
+    let header_start = text.len() - rest.len();
+    let Some(end) = rest.find("\n+++") else {
+        return Err(vec![problem(
+            0,
+            "the front matter is not closed by a `+++` line".into(),
+            None,
+        )]);
+    };
+    let front = &rest[..end + 1];
+    let after = &rest[end + 4..];
+    let prose = after
+        .strip_prefix("\r\n")
+        .or_else(|| after.strip_prefix('\n'))
+        .unwrap_or(after);
+    let prose_offset = text.len() - prose.len();
+    let prose_line = text[..prose_offset].matches('\n').count() + 1;
+
+    let meta: BlockMeta = toml::from_str(front).map_err(|e| {
+        let offset = header_start + e.span().map_or(0, |s| s.start);
+        vec![problem(offset, e.message().trim().to_string(), None)]
+    })?;
+    let mut problems = Vec::new();
+    let find = |needle: &str| header_start + front.find(needle).unwrap_or(0);
+    let stem = Path::new(file)
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    if meta.id != stem {
+        problems.push(problem(
+            find("id"),
+            format!("block id `{}` does not match its file name `{stem}.md`", meta.id),
+            Some("rename the file or the id so they agree"),
+        ));
+    }
+    for r in &meta.when.regulations {
+        if !REGULATIONS.contains(&r.as_str()) {
+            problems.push(problem(
+                find(r),
+                format!("unknown regulation `{r}`"),
+                Some(&hint_for(r, REGULATIONS)),
+            ));
+        }
+    }
+    for t in &meta.when.timing {
+        if !TIMINGS.contains(&t.as_str()) {
+            problems.push(problem(
+                find(t),
+                format!("unknown service timing `{t}`"),
+                Some(&hint_for(t, TIMINGS)),
+            ));
+        }
+    }
+    let fact_lists = [&meta.when.facts, &meta.when.any_facts, &meta.needs];
+    for path in fact_lists.into_iter().flatten().flat_map(|p| p.split('|')) {
+        if !facts::is_known(path) {
+            problems.push(problem(
+                find(path),
+                format!("unknown case fact `{path}`"),
+                Some(&hint_for(path, facts::KNOWN)),
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Block {
+        meta,
+        prose: prose.to_string(),
+        file: file.to_string(),
+        prose_line,
+    })
+}
+
+fn hint_for(word: &str, candidates: &[&str]) -> String {
+    match did_you_mean(word, candidates.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("expected one of: {}", candidates.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "+++\nid = \"x\"\ntitle = \"X\"\nkinds = [\"appeal\"]\n[when]\nreasons = [\"out-of-network\"]\n+++\nProse {{ p.ref }}.\n";
+
+    #[test]
+    fn bundled_catalog_loads() {
+        let catalog = Catalog::load(None).unwrap();
+        assert_eq!(catalog.blocks.len(), BUNDLED_BLOCKS.len());
+    }
+
+    #[test]
+    fn every_block_file_is_bundled_and_the_table_is_sorted() {
+        let mut on_disk: Vec<String> =
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/blocks"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+                .filter(|n| n.ends_with(".md") && n != "README.md")
+                .map(|n| format!("blocks/{n}"))
+                .collect();
+        on_disk.sort();
+        let table: Vec<String> = BUNDLED_BLOCKS.iter().map(|(p, _)| p.to_string()).collect();
+        assert_eq!(table, on_disk);
+    }
+
+    #[test]
+    fn parses_front_matter_and_prose_line() {
+        let c = Catalog::from_files([("blocks/x.md", GOOD)], vec![]).unwrap();
+        let b = &c.blocks[0];
+        assert_eq!(b.meta.id, "x");
+        assert_eq!(b.prose, "Prose {{ p.ref }}.\n");
+        assert_eq!(b.prose_line, 8);
+    }
+
+    #[test]
+    fn reports_every_problem_with_locations() {
+        let bad = GOOD
+            .replace("id = \"x\"", "id = \"y\"")
+            .replace("[when]", "needs = [\"diagnosis.stgae\"]\n[when]");
+        let e = Catalog::from_files([("blocks/x.md", bad.as_str())], vec![])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("blocks/x.md:2:1: block id `y` does not match its file name `x.md`"),
+            "{e}"
+        );
+        assert!(
+            e.contains("blocks/x.md:5:11: unknown case fact `diagnosis.stgae`"),
+            "{e}"
+        );
+        assert!(e.contains("did you mean `diagnosis.stage`?"), "{e}");
+    }
+
+    #[test]
+    fn unknown_front_matter_key_is_located() {
+        let bad = GOOD.replace("title", "titel");
+        let e = Catalog::from_files([("blocks/x.md", bad.as_str())], vec![])
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("blocks/x.md:3:1: unknown field `titel`"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_ids_are_rejected() {
+        let e = Catalog::from_files([("a/x.md", GOOD), ("b/x.md", GOOD)], vec![])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("block id `x` is already defined in a/x.md"), "{e}");
+    }
+}

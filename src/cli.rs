@@ -1,0 +1,463 @@
+//! The command line: arguments as typed, and the commands that act on them.
+//!
+//! This is the only module (with `main.rs`) that reads the environment, writes files and prints.
+//! Every command returns an exit code: 0 success, 1 `check` (or `refs check`) found problems,
+//! 2 usage or input error.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+
+use crate::case::{Case, LetterKind, Voice};
+use crate::output::{self, OutputError};
+use crate::plan::PlanOptions;
+use crate::render::pdf::{Paper, PdfOptions};
+use crate::workspace::{DraftOptions, Sources, Workspace, read_case};
+
+const DRAFT_NOTE: &str =
+    "note: appeal drafts; you decide. Read every sentence, fact and citation before you sign and send.";
+
+/// Drafts health-insurance appeal letters and letters of medical necessity, offline.
+///
+/// Each sentence rests on a fact from your case file or a cited source; every deadline carries
+/// its rule's citation. The letters are drafts: the signer checks and decides.
+#[derive(Debug, Parser)]
+#[command(name = "appeal", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Render letters from case files to Markdown and PDF.
+    Render(RenderArgs),
+    /// Show every argument block: used or skipped, why, missing facts, citations.
+    Explain(ExplainArgs),
+    /// Exit 0 when the letter is ready to send; otherwise list every problem and exit 1.
+    Check(CheckArgs),
+    /// Typeset a (hand-edited) letter Markdown file as PDF.
+    Pdf(PdfArgs),
+}
+
+/// Options shared by every command that drafts a letter.
+#[derive(Debug, Args, Clone, Default)]
+struct DataArgs {
+    /// Add a BibTeX file to the reference library (repeatable).
+    #[arg(long = "library", value_name = "FILE")]
+    libraries: Vec<PathBuf>,
+    /// Folder whose templates (letter.md, blocks/<id>.md, …) override the bundled ones.
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+    /// Folder of rules files (<regulation>.toml) overriding the bundled rules.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// Citation style (any style `appeal refs styles` lists).
+    #[arg(long, value_name = "NAME")]
+    style: Option<String>,
+    /// Cite references marked unverified (only after you have checked them).
+    #[arg(long)]
+    allow_unverified: bool,
+    /// Write this kind of letter instead of the case's `letter.kind`.
+    #[arg(long, value_name = "KIND")]
+    kind: Option<LetterKind>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Md,
+    Pdf,
+    Both,
+}
+
+#[derive(Debug, Args)]
+struct RenderArgs {
+    /// Case files (TOML).
+    #[arg(required = true, value_name = "CASE")]
+    cases: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
+    out: PathBuf,
+    /// What to write.
+    #[arg(long, value_enum, default_value_t = Format::Both)]
+    format: Format,
+    /// Replace existing output files.
+    #[arg(long)]
+    force: bool,
+    /// Write every letter that suits the case (e.g. appeal + provider letter + claim-file request).
+    #[arg(long)]
+    packet: bool,
+    #[command(flatten)]
+    pdf: PdfFlags,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+struct PdfFlags {
+    /// Paper size.
+    #[arg(long, value_name = "SIZE", default_value = "letter", value_parser = ["letter", "a4"])]
+    paper: String,
+    /// A TrueType font for characters the bundled font lacks.
+    #[arg(long, value_name = "PATH")]
+    font: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct ExplainArgs {
+    /// Case file (TOML).
+    #[arg(value_name = "CASE")]
+    case: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Case file (TOML).
+    #[arg(value_name = "CASE")]
+    case: PathBuf,
+    #[command(flatten)]
+    data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+struct PdfArgs {
+    /// The letter in Markdown.
+    #[arg(value_name = "LETTER.md")]
+    markdown: PathBuf,
+    /// Output file (default: the Markdown file with .pdf).
+    #[arg(short, long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    pdf: PdfFlags,
+}
+
+/// A failure a command reports before exiting with code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Case file problem.
+    #[error(transparent)]
+    Case(#[from] crate::case::CaseError),
+    /// Data problem.
+    #[error(transparent)]
+    Load(#[from] crate::workspace::LoadError),
+    /// Drafting problem.
+    #[error(transparent)]
+    Draft(#[from] crate::workspace::DraftError),
+    /// Typesetting problem.
+    #[error(transparent)]
+    Pdf(#[from] crate::render::pdf::PdfError),
+    /// Output problem.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// A usage problem found after parsing.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Cli {
+    /// Runs the command, printing results; returns the exit code.
+    pub fn run(self) -> Result<ExitCode, CliError> {
+        match self.command {
+            Command::Render(args) => render(args),
+            Command::Explain(args) => explain(args),
+            Command::Check(args) => check(args),
+            Command::Pdf(args) => pdf_command(args),
+        }
+    }
+}
+
+/// Today's date: `SOURCE_DATE_EPOCH` when set (reproducible builds), else the local clock.
+pub fn today() -> Result<Date, CliError> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => {
+            let secs: i64 = v.trim().parse().map_err(|_| {
+                CliError::Usage(format!(
+                    "SOURCE_DATE_EPOCH must be whole seconds since 1970, found \"{v}\""
+                ))
+            })?;
+            let ts = jiff::Timestamp::from_second(secs)
+                .map_err(|e| CliError::Usage(format!("SOURCE_DATE_EPOCH is out of range ({e})")))?;
+            Ok(ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
+        }
+        Err(_) => Ok(jiff::Timestamp::now()
+            .to_zoned_datetime(jiff::tz::TimeZone::system())
+            .date()),
+    }
+}
+
+impl DataArgs {
+    fn sources(&self) -> Sources {
+        Sources {
+            templates: self.templates.clone(),
+            libraries: self.libraries.clone(),
+            rules: self.rules.clone(),
+            style: self.style.clone(),
+        }
+    }
+
+    fn options(&self) -> Result<DraftOptions, CliError> {
+        Ok(DraftOptions {
+            plan: PlanOptions {
+                allow_unverified: self.allow_unverified,
+                kind: self.kind,
+            },
+            today: today()?,
+        })
+    }
+}
+
+impl PdfFlags {
+    fn options(&self, source_name: &str) -> Result<PdfOptions, CliError> {
+        let fallback_font = match &self.font {
+            Some(p) => Some(
+                std::fs::read(p)
+                    .map_err(|e| CliError::Usage(format!("{}: cannot read the font ({e})", p.display())))?,
+            ),
+            None => None,
+        };
+        Ok(PdfOptions {
+            paper: if self.paper == "a4" {
+                Paper::A4
+            } else {
+                Paper::Letter
+            },
+            fallback_font,
+            source_name: source_name.to_string(),
+        })
+    }
+}
+
+/// Checks that the case can be written as `kind` (provider letters need a provider).
+fn check_kind(case: &Case, path: &Path, kind: LetterKind) -> Result<(), CliError> {
+    if case.voice_for(kind) == Voice::Provider && case.voice() != Voice::Provider {
+        return Err(CliError::Usage(format!(
+            "{}: a {kind} letter is written and signed by the treating provider, but this case's sender writes as the {}\n  hint: set `[letter] voice = \"provider\"` and put the provider in `[sender]`, or choose another --kind",
+            path.display(),
+            case.voice().id()
+        )));
+    }
+    Ok(())
+}
+
+fn render(args: RenderArgs) -> Result<ExitCode, CliError> {
+    let workspace = Workspace::load(&args.data.sources())?;
+    let options = args.data.options()?;
+    let mut written = Vec::new();
+    let mut warnings = Vec::new();
+    // Everything is drafted and typeset in memory first; files are written only when every
+    // case succeeded, so a bad case never leaves half the outputs behind.
+    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    for path in &args.cases {
+        let case = read_case(path)?;
+        let kinds = if args.packet {
+            Workspace::packet_kinds(&case)
+        } else {
+            vec![args.data.kind.unwrap_or(case.letter.kind)]
+        };
+        let stem = output::stem(path);
+        for kind in kinds {
+            check_kind(&case, path, kind)?;
+            let mut opts = options;
+            opts.plan.kind = Some(kind);
+            let draft = workspace.draft(&case, opts)?;
+            let name = if args.packet && kind != case.letter.kind {
+                format!("{stem}-{kind}")
+            } else {
+                stem.clone()
+            };
+            let problems = draft.plan.problems().count();
+            if problems > 0 {
+                warnings.push(format!(
+                    "warning: {}: {problems} argument{} that appl{} could not be written; run `appeal check {}`",
+                    path.display(),
+                    if problems == 1 { "" } else { "s" },
+                    if problems == 1 { "ies" } else { "y" },
+                    path.display()
+                ));
+            }
+            let md_name = format!("{name}.md");
+            if args.format != Format::Pdf {
+                outputs.push((args.out.join(&md_name), draft.markdown.clone().into_bytes()));
+            }
+            if args.format != Format::Md {
+                let pdf = crate::render::pdf::pdf(&draft.markdown, &args.pdf.options(&md_name)?)?;
+                outputs.push((args.out.join(format!("{name}.pdf")), pdf));
+            }
+        }
+    }
+    output::write_all(&outputs, args.force)?;
+    for (path, _) in &outputs {
+        written.push(path.display().to_string());
+    }
+    let mut stdout = std::io::stdout().lock();
+    for w in &written {
+        let _ = writeln!(stdout, "wrote {w}");
+    }
+    for w in &warnings {
+        eprintln!("{w}");
+    }
+    eprintln!("{DRAFT_NOTE}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn explain(args: ExplainArgs) -> Result<ExitCode, CliError> {
+    let workspace = Workspace::load(&args.data.sources())?;
+    let case = read_case(&args.case)?;
+    let kind = args.data.kind.unwrap_or(case.letter.kind);
+    check_kind(&case, &args.case, kind)?;
+    let draft = workspace.draft(&case, args.data.options()?)?;
+    let order: Vec<&str> = draft.letter.references.iter().map(|r| r.key.as_str()).collect();
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let value = serde_json::json!({
+            "kind": draft.plan.kind.id(),
+            "voice": case.voice_for(kind).id(),
+            "blocks": draft.plan.blocks,
+            "citations": order,
+        });
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let _ = writeln!(
+        out,
+        "{}: {} letter in the {}'s voice",
+        args.case.display(),
+        draft.plan.kind,
+        case.voice_for(kind).id()
+    );
+    let _ = writeln!(
+        out,
+        "denial reasons: {}",
+        case.denial
+            .reasons
+            .iter()
+            .map(|r| r.id())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(out);
+    for item in &draft.plan.blocks {
+        let mark = if item.selected {
+            "used   "
+        } else if item.problem {
+            "MISSING"
+        } else {
+            "skipped"
+        };
+        let _ = writeln!(out, "{mark} {:<30} {}", item.id, item.reason);
+        if let Some(o) = item.override_ {
+            let _ = writeln!(out, "        {:<30} (your [arguments] {o} changed this)", "");
+        }
+        if item.selected && !item.citations.is_empty() {
+            let _ = writeln!(out, "        {:<30} cites {}", "", item.citations.join(", "));
+        }
+    }
+    let _ = writeln!(out);
+    if order.is_empty() {
+        let _ = writeln!(out, "citations: none");
+    } else {
+        let _ = writeln!(out, "citations, in order: {}", order.join(", "));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
+    let workspace = Workspace::load(&args.data.sources())?;
+    let case = read_case(&args.case)?;
+    let kind = args.data.kind.unwrap_or(case.letter.kind);
+    check_kind(&case, &args.case, kind)?;
+    let draft = workspace.draft(&case, args.data.options()?)?;
+    let mut problems: Vec<String> = draft
+        .plan
+        .problems()
+        .map(|i| format!("{}: {}", i.id, i.reason))
+        .collect();
+    if draft.plan.selected().next().is_none() {
+        problems.push("no argument block applies to this case; check denial.reasons and the facts".into());
+    }
+    if case.voice_for(kind) == Voice::Provider && case.sender.npi.is_none() {
+        problems.push("sender.npi: a provider's letter should carry the provider's NPI".into());
+    }
+    if case.recipient.fax.is_none() && case.recipient.address.is_empty() {
+        problems.push("recipient: give a fax number or a postal address so the letter can be sent".into());
+    }
+    for item in &draft.plan.blocks {
+        for key in &item.citations {
+            if let Some(r) = workspace.library.get(key)
+                && let crate::library::Verification::Unverified { note } = &r.verification
+            {
+                problems.push(format!("{}: cites unverified reference {key} ({note})", item.id));
+            }
+        }
+    }
+    let mut out = std::io::stdout().lock();
+    let enclose: Vec<(&str, &String)> = draft
+        .letter
+        .sections
+        .iter()
+        .flat_map(|s| s.enclose.iter().map(move |e| (s.id.as_str(), e)))
+        .collect();
+    if problems.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}: ready to send ({} arguments, {} citations)",
+            args.case.display(),
+            draft.letter.sections.len(),
+            draft.letter.references.len()
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "{}: {} problem{} to fix before sending:",
+            args.case.display(),
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        );
+        for p in &problems {
+            let _ = writeln!(out, "  - {p}");
+        }
+    }
+    if !enclose.is_empty() {
+        let _ = writeln!(out, "enclose with the letter:");
+        for (block, what) in enclose {
+            let _ = writeln!(out, "  - {what} (for {block})");
+        }
+    }
+    Ok(if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn pdf_command(args: PdfArgs) -> Result<ExitCode, CliError> {
+    let name = args.markdown.display().to_string();
+    let text = std::fs::read_to_string(&args.markdown)
+        .map_err(|e| CliError::Usage(format!("{name}: cannot read the letter ({e})")))?;
+    let file_name = args
+        .markdown
+        .file_name()
+        .map(|f| f.to_string_lossy().to_string())
+        .unwrap_or(name.clone());
+    let pdf = crate::render::pdf::pdf(&text, &args.pdf.options(&file_name)?)?;
+    let out = args.out.unwrap_or_else(|| args.markdown.with_extension("pdf"));
+    output::write_all(&[(out.clone(), pdf)], args.force)?;
+    println!("wrote {}", out.display());
+    eprintln!("{DRAFT_NOTE}");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,72 @@
+//! Source locations and "did you mean" hints for diagnostics.
+//!
+//! Every error about a user's file names the file, line and column (1-based, columns counted in
+//! characters) so editors can jump to it.
+
+use std::fmt;
+
+/// A place in a user's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file as the user named it.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
+
+impl Location {
+    /// The location of byte `offset` in `text`, clamped to the end of the text.
+    pub fn at(file: &str, text: &str, offset: usize) -> Location {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = text[line_start..offset].chars().count() + 1;
+        Location {
+            file: file.to_string(),
+            line,
+            column,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// The candidate closest to `word`, if one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locates_lines_and_character_columns() {
+        let text = "a = 1\nnäme = 2\n";
+        let loc = Location::at("case.toml", text, text.find('=').unwrap());
+        assert_eq!(loc.to_string(), "case.toml:1:3");
+        let loc = Location::at("case.toml", text, text.rfind('=').unwrap());
+        assert_eq!((loc.line, loc.column), (2, 6));
+    }
+
+    #[test]
+    fn suggests_near_misses_only() {
+        assert_eq!(did_you_mean("nmae", ["name", "npi", "phone"]), Some("name"));
+        assert_eq!(did_you_mean("zzz", ["name", "npi"]), None);
+    }
+}

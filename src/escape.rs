@@ -1,0 +1,78 @@
+//! Escaping of case-file text for Markdown.
+//!
+//! Text from a case file or a reference library is data: it must print literally, never act as
+//! Markdown or template syntax. [`markdown`] backslash-escapes every ASCII punctuation character
+//! that CommonMark could read as syntax, and neutralises characters that would change the
+//! document's structure (line breaks become spaces, control characters are dropped by the caller's
+//! validation, never here).
+
+/// Escapes `text` so that CommonMark renders it literally, on one line.
+///
+/// Characters that are Markdown syntax anywhere (`\\`, `` ` ``, `*`, `_`, `{`, `}`, `[`, `]`, `<`,
+/// `>`, `#`, `|`, `~`, `!`, `&`) are backslash-escaped, and so are those that start a block only
+/// at the beginning of a line (`-`, `+`, `=` and the `.` or `)` after leading digits), so a value
+/// placed at the start of a line cannot become a list item or heading. Line breaks and tabs
+/// become single spaces, so a value can never start a new block.
+///
+/// ```
+/// assert_eq!(appeal::escape::markdown("*bold* {{ x }}"), r"\*bold\* \{\{ x \}\}");
+/// assert_eq!(appeal::escape::markdown("- HER2-positive"), r"\- HER2-positive");
+/// ```
+pub fn markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    let mut line_start = true;
+    let mut leading_digits = false;
+    for c in text.chars() {
+        match c {
+            '\r' | '\n' | '\t' => {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+                continue;
+            }
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '-' | '+' | '=' if line_start => {
+                out.push('\\');
+                out.push(c);
+            }
+            '.' | ')' if leading_digits => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+        leading_digits = c.is_ascii_digit() && (line_start || leading_digits);
+        line_start = line_start && c == ' ';
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::markdown;
+
+    #[test]
+    fn escapes_markdown_and_template_syntax() {
+        assert_eq!(markdown("a_b"), r"a\_b");
+        assert_eq!(markdown("[x](y)"), r"\[x\](y)");
+        assert_eq!(markdown("<b>"), r"\<b\>");
+        assert_eq!(markdown("# h"), r"\# h");
+        assert_eq!(markdown("{% if %}"), r"\{% if %\}");
+        assert_eq!(markdown("1. first"), r"1\. first");
+        assert_eq!(markdown("= title"), r"\= title");
+        assert_eq!(markdown("a - b, c. d"), "a - b, c. d");
+    }
+
+    #[test]
+    fn folds_line_breaks_so_values_cannot_start_blocks() {
+        assert_eq!(markdown("line one\n# two\r\n- three"), r"line one \# two - three");
+    }
+
+    #[test]
+    fn leaves_unicode_alone() {
+        assert_eq!(markdown("Müller α ≥ 2"), "Müller α ≥ 2");
+    }
+}

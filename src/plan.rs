@@ -1,0 +1,288 @@
+//! Argument selection: which blocks a case uses, which it skips, and why.
+//!
+//! [`plan`] is a pure function of the case, the catalogue and the reference library. Every block
+//! gets a [`PlanItem`] with a plain reason, so `explain` can show the whole decision and `check`
+//! can fail on any block that applies but cannot be written (missing facts, unverified sources).
+
+use serde::Serialize;
+
+use crate::case::{Case, LetterKind};
+use crate::catalog::{Block, Catalog};
+use crate::facts::Facts;
+use crate::library::{Library, Verification};
+
+/// Options that change selection.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlanOptions {
+    /// Cite references marked unverified (the user has checked them).
+    pub allow_unverified: bool,
+    /// Letter kind to plan for, overriding the case's `letter.kind`.
+    pub kind: Option<LetterKind>,
+}
+
+/// The selection for one letter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    /// The letter kind planned for.
+    pub kind: LetterKind,
+    /// One item per catalogue block, in letter order.
+    pub blocks: Vec<PlanItem>,
+}
+
+/// The decision for one block.
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanItem {
+    /// Block id.
+    pub id: String,
+    /// Block title.
+    pub title: String,
+    /// Whether the letter uses it.
+    pub selected: bool,
+    /// Why, in plain words.
+    pub reason: String,
+    /// Facts the block needs that the case lacks.
+    pub missing: Vec<String>,
+    /// Reference keys it cites (declared keys, then keys found by tag), when selected.
+    pub citations: Vec<String>,
+    /// Whether the user's `[arguments]` changed the outcome.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub override_: Option<&'static str>,
+    /// Whether a skip is a problem `check` must report: the block applies but cannot be written.
+    pub problem: bool,
+}
+
+/// Unknown block ids in `[arguments]`, or a block citing a key no library defines.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum PlanError {
+    /// `[arguments] include/exclude` names a block that does not exist.
+    #[error("[arguments] {list} names unknown block `{id}`{}", suggestion.as_ref().map(|s| format!("\n  hint: did you mean `{s}`?")).unwrap_or_else(|| "\n  hint: `appeal explain` lists every block id".into()))]
+    UnknownBlock {
+        /// `include` or `exclude`.
+        list: &'static str,
+        /// The id written.
+        id: String,
+        /// The closest real id.
+        suggestion: Option<String>,
+    },
+    /// A block cites a key that is in no loaded library.
+    #[error(
+        "{file}: cites reference `{key}`, which is not in the reference library\n  hint: add the entry to a .bib file passed with --library, or fix the key"
+    )]
+    UnknownKey {
+        /// The block file.
+        file: String,
+        /// The key.
+        key: String,
+    },
+}
+
+/// Decides, for every block, whether the letter uses it.
+pub fn plan(
+    case: &Case,
+    catalog: &Catalog,
+    library: &Library,
+    options: PlanOptions,
+) -> Result<Plan, PlanError> {
+    let kind = options.kind.unwrap_or(case.letter.kind);
+    for (list, ids) in [
+        ("include", &case.arguments.include),
+        ("exclude", &case.arguments.exclude),
+    ] {
+        for id in ids {
+            if catalog.get(id).is_none() {
+                return Err(PlanError::UnknownBlock {
+                    list,
+                    id: id.clone(),
+                    suggestion: crate::diag::did_you_mean(id, catalog.ids()).map(str::to_string),
+                });
+            }
+        }
+    }
+    for block in &catalog.blocks {
+        if let Some(key) = block.meta.cites.iter().find(|k| library.get(k).is_none()) {
+            return Err(PlanError::UnknownKey {
+                file: block.file.clone(),
+                key: key.clone(),
+            });
+        }
+    }
+    let facts = Facts::of(case);
+    let blocks = catalog
+        .blocks
+        .iter()
+        .map(|block| decide(case, &facts, kind, block, library, options))
+        .collect();
+    Ok(Plan { kind, blocks })
+}
+
+fn decide(
+    case: &Case,
+    facts: &Facts,
+    kind: LetterKind,
+    block: &Block,
+    library: &Library,
+    options: PlanOptions,
+) -> PlanItem {
+    let meta = &block.meta;
+    let mut item = PlanItem {
+        id: meta.id.clone(),
+        title: meta.title.clone(),
+        selected: false,
+        reason: String::new(),
+        missing: Vec::new(),
+        citations: Vec::new(),
+        override_: None,
+        problem: false,
+    };
+    let included = case.arguments.include.contains(&meta.id);
+    if case.arguments.exclude.contains(&meta.id) {
+        item.reason = "left out by [arguments] exclude".into();
+        item.override_ = Some("exclude");
+        return item;
+    }
+    let applies = if !meta.kinds.contains(&kind) {
+        Err(format!("not used in {kind} letters"))
+    } else {
+        conditions(case, facts, block)
+    };
+    let because = match applies {
+        Ok(because) => because,
+        Err(why) if included => {
+            item.override_ = Some("include");
+            format!("included by [arguments] include (on its own it would not apply: {why})")
+        }
+        Err(why) => {
+            item.reason = format!("does not apply: {why}");
+            return item;
+        }
+    };
+    item.missing = meta.needs.iter().filter(|p| !facts.present(p)).cloned().collect();
+    if !item.missing.is_empty() {
+        item.reason = format!("applies, but the case lacks {}", item.missing.join(", "));
+        item.problem = true;
+        return item;
+    }
+    let unverified: Vec<&str> = meta
+        .cites
+        .iter()
+        .filter(|k| {
+            library
+                .get(k)
+                .is_some_and(|r| matches!(r.verification, Verification::Unverified { .. }))
+        })
+        .map(String::as_str)
+        .collect();
+    if !unverified.is_empty() && !options.allow_unverified {
+        item.reason = format!(
+            "applies, but it cites unverified reference{} {}; check {} and pass --allow-unverified",
+            if unverified.len() == 1 { "" } else { "s" },
+            unverified.join(", "),
+            if unverified.len() == 1 { "it" } else { "them" },
+        );
+        item.problem = true;
+        return item;
+    }
+    item.citations = meta.cites.clone();
+    for tag in &meta.cite_tags {
+        for r in library.with_tag(tag) {
+            let usable = options.allow_unverified || matches!(r.verification, Verification::Verified);
+            if usable && !item.citations.contains(&r.key) {
+                item.citations.push(r.key.clone());
+            }
+        }
+    }
+    item.selected = true;
+    item.reason = because;
+    item
+}
+
+/// `Ok(why it applies)` or `Err(the first condition that fails)`.
+fn conditions(case: &Case, facts: &Facts, block: &Block) -> Result<String, String> {
+    let when = &block.meta.when;
+    let mut why = Vec::new();
+    if !when.reasons.is_empty() {
+        let hit: Vec<&str> = case
+            .denial
+            .reasons
+            .iter()
+            .filter(|r| when.reasons.contains(r))
+            .map(|r| r.id())
+            .collect();
+        if hit.is_empty() {
+            let wanted: Vec<&str> = when.reasons.iter().map(|r| r.id()).collect();
+            return Err(format!(
+                "the denial gives none of the reasons {}",
+                wanted.join(", ")
+            ));
+        }
+        why.push(format!("denial reason {}", hit.join(", ")));
+    }
+    if !when.regulations.is_empty() {
+        let reg = case.regulation().id();
+        if !when.regulations.iter().any(|r| r == reg) {
+            return Err(format!(
+                "plan regulation is {reg}, not {}",
+                when.regulations.join(" or ")
+            ));
+        }
+        why.push(format!("plan regulation {reg}"));
+    }
+    if !when.timing.is_empty() {
+        match case.denial.service_timing {
+            Some(t) if when.timing.iter().any(|x| x == t.id()) => why.push(format!("{} care", t.id())),
+            Some(t) => {
+                return Err(format!(
+                    "the care is {}, not {}",
+                    t.id(),
+                    when.timing.join(" or ")
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "denial.service_timing is not given (needs {})",
+                    when.timing.join(" or ")
+                ));
+            }
+        }
+    }
+    if let Some(expedited) = when.expedited {
+        if case.letter.expedited != expedited {
+            return Err(if expedited {
+                "the letter does not ask for expedited review".into()
+            } else {
+                "the letter asks for expedited review".into()
+            });
+        }
+        if expedited {
+            why.push("expedited review requested".into());
+        }
+    }
+    for f in &when.facts {
+        if !facts.present(f) {
+            return Err(format!("{f} is not true in the case"));
+        }
+        why.push(format!("{f} is given"));
+    }
+    if !when.any_facts.is_empty() {
+        match when.any_facts.iter().find(|f| facts.present(f)) {
+            Some(f) => why.push(format!("{f} is given")),
+            None => return Err(format!("none of {} is given", when.any_facts.join(", "))),
+        }
+    }
+    if why.is_empty() {
+        why.push(format!("used in every {} letter", case.letter.kind));
+    }
+    Ok(format!("applies: {}", why.join("; ")))
+}
+
+impl Plan {
+    /// The selected blocks' items, in letter order.
+    pub fn selected(&self) -> impl Iterator<Item = &PlanItem> {
+        self.blocks.iter().filter(|b| b.selected)
+    }
+
+    /// Items that `check` reports: blocks that apply but could not be written.
+    pub fn problems(&self) -> impl Iterator<Item = &PlanItem> {
+        self.blocks.iter().filter(|b| b.problem)
+    }
+}

@@ -1,0 +1,4 @@
+//! Output formats: the letter as Markdown, and Markdown typeset as PDF.
+
+pub mod markdown;
+pub mod pdf;

@@ -1,0 +1,192 @@
+//! The tera 2 environment: letter templates and block prose, with Markdown autoescaping.
+//!
+//! Every `{{ value }}` in a `.md` template is escaped with [`crate::escape::markdown`], so text
+//! from a case file prints literally. Block prose and formatted references, which are Markdown
+//! the project wrote, are inserted with `| safe`. Citation markers come from the `cite` and
+//! `cite_tag` functions (see [`crate::letter`] for how they are numbered).
+
+use std::path::Path;
+
+use tera::{Kwargs, State, Tera};
+
+use crate::catalog::Catalog;
+use crate::diag::Location;
+
+/// Letter templates compiled into the binary: `(name, text)`, sorted by name.
+pub const BUNDLED_TEMPLATES: &[(&str, &str)] = &[
+    (
+        "claim-file-request.md",
+        include_str!("../templates/claim-file-request.md"),
+    ),
+    ("letter.md", include_str!("../templates/letter.md")),
+    ("next-steps.md", include_str!("../templates/next-steps.md")),
+    (
+        "peer-to-peer-brief.md",
+        include_str!("../templates/peer-to-peer-brief.md"),
+    ),
+];
+
+/// Opening and closing characters of a citation marker in rendered prose, replaced by numbers
+/// once every block is rendered. They are Unicode private-use characters, which case text cannot
+/// contain after escaping (the case parser rejects nothing here, so [`crate::letter`] strips
+/// them from case text before rendering).
+pub const MARK_OPEN: char = '\u{E000}';
+/// See [`MARK_OPEN`].
+pub const MARK_CLOSE: char = '\u{E001}';
+
+/// A template that failed to parse or render.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{location}: {message}{}", hint.as_ref().map(|h| format!("\n  hint: {h}")).unwrap_or_default())]
+pub struct TemplateError {
+    /// Where, in the template file.
+    pub location: Location,
+    /// What tera reported.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+/// The loaded templates.
+pub struct Templates {
+    tera: Tera,
+    /// File names for messages: template name → (file shown to users, line offset).
+    files: Vec<(String, String, usize, String)>,
+}
+
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Templates")
+            .field("files", &self.files.len())
+            .finish()
+    }
+}
+
+fn escape_markdown(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    out.write_all(crate::escape::markdown(input).as_bytes())
+}
+
+/// `cite(key="…")`: a marker for one declared key of the block being rendered.
+struct Cite;
+impl tera::Function<tera::TeraResult<String>> for Cite {
+    fn call(&self, kwargs: Kwargs, state: &State) -> tera::TeraResult<String> {
+        let key: String = kwargs.must_get("key")?;
+        let declared: Vec<String> = state.get("__cites")?.unwrap_or_default();
+        if !declared.contains(&key) {
+            return Err(tera::Error::message(format!(
+                "cite(key=\"{key}\") is not listed in this block's `cites`; add it to the front matter"
+            )));
+        }
+        Ok(format!("{MARK_OPEN}{key}{MARK_CLOSE}"))
+    }
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// `cite_tag(tag="…")`: markers for every usable entry with this keyword tag.
+struct CiteTag;
+impl tera::Function<tera::TeraResult<String>> for CiteTag {
+    fn call(&self, kwargs: Kwargs, state: &State) -> tera::TeraResult<String> {
+        let tag: String = kwargs.must_get("tag")?;
+        let tags: Vec<String> = state.get("__cite_tags")?.unwrap_or_default();
+        if !tags.contains(&tag) {
+            return Err(tera::Error::message(format!(
+                "cite_tag(tag=\"{tag}\") is not listed in this block's `cite_tags`; add it to the front matter"
+            )));
+        }
+        let keys: Vec<String> = state
+            .get(&format!("__tag_{}", tag.replace('-', "_")))?
+            .unwrap_or_default();
+        Ok(keys
+            .iter()
+            .map(|k| format!("{MARK_OPEN}{k}{MARK_CLOSE}"))
+            .collect())
+    }
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+impl Templates {
+    /// Loads the bundled letter templates (overridden by same-named files in `override_dir`) and
+    /// every block's prose. Every syntax error in every file is reported.
+    pub fn load(catalog: &Catalog, override_dir: Option<&Path>) -> Result<Templates, Vec<TemplateError>> {
+        let mut tera = Tera::new();
+        tera.set_escape_fn(escape_markdown);
+        tera.autoescape_on([".md"]);
+        tera.register_function("cite", Cite);
+        tera.register_function("cite_tag", CiteTag);
+        let mut files = Vec::new();
+        for (name, text) in BUNDLED_TEMPLATES {
+            let user = override_dir.map(|d| d.join(name)).filter(|p| p.is_file());
+            match user {
+                Some(path) => match std::fs::read_to_string(&path) {
+                    Ok(t) => files.push((name.to_string(), path.display().to_string(), 1, t)),
+                    Err(e) => {
+                        return Err(vec![TemplateError {
+                            location: Location::at(&path.display().to_string(), "", 0),
+                            message: format!("cannot read the template ({e})"),
+                            hint: None,
+                        }]);
+                    }
+                },
+                None => files.push((name.to_string(), format!("templates/{name}"), 1, text.to_string())),
+            }
+        }
+        for block in &catalog.blocks {
+            files.push((
+                format!("blocks/{}.md", block.meta.id),
+                block.file.clone(),
+                block.prose_line,
+                block.prose.clone(),
+            ));
+        }
+        let mut errors = Vec::new();
+        for (name, file, line, text) in &files {
+            if let Err(e) = tera.add_raw_template(name, text) {
+                errors.push(template_error(file, *line, text, &e));
+            }
+        }
+        if errors.is_empty() {
+            Ok(Templates { tera, files })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Renders template `name` with `context`.
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, TemplateError> {
+        self.tera.render(name, context).map_err(|e| {
+            let (file, line, text) = self
+                .files
+                .iter()
+                .find(|(n, ..)| n == name)
+                .map(|(_, f, l, t)| (f.as_str(), *l, t.as_str()))
+                .unwrap_or((name, 1, ""));
+            template_error(file, line, text, &e)
+        })
+    }
+}
+
+/// Maps a tera error to the template file's own line numbers.
+fn template_error(file: &str, first_line: usize, text: &str, err: &tera::Error) -> TemplateError {
+    use std::error::Error as _;
+    let mut message = err.to_string();
+    let mut offset = 0;
+    let mut cause = err.source();
+    if let tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) = err.kind() {
+        message = report.message().to_string();
+        offset = report.span().range.start;
+    }
+    while let Some(c) = cause {
+        message = format!("{message}: {c}");
+        cause = c.source();
+    }
+    let mut location = Location::at(file, text, offset);
+    location.line += first_line - 1;
+    TemplateError {
+        location,
+        message: message.lines().next().unwrap_or_default().trim().to_string(),
+        hint: Some("fix the template syntax (tera 2, Jinja-like); see templates/blocks/README.md".into()),
+    }
+}

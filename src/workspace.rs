@@ -1,0 +1,201 @@
+//! Everything a letter is made from besides the case: blocks, templates, references, rules.
+//!
+//! A [`Workspace`] is loaded once (bundled data, plus the user's `--templates` folder and
+//! `--library` files) and then drafts any number of cases; batches share one. [`Workspace::draft`]
+//! runs the pipeline for one case: plan → letter → Markdown.
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::case::{Case, LetterKind};
+use crate::catalog::{Catalog, CatalogError};
+use crate::letter::{self, Letter, LetterError, LetterOptions};
+use crate::library::{BibSource, Diagnostic, Library, Style};
+use crate::plan::{self, Plan, PlanError, PlanOptions};
+use crate::render;
+use crate::rules::RuleBook;
+use crate::templates::{TemplateError, Templates};
+
+/// Where the data comes from, as the user chose it.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// `--templates DIR`: overrides for letter templates and blocks.
+    pub templates: Option<PathBuf>,
+    /// `--library FILE`: the user's own `.bib` files, added to the bundled library.
+    pub libraries: Vec<PathBuf>,
+    /// `--rules DIR`: overrides for the appeal rules.
+    pub rules: Option<PathBuf>,
+    /// `--style NAME`: citation style.
+    pub style: Option<String>,
+}
+
+/// The loaded data.
+pub struct Workspace {
+    /// Argument blocks.
+    pub catalog: Catalog,
+    /// Letter templates and block prose.
+    pub templates: Templates,
+    /// Reference library (bundled + user).
+    pub library: Library,
+    /// Appeal rules by regulation.
+    pub rules: RuleBook,
+    /// Citation style.
+    pub style: Style,
+}
+
+/// A failure to load the workspace.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// Block files have problems.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// Templates do not parse.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Templates(Vec<TemplateError>),
+    /// A `.bib` file could not be read.
+    #[error("{path}: cannot read the reference library ({source})")]
+    ReadLibrary {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// `.bib` files have broken entries.
+    #[error("{}\n  hint: run `appeal refs check` on the file to see every problem", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Library(Vec<Diagnostic>),
+    /// The rules data is invalid.
+    #[error(transparent)]
+    Rules(#[from] crate::rules::RulesError),
+    /// Unknown citation style.
+    #[error(transparent)]
+    Style(#[from] crate::library::StyleError),
+}
+
+/// A failure to draft one case.
+#[derive(Debug, thiserror::Error)]
+pub enum DraftError {
+    /// Selection failed.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// Assembly failed.
+    #[error(transparent)]
+    Letter(#[from] LetterError),
+    /// The letter template failed.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+}
+
+/// Options for one draft.
+#[derive(Debug, Clone, Copy)]
+pub struct DraftOptions {
+    /// Selection options.
+    pub plan: PlanOptions,
+    /// Today, for the letter date when the case gives none.
+    pub today: Date,
+}
+
+/// One drafted letter.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    /// The selection, with reasons.
+    pub plan: Plan,
+    /// The assembled letter.
+    pub letter: Letter,
+    /// The letter as Markdown.
+    pub markdown: String,
+}
+
+impl Workspace {
+    /// Loads bundled data and the user's overrides, reporting every problem found.
+    pub fn load(sources: &Sources) -> Result<Workspace, LoadError> {
+        let catalog = Catalog::load(sources.templates.as_deref())?;
+        let templates =
+            Templates::load(&catalog, sources.templates.as_deref()).map_err(LoadError::Templates)?;
+        let mut bib = Library::bundled();
+        for path in &sources.libraries {
+            let text = std::fs::read_to_string(path).map_err(|source| LoadError::ReadLibrary {
+                path: path.display().to_string(),
+                source,
+            })?;
+            bib.push(BibSource {
+                name: path.display().to_string(),
+                text,
+            });
+        }
+        let (library, diagnostics) = Library::load(&bib);
+        if !diagnostics.is_empty() {
+            return Err(LoadError::Library(diagnostics));
+        }
+        let rules = match &sources.rules {
+            Some(dir) => RuleBook::load_dir(dir)?,
+            None => RuleBook::bundled()?,
+        };
+        let style = Style::by_name(sources.style.as_deref().unwrap_or(crate::library::DEFAULT_STYLE))?;
+        Ok(Workspace {
+            catalog,
+            templates,
+            library,
+            rules,
+            style,
+        })
+    }
+
+    /// Runs the pipeline for one case.
+    pub fn draft(&self, case: &Case, options: DraftOptions) -> Result<Draft, DraftError> {
+        let plan = plan::plan(case, &self.catalog, &self.library, options.plan)?;
+        let letter = letter::assemble(
+            case,
+            &plan,
+            &self.catalog,
+            &self.library,
+            &self.rules,
+            &self.templates,
+            LetterOptions {
+                today: options.today,
+                style: &self.style,
+            },
+        )?;
+        let markdown = render::markdown::markdown(&letter, &self.templates)?;
+        Ok(Draft {
+            plan,
+            letter,
+            markdown,
+        })
+    }
+
+    /// The letter kinds that suit a case for `render --packet`: the case's own kind, plus the
+    /// provider's letter of medical necessity when the sender is a provider or the case has an
+    /// NPI, plus the claim-file request for appeals.
+    pub fn packet_kinds(case: &Case) -> Vec<LetterKind> {
+        let mut kinds = vec![case.letter.kind];
+        let provider = case.sender.npi.is_some() || case.voice() == crate::case::Voice::Provider;
+        if provider && !kinds.contains(&LetterKind::MedicalNecessity) {
+            kinds.push(LetterKind::MedicalNecessity);
+        }
+        if matches!(
+            case.letter.kind,
+            LetterKind::Appeal | LetterKind::MedicalNecessity
+        ) {
+            kinds.push(LetterKind::ClaimFileRequest);
+        }
+        kinds
+    }
+}
+
+/// Reads a case file, with its path in any error.
+pub fn read_case(path: &Path) -> Result<Case, crate::case::CaseError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| crate::case::CaseError {
+        location: crate::diag::Location {
+            file: name.clone(),
+            line: 1,
+            column: 1,
+        },
+        message: format!("cannot read the case file ({e})"),
+        hint: Some(
+            "check the path; `appeal render examples/her2-out-of-network.toml` renders an example".into(),
+        ),
+    })?;
+    Case::parse(&name, &text)
+}
