@@ -16,14 +16,8 @@ use crate::facts;
 /// One bundled file: its path relative to `templates/` and its text.
 type Bundled = (&'static str, &'static str);
 
-macro_rules! bundled {
-    ($($path:literal),* $(,)?) => {
-        &[$(($path, include_str!(concat!("../templates/", $path)))),*]
-    };
-}
-
 /// The block files compiled into the binary, sorted by path.
-pub const BUNDLED_BLOCKS: &[Bundled] = bundled!["blocks/records-and-criteria-request.md",];
+pub const BUNDLED_BLOCKS: &[Bundled] = crate::bundled!["blocks/records-and-criteria-request.md",];
 
 /// An argument block: metadata and prose.
 #[derive(Debug, Clone, Serialize)]

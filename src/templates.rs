@@ -13,17 +13,13 @@ use crate::catalog::Catalog;
 use crate::diag::Location;
 
 /// Letter templates compiled into the binary: `(name, text)`, sorted by name.
-pub const BUNDLED_TEMPLATES: &[(&str, &str)] = &[
-    (
-        "claim-file-request.md",
-        include_str!("../templates/claim-file-request.md"),
-    ),
-    ("letter.md", include_str!("../templates/letter.md")),
-    ("next-steps.md", include_str!("../templates/next-steps.md")),
-    (
-        "peer-to-peer-brief.md",
-        include_str!("../templates/peer-to-peer-brief.md"),
-    ),
+pub const BUNDLED_TEMPLATES: &[(&str, &str)] = crate::bundled![
+    "claim-file-request.md",
+    "letter.md",
+    "next-steps.md",
+    "parts/header.md",
+    "parts/signature.md",
+    "peer-to-peer-brief.md",
 ];
 
 /// Opening and closing characters of a citation marker in rendered prose, replaced by numbers
@@ -141,6 +137,8 @@ impl Templates {
                 block.prose.clone(),
             ));
         }
+        // Templates that others include must be added first: parts, then blocks, then letters.
+        files.sort_by_key(|(name, ..)| (!name.starts_with("parts/"), !name.starts_with("blocks/")));
         let mut errors = Vec::new();
         for (name, file, line, text) in &files {
             if let Err(e) = tera.add_raw_template(name, text) {
