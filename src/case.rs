@@ -57,6 +57,19 @@ pub struct Case {
     /// Documents the signer encloses.
     #[serde(default)]
     pub enclosures: Vec<Enclosure>,
+    /// The file this case was read from, for locating later problems.
+    #[serde(skip)]
+    pub source: Source,
+}
+
+/// A case file's name and text, kept so that problems found after parsing (an unknown block
+/// id, say) can still point at a line and column.
+#[derive(Debug, Clone, Default)]
+pub struct Source {
+    /// The file as the user named it.
+    pub file: String,
+    /// Its text.
+    pub text: String,
 }
 
 /// `[letter]`: the kind of letter and its voice.
@@ -722,9 +735,19 @@ pub struct CaseError {
 impl Case {
     /// Parses and validates a case file. `file` is the name errors use.
     pub fn parse(file: &str, text: &str) -> Result<Case, CaseError> {
-        let case: Case = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
+        let mut case: Case = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
         case.validate(file, text)?;
+        case.source = Source {
+            file: file.to_string(),
+            text: text.to_string(),
+        };
         Ok(case)
+    }
+
+    /// The location of the value at `path` (e.g. `["arguments", "include", "0"]`) in the file
+    /// this case was read from.
+    pub fn locate(&self, path: &[&str]) -> Location {
+        locate_path(&self.source.file, &self.source.text, path)
     }
 
     /// The voice, defaulting from the letter kind: provider for medical-necessity and
@@ -945,11 +968,36 @@ fn explain_serde_message(raw: &str) -> (String, Option<String>) {
         .strip_prefix("missing field `")
         .and_then(|r| r.split('`').next())
     {
+        const TABLES: &[&str] = &["sender", "recipient", "patient", "denial", "request", "diagnosis"];
+        let hint = if TABLES.contains(&field) {
+            format!("add a `[{field}]` table (see docs/case-format.md)")
+        } else {
+            format!("add `{field} = …` to this table (see docs/case-format.md)")
+        };
+        return (format!("missing required field `{field}`"), Some(hint));
+    }
+    if let Some(rest) = raw.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        let want = match expected {
+            "i64" | "u64" | "i32" => "a whole number, e.g. 1",
+            "a sequence" => "an array, e.g. [\"first\", \"second\"]",
+            "a boolean" => "true or false, without quotes",
+            "a string" => "text in double quotes",
+            other => other,
+        };
+        return (format!("expected {want}, found {found}"), None);
+    }
+    if raw.starts_with("invalid date") {
         return (
-            format!("missing required field `{field}`"),
-            Some(format!(
-                "add `{field} = …` to this table (see the case format in the README)"
-            )),
+            raw.to_string(),
+            Some("check the day and month; impossible dates are never rolled over".into()),
+        );
+    }
+    if raw == "duplicate key" {
+        return (
+            "this key is defined twice".into(),
+            Some("keep one definition; for a list of tables use [[double brackets]]".into()),
         );
     }
     (raw.to_string(), None)

@@ -55,8 +55,10 @@ pub struct PlanItem {
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum PlanError {
     /// `[arguments] include/exclude` names a block that does not exist.
-    #[error("[arguments] {list} names unknown block `{id}`{}", suggestion.as_ref().map(|s| format!("\n  hint: did you mean `{s}`?")).unwrap_or_else(|| "\n  hint: `appeal explain` lists every block id".into()))]
+    #[error("{location}: [arguments] {list} names unknown block `{id}`{}", suggestion.as_ref().map(|s| format!("\n  hint: did you mean `{s}`?")).unwrap_or_else(|| "\n  hint: `appeal explain` lists every block id".into()))]
     UnknownBlock {
+        /// Where in the case file.
+        location: crate::diag::Location,
         /// `include` or `exclude`.
         list: &'static str,
         /// The id written.
@@ -88,9 +90,10 @@ pub fn plan(
         ("include", &case.arguments.include),
         ("exclude", &case.arguments.exclude),
     ] {
-        for id in ids {
+        for (i, id) in ids.iter().enumerate() {
             if catalog.get(id).is_none() {
                 return Err(PlanError::UnknownBlock {
+                    location: case.locate(&["arguments", list, &i.to_string()]),
                     list,
                     id: id.clone(),
                     suggestion: crate::diag::did_you_mean(id, catalog.ids()).map(str::to_string),
