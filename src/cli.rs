@@ -41,6 +41,31 @@ enum Command {
     Check(CheckArgs),
     /// Typeset a (hand-edited) letter Markdown file as PDF.
     Pdf(PdfArgs),
+    /// Render many cases in parallel, keep going past bad ones, and summarise.
+    Batch(BatchArgs),
+}
+
+#[derive(Debug, Args)]
+struct BatchArgs {
+    /// Case files, or folders whose `*.toml` files are cases.
+    #[arg(required = true, value_name = "DIR_OR_FILE")]
+    inputs: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(short, long, value_name = "DIR")]
+    out: PathBuf,
+    /// What to write.
+    #[arg(long, value_enum, default_value_t = Format::Both)]
+    format: Format,
+    /// Replace existing output files.
+    #[arg(long)]
+    force: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    #[command(flatten)]
+    pdf: PdfFlags,
+    #[command(flatten)]
+    data: DataArgs,
 }
 
 /// Options shared by every command that drafts a letter.
@@ -173,6 +198,7 @@ impl Cli {
             Command::Explain(args) => explain(args),
             Command::Check(args) => check(args),
             Command::Pdf(args) => pdf_command(args),
+            Command::Batch(args) => batch(args),
         }
     }
 }
@@ -460,4 +486,143 @@ fn pdf_command(args: PdfArgs) -> Result<ExitCode, CliError> {
     println!("wrote {}", out.display());
     eprintln!("{DRAFT_NOTE}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The case files named by `inputs`: files as given, folders expanded to their `*.toml` files
+/// (sorted, not recursive).
+fn collect_cases(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
+    let mut cases = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let rd = std::fs::read_dir(input)
+                .map_err(|e| CliError::Usage(format!("{}: cannot read the folder ({e})", input.display())))?;
+            let mut found: Vec<PathBuf> = rd
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            found.sort();
+            cases.extend(found);
+        } else {
+            cases.push(input.clone());
+        }
+    }
+    if cases.is_empty() {
+        return Err(CliError::Usage(
+            "no case files found; name .toml files or folders that hold them".into(),
+        ));
+    }
+    Ok(cases)
+}
+
+fn batch(args: BatchArgs) -> Result<ExitCode, CliError> {
+    use rayon::prelude::*;
+    let workspace = Workspace::load(&args.data.sources())?;
+    let options = args.data.options()?;
+    let cases = collect_cases(&args.inputs)?;
+    let pdf_options = args.pdf.options("letter.md")?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| {
+            CliError::Usage(format!(
+                "cannot start {} worker threads ({e})",
+                args.jobs.unwrap_or(0)
+            ))
+        })?;
+    let bar = indicatif::ProgressBar::new(cases.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} letters {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    // Two cases with the same file stem would write the same output: the later ones fail.
+    let mut seen = std::collections::HashMap::new();
+    let stems: Vec<Result<String, String>> = cases
+        .iter()
+        .map(|p| {
+            let stem = output::stem(p);
+            match seen.insert(stem.clone(), p.clone()) {
+                Some(first) => {
+                    seen.insert(stem.clone(), first.clone());
+                    Err(format!(
+                        "{}: writes the same output name `{stem}` as {}; rename one of them",
+                        p.display(),
+                        first.display()
+                    ))
+                }
+                None => Ok(stem),
+            }
+        })
+        .collect();
+    let results: Vec<Result<usize, String>> = pool.install(|| {
+        cases
+            .par_iter()
+            .zip(stems.par_iter())
+            .map(|(path, stem)| {
+                let result = stem.clone().and_then(|stem| {
+                    render_one(&workspace, path, &stem, &args, options, &pdf_options)
+                        .map_err(|e| e.to_string())
+                });
+                bar.inc(1);
+                result
+            })
+            .collect()
+    });
+    bar.finish_and_clear();
+    let failed: Vec<&String> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    let files: usize = results.iter().filter_map(|r| r.as_ref().ok()).sum();
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "rendered {} of {} cases ({files} files in {})",
+        cases.len() - failed.len(),
+        cases.len(),
+        args.out.display()
+    );
+    if !failed.is_empty() {
+        let _ = writeln!(out, "failed {}:", failed.len());
+        for f in &failed {
+            for (i, line) in f.lines().enumerate() {
+                let _ = writeln!(out, "{}{line}", if i == 0 { "  - " } else { "    " });
+            }
+        }
+    }
+    eprintln!("{DRAFT_NOTE}");
+    Ok(if failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Drafts and writes one case of a batch; returns the number of files written.
+fn render_one(
+    workspace: &Workspace,
+    path: &Path,
+    stem: &str,
+    args: &BatchArgs,
+    options: DraftOptions,
+    pdf_options: &PdfOptions,
+) -> Result<usize, CliError> {
+    let case = read_case(path)?;
+    let kind = args.data.kind.unwrap_or(case.letter.kind);
+    check_kind(&case, path, kind)?;
+    let draft = workspace.draft(&case, options)?;
+    let mut files = Vec::new();
+    if args.format != Format::Pdf {
+        files.push((
+            args.out.join(format!("{stem}.md")),
+            draft.markdown.clone().into_bytes(),
+        ));
+    }
+    if args.format != Format::Md {
+        let mut opts = pdf_options.clone();
+        opts.source_name = format!("{stem}.md");
+        files.push((
+            args.out.join(format!("{stem}.pdf")),
+            crate::render::pdf::pdf(&draft.markdown, &opts)?,
+        ));
+    }
+    output::write_all(&files, args.force)?;
+    Ok(files.len())
 }
