@@ -17,7 +17,19 @@ use crate::facts;
 type Bundled = (&'static str, &'static str);
 
 /// The block files compiled into the binary, sorted by path.
-pub const BUNDLED_BLOCKS: &[Bundled] = crate::bundled!["blocks/records-and-criteria-request.md",];
+pub const BUNDLED_BLOCKS: &[Bundled] = crate::bundled![
+    "blocks/continuity-of-care.md",
+    "blocks/expert-pathology-review.md",
+    "blocks/guideline-concordance.md",
+    "blocks/harm-of-delay.md",
+    "blocks/network-adequacy.md",
+    "blocks/not-experimental.md",
+    "blocks/palliative-care.md",
+    "blocks/preferred-drug-exception.md",
+    "blocks/records-and-criteria-request.md",
+    "blocks/sarcoma-center.md",
+    "blocks/standard-of-care.md",
+];
 
 /// An argument block: metadata and prose.
 #[derive(Debug, Clone, Serialize)]
@@ -157,7 +169,7 @@ impl Catalog {
                 user.sort();
                 for path in user
                     .into_iter()
-                    .filter(|p| p.extension().is_some_and(|e| e == "md"))
+                    .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("README.md"))
                 {
                     let name = path.display().to_string();
                     match std::fs::read_to_string(&path) {

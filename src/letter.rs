@@ -13,10 +13,10 @@ use serde_json::{Value, json};
 
 use crate::case::{Case, CaseDate, LetterKind, Sex, TreatmentStatus, Voice};
 use crate::catalog::Catalog;
-use crate::library::{Library, Style, format_bibliography};
+use crate::library::{Library, Style, Verification, format_bibliography};
 use crate::plan::Plan;
 use crate::rules::{DeadlineInput, Deadlines, RuleBook, Rules, Timing};
-use crate::templates::{MARK_CLOSE, MARK_OPEN, TemplateError, Templates};
+use crate::templates::{MARK_CLOSE, MARK_OPEN, MARK_UNUSABLE, TemplateError, Templates};
 
 /// Inputs to assembly that do not come from the case.
 #[derive(Clone, Copy)]
@@ -25,6 +25,8 @@ pub struct LetterOptions<'a> {
     pub today: Date,
     /// Citation style for the reference list.
     pub style: &'a Style,
+    /// Cite references marked unverified.
+    pub allow_unverified: bool,
 }
 
 /// The PDF/Markdown front matter: document metadata.
@@ -108,10 +110,12 @@ const DATE_KEYS: &[&str] = &[
     "since",
 ];
 
-/// Assembles the letter for `plan`.
+/// Assembles the letter for `plan`. A selected block whose prose, for this case, cites a
+/// reference that may not be cited (unverified, without `allow_unverified`) is dropped and its
+/// plan item marked as a problem; every other item's citations become the keys its prose cites.
 pub fn assemble(
     case: &Case,
-    plan: &Plan,
+    plan: &mut Plan,
     catalog: &Catalog,
     library: &Library,
     rules: &RuleBook,
@@ -145,12 +149,22 @@ pub fn assemble(
     );
 
     let mut bodies = Vec::new();
-    for item in plan.selected() {
+    for item in plan.blocks.iter_mut().filter(|i| i.selected) {
         let Some(block) = catalog.get(&item.id) else {
             continue;
         };
         let mut ctx =
             tera::Context::from_serialize(&context).map_err(|e| LetterError::Style(e.to_string()))?;
+        let usable: Vec<&String> = block
+            .meta
+            .cites
+            .iter()
+            .filter(|k| {
+                options.allow_unverified
+                    || library.get(k).is_some_and(|r| matches!(r.verification, Verification::Verified))
+            })
+            .collect();
+        ctx.insert("__usable", &usable);
         ctx.insert("__cites", &block.meta.cites);
         ctx.insert("__cite_tags", &block.meta.cite_tags);
         for tag in &block.meta.cite_tags {
@@ -162,6 +176,20 @@ pub fn assemble(
             ctx.insert(format!("__tag_{}", tag.replace('-', "_")), &keys);
         }
         let body = templates.render(&format!("blocks/{}.md", block.meta.id), &ctx)?;
+        let blocked = marked_keys(&body, MARK_UNUSABLE);
+        if !blocked.is_empty() {
+            item.selected = false;
+            item.problem = true;
+            item.citations.clear();
+            item.reason = format!(
+                "applies, but for this case it cites unverified reference{} {}; check {} and pass --allow-unverified",
+                if blocked.len() == 1 { "" } else { "s" },
+                blocked.join(", "),
+                if blocked.len() == 1 { "it" } else { "them" },
+            );
+            continue;
+        }
+        item.citations = marked_keys(&body, MARK_OPEN);
         bodies.push((block, body));
     }
 
@@ -229,6 +257,21 @@ pub fn number_citations(text: &str, order: &mut Vec<String>) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The distinct keys of markers opened by `open`, in order of appearance.
+fn marked_keys(text: &str, open: char) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for (i, _) in text.match_indices(open) {
+        let rest = &text[i + open.len_utf8()..];
+        if let Some(end) = rest.find(MARK_CLOSE) {
+            let key = &rest[..end];
+            if !keys.iter().any(|k| k == key) {
+                keys.push(key.to_string());
+            }
+        }
+    }
+    keys
 }
 
 /// `[3, 1, 2, 5]` → `"1-3, 5"`.

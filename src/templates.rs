@@ -29,6 +29,9 @@ pub const BUNDLED_TEMPLATES: &[(&str, &str)] = crate::bundled![
 pub const MARK_OPEN: char = '\u{E000}';
 /// See [`MARK_OPEN`].
 pub const MARK_CLOSE: char = '\u{E001}';
+/// Opens a marker for a declared key that may not be cited (unverified without opt-in); a
+/// block whose prose produces one is dropped from the letter and reported.
+pub const MARK_UNUSABLE: char = '\u{E002}';
 
 /// A template that failed to parse or render.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -72,7 +75,12 @@ impl tera::Function<tera::TeraResult<String>> for Cite {
                 "cite(key=\"{key}\") is not listed in this block's `cites`; add it to the front matter"
             )));
         }
-        Ok(format!("{MARK_OPEN}{key}{MARK_CLOSE}"))
+        let usable: Vec<String> = state.get("__usable")?.unwrap_or_default();
+        if usable.contains(&key) {
+            Ok(format!("{MARK_OPEN}{key}{MARK_CLOSE}"))
+        } else {
+            Ok(format!("{MARK_UNUSABLE}{key}{MARK_CLOSE}"))
+        }
     }
     fn is_safe(&self) -> bool {
         true

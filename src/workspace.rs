@@ -143,10 +143,10 @@ impl Workspace {
 
     /// Runs the pipeline for one case.
     pub fn draft(&self, case: &Case, options: DraftOptions) -> Result<Draft, DraftError> {
-        let plan = plan::plan(case, &self.catalog, &self.library, options.plan)?;
+        let mut plan = plan::plan(case, &self.catalog, &self.library, options.plan)?;
         let letter = letter::assemble(
             case,
-            &plan,
+            &mut plan,
             &self.catalog,
             &self.library,
             &self.rules,
@@ -154,6 +154,7 @@ impl Workspace {
             LetterOptions {
                 today: options.today,
                 style: &self.style,
+                allow_unverified: options.plan.allow_unverified,
             },
         )?;
         let markdown = render::markdown::markdown(&letter, &self.templates)?;
