@@ -19,12 +19,14 @@ type Bundled = (&'static str, &'static str);
 /// The block files compiled into the binary, sorted by path.
 pub const BUNDLED_BLOCKS: &[Bundled] = crate::bundled![
     "blocks/continuity-of-care.md",
+    "blocks/expedited-review.md",
     "blocks/expert-pathology-review.md",
     "blocks/guideline-concordance.md",
     "blocks/harm-of-delay.md",
     "blocks/network-adequacy.md",
     "blocks/not-experimental.md",
     "blocks/palliative-care.md",
+    "blocks/plan-rights.md",
     "blocks/preferred-drug-exception.md",
     "blocks/records-and-criteria-request.md",
     "blocks/sarcoma-center.md",

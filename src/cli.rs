@@ -43,6 +43,27 @@ enum Command {
     Pdf(PdfArgs),
     /// Render many cases in parallel, keep going past bad ones, and summarise.
     Batch(BatchArgs),
+    /// The deadlines that apply to a case, each with the rule it comes from.
+    Deadlines(DeadlinesArgs),
+}
+
+#[derive(Debug, Args)]
+struct DeadlinesArgs {
+    /// Case file (TOML).
+    #[arg(value_name = "CASE")]
+    case: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    /// Also write the dated deadlines as an iCalendar file, with reminders 7 and 2 days before.
+    #[arg(long, value_name = "FILE")]
+    ics: Option<PathBuf>,
+    /// Replace an existing calendar file.
+    #[arg(long)]
+    force: bool,
+    /// Folder of rules files (<regulation>.toml) overriding the bundled rules.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -199,6 +220,7 @@ impl Cli {
             Command::Check(args) => check(args),
             Command::Pdf(args) => pdf_command(args),
             Command::Batch(args) => batch(args),
+            Command::Deadlines(args) => deadlines(args),
         }
     }
 }
@@ -312,13 +334,22 @@ fn render(args: RenderArgs) -> Result<ExitCode, CliError> {
                     path.display()
                 ));
             }
-            let md_name = format!("{name}.md");
-            if args.format != Format::Pdf {
-                outputs.push((args.out.join(&md_name), draft.markdown.clone().into_bytes()));
+            let mut documents = vec![(name.clone(), draft.markdown.clone())];
+            // The cover sheet goes with the case's own letter, once per case.
+            if kind == case.letter.kind && kind != LetterKind::PeerToPeerBrief {
+                let sheet = crate::render::markdown::next_steps(&draft.letter, &workspace.templates)
+                    .map_err(crate::workspace::DraftError::from)?;
+                documents.push((format!("{stem}-next-steps"), sheet));
             }
-            if args.format != Format::Md {
-                let pdf = crate::render::pdf::pdf(&draft.markdown, &args.pdf.options(&md_name)?)?;
-                outputs.push((args.out.join(format!("{name}.pdf")), pdf));
+            for (name, markdown) in documents {
+                let md_name = format!("{name}.md");
+                if args.format != Format::Md {
+                    let pdf = crate::render::pdf::pdf(&markdown, &args.pdf.options(&md_name)?)?;
+                    outputs.push((args.out.join(format!("{name}.pdf")), pdf));
+                }
+                if args.format != Format::Pdf {
+                    outputs.push((args.out.join(&md_name), markdown.into_bytes()));
+                }
             }
         }
     }
@@ -625,4 +656,86 @@ fn render_one(
     }
     output::write_all(&files, args.force)?;
     Ok(files.len())
+}
+
+fn deadlines(args: DeadlinesArgs) -> Result<ExitCode, CliError> {
+    let case = read_case(&args.case)?;
+    let book = match &args.rules {
+        Some(dir) => crate::rules::RuleBook::load_dir(dir),
+        None => crate::rules::RuleBook::bundled(),
+    }
+    .map_err(crate::workspace::LoadError::from)?;
+    let today = today()?;
+    let regulation = case.regulation().id();
+    let Some(rules) = book.get(regulation) else {
+        return Err(CliError::Usage(format!(
+            "no rules are recorded for plan regulation `{regulation}`"
+        )));
+    };
+    let input = crate::rules::DeadlineInput {
+        regulation: regulation.to_string(),
+        denial_date: case.denial.date.0,
+        received: case.denial.received.map(|d| d.0),
+        timing: case.denial.service_timing.map(crate::rules::Timing::from),
+        expedited: case.letter.expedited,
+        today,
+    };
+    let result = crate::rules::deadlines(rules, &input);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&result).unwrap_or_default()
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "{}: {} ({regulation}); today is {today}",
+            args.case.display(),
+            rules.name
+        );
+        for d in &result.items {
+            let when = match (&d.date, &d.status) {
+                (Some(date), crate::rules::Status::Today) => format!("{date}  TODAY"),
+                (Some(date), crate::rules::Status::Passed { days_ago }) => {
+                    format!(
+                        "{date}  passed {days_ago} day{} ago",
+                        if *days_ago == 1 { "" } else { "s" }
+                    )
+                }
+                (Some(date), crate::rules::Status::Upcoming { days_left }) => {
+                    format!(
+                        "{date}  in {days_left} day{}",
+                        if *days_left == 1 { "" } else { "s" }
+                    )
+                }
+                _ => "no verified date: use the date on your denial notice".to_string(),
+            };
+            let _ = writeln!(out, "\n{}: {when}", d.label);
+            let _ = writeln!(out, "  {}", d.basis);
+            let _ = writeln!(out, "  rule: {} [{}]", d.citation, d.tag.as_str());
+            if let (Some(text), crate::rules::Status::Passed { .. }) = (&d.if_passed, &d.status) {
+                let _ = writeln!(out, "  {text}");
+            }
+        }
+        if !result.notes.is_empty() {
+            let _ = writeln!(out, "\nnotes:");
+            for n in &result.notes {
+                let _ = writeln!(out, "  - {n}");
+            }
+        }
+    }
+    if let Some(path) = &args.ics {
+        if result.items.iter().all(|d| d.date.is_none()) {
+            eprintln!(
+                "note: no verified dates for this plan type, so no calendar was written; use the dates on your denial notice"
+            );
+        } else {
+            let ics = crate::rules::to_ics(&result, &format!("Appeal ({})", case.patient.name), today);
+            output::write_all(&[(path.clone(), ics.into_bytes())], args.force)?;
+            let _ = writeln!(out, "wrote {}", path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

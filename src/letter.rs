@@ -161,7 +161,9 @@ pub fn assemble(
             .iter()
             .filter(|k| {
                 options.allow_unverified
-                    || library.get(k).is_some_and(|r| matches!(r.verification, Verification::Verified))
+                    || library
+                        .get(k)
+                        .is_some_and(|r| matches!(r.verification, Verification::Verified))
             })
             .collect();
         ctx.insert("__usable", &usable);
@@ -333,6 +335,8 @@ fn shared_context(
 ) -> Value {
     let mut view = serde_json::to_value(case).unwrap_or(Value::Null);
     long_dates(&mut view, None);
+    let mut deadlines = serde_json::to_value(deadlines).unwrap_or(Value::Null);
+    long_dates(&mut deadlines, None);
     let mut by_status = serde_json::Map::new();
     for status in TreatmentStatus::ALL {
         let list: Vec<Value> = case

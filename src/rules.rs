@@ -1,54 +1,971 @@
-//! Temporary stand-in for the rules module (replaced by the real one).
-#![allow(missing_docs, dead_code)]
-use jiff::civil::Date;
-use serde::Serialize;
-#[derive(Debug, Default)]
-pub struct RuleBook;
-#[derive(Debug, Serialize)]
-pub struct Rules;
-#[derive(Debug, Clone, Copy)]
-pub enum Timing {
-    PreService,
-    PostService,
-    Concurrent,
+//! Appeal rules as data, and the deadline engine.
+//!
+//! Each plan regulation (`plan.regulation` in a case file) has one rules file,
+//! `rules/<regulation>.toml`, bundled into the binary and overridable from a folder. A file holds
+//! the time to file an appeal, the plan's decision clocks, what counts as urgent, the rights to
+//! the claim file and to a qualified reviewer, network rules, external review and the next level.
+//! Every figure and rule carries a `citation` and a verification `tag` (see [`Tag`]); the schema
+//! is documented in `rules/README.md`.
+//!
+//! [`deadlines`] turns a [`Rules`] and the dates of a case into dated [`Deadline`]s, and
+//! [`to_ics`] writes them as an iCalendar file. A figure tagged `UNVERIFIED` never yields a date:
+//! the reader is told to use the date on the denial notice instead.
+
+mod deadline;
+mod ics;
+
+pub use deadline::{Deadline, DeadlineInput, Deadlines, Status, Timing, deadlines};
+pub use ics::to_ics;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// Every `plan.regulation` value a case file may name, each with one rules file.
+pub const REGULATIONS: [&str; 8] = [
+    "erisa",
+    "aca-individual",
+    "medicare-advantage",
+    "medicare-part-d",
+    "medicaid-managed-care",
+    "fehb",
+    "state-regulated",
+    "unknown",
+];
+
+/// The bundled rules files: (file name, contents).
+const BUNDLED: [(&str, &str); 8] = [
+    ("erisa.toml", include_str!("../rules/erisa.toml")),
+    (
+        "aca-individual.toml",
+        include_str!("../rules/aca-individual.toml"),
+    ),
+    (
+        "medicare-advantage.toml",
+        include_str!("../rules/medicare-advantage.toml"),
+    ),
+    (
+        "medicare-part-d.toml",
+        include_str!("../rules/medicare-part-d.toml"),
+    ),
+    (
+        "medicaid-managed-care.toml",
+        include_str!("../rules/medicaid-managed-care.toml"),
+    ),
+    ("fehb.toml", include_str!("../rules/fehb.toml")),
+    (
+        "state-regulated.toml",
+        include_str!("../rules/state-regulated.toml"),
+    ),
+    ("unknown.toml", include_str!("../rules/unknown.toml")),
+];
+
+/// How far a figure or rule has been verified (RULES.md verification tags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Tag {
+    /// Seen in primary text: the regulation or statute, or an official agency page.
+    #[serde(rename = "P")]
+    P,
+    /// Seen only in secondary material quoting or closely paraphrasing the rule.
+    #[serde(rename = "S")]
+    S,
+    /// Not confirmed in any stored source. Never asserted, never turned into a date.
+    #[serde(rename = "UNVERIFIED")]
+    Unverified,
 }
-impl From<crate::case::ServiceTiming> for Timing {
-    fn from(t: crate::case::ServiceTiming) -> Self {
-        match t {
-            crate::case::ServiceTiming::PreService => Timing::PreService,
-            crate::case::ServiceTiming::PostService => Timing::PostService,
-            crate::case::ServiceTiming::Concurrent => Timing::Concurrent,
+
+impl Tag {
+    /// Whether the figure may be asserted (tag `P` or `S`).
+    pub fn is_verified(self) -> bool {
+        !matches!(self, Tag::Unverified)
+    }
+
+    /// The tag as written in rules files: `P`, `S` or `UNVERIFIED`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tag::P => "P",
+            Tag::S => "S",
+            Tag::Unverified => "UNVERIFIED",
         }
     }
 }
-pub struct DeadlineInput {
+
+impl fmt::Display for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The unit of a time limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TimeUnit {
+    /// Calendar days.
+    Days,
+    /// Hours; shown as whole days (72 hours is shown three days later).
+    Hours,
+    /// Calendar months (jiff month arithmetic; a missing day clamps to the month's last day).
+    Months,
+}
+
+impl TimeUnit {
+    fn word(self, amount: u32) -> &'static str {
+        match (self, amount) {
+            (TimeUnit::Days, 1) => "day",
+            (TimeUnit::Days, _) => "days",
+            (TimeUnit::Hours, 1) => "hour",
+            (TimeUnit::Hours, _) => "hours",
+            (TimeUnit::Months, 1) => "month",
+            (TimeUnit::Months, _) => "months",
+        }
+    }
+}
+
+/// What a filing window counts from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Anchor {
+    /// The date printed on the notice.
+    Notice,
+    /// The day the person received the notice.
+    Receipt,
+}
+
+/// What a month count does when the target month has no such day (Oct 31 + 4 months).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MonthEnd {
+    /// The last day of the target month (jiff's behaviour). The date shown.
+    #[default]
+    Clamp,
+    /// The rule says the first day of the following month; the engine still shows the earlier,
+    /// clamped date and names the rule's date in the basis.
+    NextMonthFirst,
+}
+
+/// A rule in words, with its citation and tag.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    /// The rule in plain words.
+    pub text: String,
+    /// An optional further remark from the same source.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Where the rule is written, e.g. `29 CFR 2560.503-1(h)(2)(iii)`.
+    pub citation: String,
+    /// Verification tag.
+    pub tag: Tag,
+    /// `tag != UNVERIFIED`; computed on load, for templates.
+    #[serde(skip_deserializing)]
+    pub verified: bool,
+}
+
+/// A time limit: a filing window (counted from the notice) or a decision clock (counted from
+/// the day the request is filed). `amount`/`unit` are absent when no figure is known.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    /// Short label for a deadline built from this period (overrides the default label).
+    #[serde(default)]
+    pub label: Option<String>,
+    /// How many units; absent when no figure is known.
+    #[serde(default)]
+    pub amount: Option<u32>,
+    /// The largest value when the rule gives a range that someone else picks (a State's
+    /// 90–120 days); `amount` is the smallest and is what the engine dates.
+    #[serde(default)]
+    pub max_amount: Option<u32>,
+    /// The unit of `amount`.
+    #[serde(default)]
+    pub unit: Option<TimeUnit>,
+    /// For filing windows: what the window counts from.
+    #[serde(default)]
+    pub from: Option<Anchor>,
+    /// For month counts: what the rule does when the day does not exist in the target month.
+    #[serde(default)]
+    pub month_end: MonthEnd,
+    /// The rule moves a deadline that falls on a weekend or federal holiday to the next
+    /// business day (the engine shows the earlier date and says so).
+    #[serde(default)]
+    pub weekend_rolls: bool,
+    /// The rule in plain words.
+    pub text: String,
+    /// An optional further remark from the same source.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Where the rule is written.
+    pub citation: String,
+    /// Verification tag. `UNVERIFIED` periods never yield a date.
+    pub tag: Tag,
+    /// `tag != UNVERIFIED`; computed on load, for templates.
+    #[serde(skip_deserializing)]
+    pub verified: bool,
+}
+
+impl Period {
+    /// The figure, when there is one and it is verified: (amount, unit).
+    pub fn figure(&self) -> Option<(u32, TimeUnit)> {
+        if !self.tag.is_verified() {
+            return None;
+        }
+        Some((self.amount?, self.unit?))
+    }
+
+    /// The figure in words, e.g. `72 hours`, when there is one (verified or not).
+    pub fn describe(&self) -> Option<String> {
+        let (amount, unit) = (self.amount?, self.unit?);
+        Some(match self.max_amount {
+            Some(max) => format!("{amount} to {max} {}", unit.word(max)),
+            None => format!("{amount} {}", unit.word(amount)),
+        })
+    }
+}
+
+/// The plan's appeal decision clocks, counted from the day the plan receives the appeal.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decisions {
+    /// Urgent / expedited appeals.
+    #[serde(default)]
+    pub expedited: Option<Period>,
+    /// Care not yet received.
+    #[serde(default)]
+    pub pre_service: Option<Period>,
+    /// Care already received (payment requests).
+    #[serde(default)]
+    pub post_service: Option<Period>,
+    /// Ongoing (concurrent) care, when the rules give it its own clock.
+    #[serde(default)]
+    pub concurrent: Option<Period>,
+    /// An extension the plan may take on the standard clock.
+    #[serde(default)]
+    pub extension: Option<Period>,
+}
+
+/// Whether a doctor's statement of urgency binds the plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Physician {
+    /// `true` when the plan must treat the appeal as urgent on a doctor's say-so.
+    pub binds: bool,
+    /// The rule in plain words.
+    pub text: String,
+    /// Where the rule is written.
+    pub citation: String,
+    /// Verification tag.
+    pub tag: Tag,
+    /// `tag != UNVERIFIED`; computed on load, for templates.
+    #[serde(skip_deserializing)]
+    pub verified: bool,
+}
+
+/// What qualifies an appeal as urgent (expedited).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Urgent {
+    /// The trigger in plain words.
+    pub text: String,
+    /// An optional further remark from the same source.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Where the rule is written.
+    pub citation: String,
+    /// Verification tag.
+    pub tag: Tag,
+    /// `tag != UNVERIFIED`; computed on load, for templates.
+    #[serde(skip_deserializing)]
+    pub verified: bool,
+    /// Whether a doctor's certification binds the plan.
+    #[serde(default)]
+    pub physician: Option<Physician>,
+}
+
+/// The right to the claim file and what comes with it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClaimFile {
+    /// The right in plain words.
+    pub text: String,
+    /// An optional further remark from the same source.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Where the right is written.
+    pub citation: String,
+    /// Verification tag.
+    pub tag: Tag,
+    /// `tag != UNVERIFIED`; computed on load, for templates.
+    #[serde(skip_deserializing)]
+    pub verified: bool,
+    /// What counts as a relevant document.
+    #[serde(default)]
+    pub relevant: Option<Item>,
+    /// The right to the criteria, guideline or clinical rationale relied on.
+    #[serde(default)]
+    pub criteria: Option<Item>,
+    /// The right to know the medical experts consulted.
+    #[serde(default)]
+    pub reviewers: Option<Item>,
+    /// New evidence or rationale given free and in advance.
+    #[serde(default)]
+    pub new_evidence: Option<Item>,
+}
+
+/// Network adequacy and out-of-network care at in-network cost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    /// `true` when the rule gives out-of-network care at in-network cost sharing.
+    pub in_network_cost_sharing: bool,
+    /// The rule in plain words.
+    pub text: String,
+    /// An optional further remark from the same source.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Where the rule is written.
+    pub citation: String,
+    /// Verification tag.
+    pub tag: Tag,
+    /// `tag != UNVERIFIED`; computed on load, for templates.
+    #[serde(skip_deserializing)]
+    pub verified: bool,
+}
+
+/// Whether external review can run at the same time as an expedited internal appeal.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alongside {
+    /// `true` when it can.
+    pub allowed: bool,
+    /// The rule in plain words.
+    pub text: String,
+    /// Where the rule is written.
+    pub citation: String,
+    /// Verification tag.
+    pub tag: Tag,
+    /// `tag != UNVERIFIED`; computed on load, for templates.
+    #[serde(skip_deserializing)]
+    pub verified: bool,
+}
+
+/// External (independent) review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExternalReview {
+    /// Which plans it applies to, when not all (e.g. `plans that are not grandfathered`).
+    #[serde(default)]
+    pub applies_to: Option<String>,
+    /// `true` when the plan forwards the case itself (Medicare Advantage IRE).
+    #[serde(default)]
+    pub automatic: bool,
+    /// Eligibility / what it is, in plain words.
+    pub text: String,
+    /// An optional further remark from the same source.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Where the rule is written.
+    pub citation: String,
+    /// Verification tag.
+    pub tag: Tag,
+    /// `tag != UNVERIFIED`; computed on load, for templates.
+    #[serde(skip_deserializing)]
+    pub verified: bool,
+    /// Time to ask for it, counted from the final internal denial.
+    #[serde(default)]
+    pub file: Option<Period>,
+    /// Standard decision clock.
+    #[serde(default)]
+    pub standard: Option<Period>,
+    /// Expedited decision clock.
+    #[serde(default)]
+    pub expedited: Option<Period>,
+    /// Whether it can run alongside an expedited internal appeal.
+    #[serde(default)]
+    pub alongside_expedited_internal: Option<Alongside>,
+}
+
+/// The next level after the plan's appeal (fair hearing, IRE, OPM, court).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NextLevel {
+    /// Who the next level is, in plain words.
+    pub text: String,
+    /// An optional further remark from the same source.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Where the rule is written.
+    pub citation: String,
+    /// Verification tag.
+    pub tag: Tag,
+    /// `tag != UNVERIFIED`; computed on load, for templates.
+    #[serde(skip_deserializing)]
+    pub verified: bool,
+    /// Time to ask for it, counted from the plan's appeal decision, when one is known.
+    #[serde(default)]
+    pub file: Option<Period>,
+}
+
+/// A further rule worth telling the reader, optionally only for some service timings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    /// Only for these timings; empty means always.
+    #[serde(default)]
+    pub timing: Vec<Timing>,
+    /// The rule in plain words.
+    pub text: String,
+    /// Where the rule is written.
+    pub citation: String,
+    /// Verification tag.
+    pub tag: Tag,
+    /// `tag != UNVERIFIED`; computed on load, for templates.
+    #[serde(skip_deserializing)]
+    pub verified: bool,
+}
+
+/// The appeal rules of one plan regulation (one `rules/<regulation>.toml`).
+///
+/// Serialised (for templates) with the field names below; optional sections serialise as `null`,
+/// so a template can test `{% if rules.claim_file %}`, and every section carries `text`,
+/// `citation`, `tag` and `verified`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rules {
+    /// The `plan.regulation` value; equals the file stem.
     pub regulation: String,
-    pub denial_date: Date,
-    pub received: Option<Date>,
-    pub timing: Option<Timing>,
-    pub expedited: bool,
-    pub today: Date,
+    /// Display name, e.g. `Employer group health plan (ERISA)`.
+    pub name: String,
+    /// The governing law and its scope.
+    pub governing: Item,
+    /// Time to file the internal appeal.
+    pub file_appeal: Period,
+    /// What can be done after the filing window (good-cause extension).
+    #[serde(default)]
+    pub late_filing: Option<Item>,
+    /// Who may file (e.g. a treating physician without appointment).
+    #[serde(default)]
+    pub who_may_file: Option<Item>,
+    /// How many internal levels there are.
+    #[serde(default)]
+    pub levels: Option<Item>,
+    /// The plan's appeal decision clocks.
+    #[serde(default)]
+    pub decision: Decisions,
+    /// What happens when the plan misses its deadline or the rules.
+    #[serde(default)]
+    pub plan_misses_deadline: Option<Item>,
+    /// What counts as urgent.
+    #[serde(default)]
+    pub urgent: Option<Urgent>,
+    /// The right to the claim file, criteria and reviewers.
+    #[serde(default)]
+    pub claim_file: Option<ClaimFile>,
+    /// Who must decide the appeal.
+    #[serde(default)]
+    pub reviewer: Option<Item>,
+    /// Limits on the plan's coverage criteria.
+    #[serde(default)]
+    pub coverage_criteria: Vec<Item>,
+    /// Network adequacy / out-of-network at in-network cost.
+    #[serde(default)]
+    pub network: Option<Network>,
+    /// Continued coverage during the appeal.
+    #[serde(default)]
+    pub continuation: Option<Period>,
+    /// Drug formulary / step-therapy exceptions.
+    #[serde(default)]
+    pub drug_exception: Option<Item>,
+    /// External review.
+    #[serde(default)]
+    pub external_review: Option<ExternalReview>,
+    /// The next level after the plan.
+    #[serde(default)]
+    pub next_level: Option<NextLevel>,
+    /// Further rules.
+    #[serde(default)]
+    pub notes: Vec<Note>,
 }
-#[derive(Debug, Clone, Serialize)]
-pub struct Deadlines {
-    pub items: Vec<()>,
+
+/// A position in a rules file, printed `file:line:col` (1-based; column in characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// The file, as given to the loader (`rules/erisa.toml` for bundled files).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub col: usize,
 }
-impl RuleBook {
-    pub fn get(&self, _r: &str) -> Option<&Rules> {
-        None
+
+impl Location {
+    fn at(file: &str, text: &str, offset: usize) -> Location {
+        let offset = offset.min(text.len());
+        let before = text.get(..offset).unwrap_or(text);
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+        Location {
+            file: file.to_string(),
+            line,
+            col,
+        }
     }
 }
-pub fn deadlines(_r: &Rules, _i: &DeadlineInput) -> Deadlines {
-    Deadlines { items: vec![] }
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.col)
+    }
 }
+
+/// Errors loading rules files.
 #[derive(Debug, thiserror::Error)]
-#[error("rules error")]
-pub struct RulesError;
+pub enum RulesError {
+    /// A file or folder could not be read.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML, or does not fit the schema (unknown key, wrong type).
+    #[error("{at}: {message}")]
+    Syntax {
+        /// Where.
+        at: Location,
+        /// What is wrong.
+        message: String,
+    },
+    /// The file parses but breaks a rule of the schema (see `rules/README.md`).
+    #[error("{at}: {message}")]
+    Invalid {
+        /// Where.
+        at: Location,
+        /// What is wrong.
+        message: String,
+    },
+    /// The folder holds no `*.toml` rules files.
+    #[error("{}: no rules files (*.toml) found", dir.display())]
+    Empty {
+        /// The folder.
+        dir: PathBuf,
+    },
+}
+
+/// All loaded rules, by regulation.
+#[derive(Debug, Clone, Default)]
+pub struct RuleBook {
+    rules: BTreeMap<String, Rules>,
+}
+
 impl RuleBook {
+    /// The rules bundled into the binary (`rules/*.toml` at build time).
     pub fn bundled() -> Result<RuleBook, RulesError> {
-        Ok(RuleBook)
+        let mut book = RuleBook::default();
+        for (name, text) in BUNDLED {
+            let rules = parse(&format!("rules/{name}"), name, text)?;
+            book.rules.insert(rules.regulation.clone(), rules);
+        }
+        Ok(book)
     }
-    pub fn load_dir(_d: &std::path::Path) -> Result<RuleBook, RulesError> {
-        Ok(RuleBook)
+
+    /// The bundled rules overridden by a user's folder: every `*.toml` file in `dir` replaces
+    /// the bundled file of the same regulation; regulations without a file there keep the
+    /// bundled rules. Errors name `file:line:col`; a folder with no `*.toml` file is an error.
+    pub fn load_dir(dir: &Path) -> Result<RuleBook, RulesError> {
+        Ok(RuleBook::bundled()?.overlay(RuleBook::read_dir(dir)?))
+    }
+
+    /// Only the rules files in `dir` (read in name order), without the bundled ones.
+    pub fn read_dir(dir: &Path) -> Result<RuleBook, RulesError> {
+        let io = |source| RulesError::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let mut paths = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(io)? {
+            let path = entry.map_err(io)?.path();
+            if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+                paths.push(path);
+            }
+        }
+        if paths.is_empty() {
+            return Err(RulesError::Empty {
+                dir: dir.to_path_buf(),
+            });
+        }
+        paths.sort();
+        let mut book = RuleBook::default();
+        for path in paths {
+            let text = std::fs::read_to_string(&path).map_err(|source| RulesError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let rules = parse(&path.display().to_string(), &name, &text)?;
+            book.rules.insert(rules.regulation.clone(), rules);
+        }
+        Ok(book)
+    }
+
+    /// [`RuleBook::load_dir`] when an override folder is given, else [`RuleBook::bundled`].
+    pub fn load(overrides: Option<&Path>) -> Result<RuleBook, RulesError> {
+        match overrides {
+            Some(dir) => RuleBook::load_dir(dir),
+            None => RuleBook::bundled(),
+        }
+    }
+
+    /// `self` with every regulation found in `other` replaced by `other`'s version.
+    pub fn overlay(mut self, other: RuleBook) -> RuleBook {
+        self.rules.extend(other.rules);
+        self
+    }
+
+    /// The rules for a `plan.regulation` value.
+    pub fn get(&self, regulation: &str) -> Option<&Rules> {
+        self.rules.get(regulation)
+    }
+
+    /// The regulations loaded, in name order.
+    pub fn regulations(&self) -> impl Iterator<Item = &str> {
+        self.rules.keys().map(String::as_str)
     }
 }
+
+/// Parses and validates one rules file. `file` names it in errors; `name` is its file name.
+fn parse(file: &str, name: &str, text: &str) -> Result<Rules, RulesError> {
+    let mut rules: Rules = toml::from_str(text).map_err(|e| RulesError::Syntax {
+        at: Location::at(file, text, e.span().map_or(0, |s| s.start)),
+        message: e.message().trim().to_string(),
+    })?;
+    let stem = name.strip_suffix(".toml").unwrap_or(name);
+    if let Err((path, message)) = validate(&rules, stem) {
+        let offset = locate(text, &path).map_or(0, |s| s.start);
+        return Err(RulesError::Invalid {
+            at: Location::at(file, text, offset),
+            message,
+        });
+    }
+    mark_verified(&mut rules);
+    Ok(rules)
+}
+
+/// A path to a value in the document, for locating errors: keys, and array indices as numbers.
+type KeyPath = Vec<String>;
+
+fn key(path: &[&str]) -> KeyPath {
+    path.iter().map(|s| (*s).to_string()).collect()
+}
+
+/// The byte span of the deepest value on `path` that exists in the document.
+fn locate(text: &str, path: &[String]) -> Option<Range<usize>> {
+    use toml::de::{DeTable, DeValue};
+    let doc = DeTable::parse(text).ok()?;
+    let mut span = None;
+    let mut table = Some(doc.get_ref());
+    let mut array: Option<&toml::de::DeArray<'_>> = None;
+    for part in path {
+        let value = if let Some(t) = table {
+            t.iter().find(|(k, _)| k.get_ref() == part).map(|(k, v)| {
+                // Point at the key when the value is a table (its span is the whole table).
+                if matches!(v.get_ref(), DeValue::Table(_)) {
+                    span = Some(k.span());
+                } else {
+                    span = Some(v.span());
+                }
+                v
+            })
+        } else if let Some(a) = array {
+            part.parse::<usize>().ok().and_then(|i| a.get(i)).inspect(|v| {
+                span = Some(v.span());
+            })
+        } else {
+            None
+        };
+        let Some(value) = value else { break };
+        table = None;
+        array = None;
+        match value.get_ref() {
+            DeValue::Table(t) => table = Some(t),
+            DeValue::Array(a) => array = Some(a),
+            _ => {}
+        }
+    }
+    span
+}
+
+/// Checks the rules a TOML schema cannot express. Returns the path of the offending value.
+fn validate(rules: &Rules, stem: &str) -> Result<(), (KeyPath, String)> {
+    if !REGULATIONS.contains(&rules.regulation.as_str()) {
+        return Err((
+            key(&["regulation"]),
+            format!(
+                "unknown regulation \"{}\" (expected one of: {})",
+                rules.regulation,
+                REGULATIONS.join(", ")
+            ),
+        ));
+    }
+    if rules.regulation != stem {
+        return Err((
+            key(&["regulation"]),
+            format!(
+                "regulation \"{}\" must equal the file name \"{stem}\"",
+                rules.regulation
+            ),
+        ));
+    }
+    if rules.name.trim().is_empty() {
+        return Err((key(&["name"]), "name must not be empty".into()));
+    }
+    check_item(&["governing"], &rules.governing.text, &rules.governing.citation)?;
+    check_period(&["file_appeal"], &rules.file_appeal, true)?;
+    for (name, item) in [
+        ("late_filing", &rules.late_filing),
+        ("who_may_file", &rules.who_may_file),
+        ("levels", &rules.levels),
+        ("plan_misses_deadline", &rules.plan_misses_deadline),
+        ("reviewer", &rules.reviewer),
+        ("drug_exception", &rules.drug_exception),
+    ] {
+        if let Some(i) = item {
+            check_item(&[name], &i.text, &i.citation)?;
+        }
+    }
+    let d = &rules.decision;
+    for (name, p) in [
+        ("expedited", &d.expedited),
+        ("pre_service", &d.pre_service),
+        ("post_service", &d.post_service),
+        ("concurrent", &d.concurrent),
+        ("extension", &d.extension),
+    ] {
+        if let Some(p) = p {
+            check_period(&["decision", name], p, false)?;
+        }
+    }
+    if let Some(u) = &rules.urgent {
+        check_item(&["urgent"], &u.text, &u.citation)?;
+        if let Some(p) = &u.physician {
+            check_item(&["urgent", "physician"], &p.text, &p.citation)?;
+        }
+    }
+    if let Some(c) = &rules.claim_file {
+        check_item(&["claim_file"], &c.text, &c.citation)?;
+        for (name, item) in [
+            ("relevant", &c.relevant),
+            ("criteria", &c.criteria),
+            ("reviewers", &c.reviewers),
+            ("new_evidence", &c.new_evidence),
+        ] {
+            if let Some(i) = item {
+                check_item(&["claim_file", name], &i.text, &i.citation)?;
+            }
+        }
+    }
+    for (i, item) in rules.coverage_criteria.iter().enumerate() {
+        check_item(&["coverage_criteria", &i.to_string()], &item.text, &item.citation)?;
+    }
+    if let Some(n) = &rules.network {
+        check_item(&["network"], &n.text, &n.citation)?;
+    }
+    if let Some(p) = &rules.continuation {
+        check_period(&["continuation"], p, true)?;
+    }
+    if let Some(x) = &rules.external_review {
+        check_item(&["external_review"], &x.text, &x.citation)?;
+        if let Some(p) = &x.file {
+            check_period(&["external_review", "file"], p, true)?;
+        }
+        if let Some(p) = &x.standard {
+            check_period(&["external_review", "standard"], p, false)?;
+        }
+        if let Some(p) = &x.expedited {
+            check_period(&["external_review", "expedited"], p, false)?;
+        }
+        if let Some(a) = &x.alongside_expedited_internal {
+            check_item(
+                &["external_review", "alongside_expedited_internal"],
+                &a.text,
+                &a.citation,
+            )?;
+        }
+        if x.automatic && x.file.is_some() {
+            return Err((
+                key(&["external_review", "file"]),
+                "an automatic external review has no filing window".into(),
+            ));
+        }
+    }
+    if let Some(n) = &rules.next_level {
+        check_item(&["next_level"], &n.text, &n.citation)?;
+        if let Some(p) = &n.file {
+            check_period(&["next_level", "file"], p, true)?;
+        }
+    }
+    for (i, note) in rules.notes.iter().enumerate() {
+        check_item(&["notes", &i.to_string()], &note.text, &note.citation)?;
+    }
+    Ok(())
+}
+
+fn check_item(path: &[&str], text: &str, citation: &str) -> Result<(), (KeyPath, String)> {
+    if text.trim().is_empty() {
+        return Err((with(path, "text"), "text must not be empty".into()));
+    }
+    if citation.trim().is_empty() {
+        return Err((
+            with(path, "citation"),
+            "citation must not be empty: every rule needs a citation".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn with(path: &[&str], last: &str) -> KeyPath {
+    let mut k = key(path);
+    k.push(last.to_string());
+    k
+}
+
+/// `window` is true for filing windows (which need `from`), false for decision clocks.
+fn check_period(path: &[&str], p: &Period, window: bool) -> Result<(), (KeyPath, String)> {
+    check_item(path, &p.text, &p.citation)?;
+    match (p.amount, p.unit) {
+        (Some(0), _) => return Err((with(path, "amount"), "amount must be at least 1".into())),
+        (Some(_), None) => {
+            return Err((
+                with(path, "amount"),
+                "amount needs a unit (\"days\", \"hours\" or \"months\")".into(),
+            ));
+        }
+        (None, Some(_)) => return Err((with(path, "unit"), "unit needs an amount".into())),
+        _ => {}
+    }
+    if let Some(max) = p.max_amount {
+        match p.amount {
+            Some(min) if max >= min => {}
+            _ => {
+                return Err((
+                    with(path, "max_amount"),
+                    "max_amount needs an amount no larger than it".into(),
+                ));
+            }
+        }
+    }
+    if window && p.amount.is_some() && p.from.is_none() {
+        return Err((
+            with(path, "amount"),
+            "a filing window needs `from` (\"notice\" or \"receipt\")".into(),
+        ));
+    }
+    if !window && p.from.is_some() {
+        return Err((
+            with(path, "from"),
+            "a decision clock counts from the day the request is filed; remove `from`".into(),
+        ));
+    }
+    if p.month_end != MonthEnd::Clamp && p.unit != Some(TimeUnit::Months) {
+        return Err((
+            with(path, "month_end"),
+            "month_end applies only to a unit of \"months\"".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Sets every `verified` flag from its tag.
+fn mark_verified(rules: &mut Rules) {
+    fn item(i: &mut Item) {
+        i.verified = i.tag.is_verified();
+    }
+    fn period(p: &mut Period) {
+        p.verified = p.tag.is_verified();
+    }
+    item(&mut rules.governing);
+    period(&mut rules.file_appeal);
+    for i in [
+        &mut rules.late_filing,
+        &mut rules.who_may_file,
+        &mut rules.levels,
+        &mut rules.plan_misses_deadline,
+        &mut rules.reviewer,
+        &mut rules.drug_exception,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        item(i);
+    }
+    let d = &mut rules.decision;
+    for p in [
+        &mut d.expedited,
+        &mut d.pre_service,
+        &mut d.post_service,
+        &mut d.concurrent,
+        &mut d.extension,
+        &mut rules.continuation,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        period(p);
+    }
+    if let Some(u) = &mut rules.urgent {
+        u.verified = u.tag.is_verified();
+        if let Some(p) = &mut u.physician {
+            p.verified = p.tag.is_verified();
+        }
+    }
+    if let Some(c) = &mut rules.claim_file {
+        c.verified = c.tag.is_verified();
+        for i in [
+            &mut c.relevant,
+            &mut c.criteria,
+            &mut c.reviewers,
+            &mut c.new_evidence,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            item(i);
+        }
+    }
+    rules.coverage_criteria.iter_mut().for_each(item);
+    if let Some(n) = &mut rules.network {
+        n.verified = n.tag.is_verified();
+    }
+    if let Some(x) = &mut rules.external_review {
+        x.verified = x.tag.is_verified();
+        for p in [&mut x.file, &mut x.standard, &mut x.expedited]
+            .into_iter()
+            .flatten()
+        {
+            period(p);
+        }
+        if let Some(a) = &mut x.alongside_expedited_internal {
+            a.verified = a.tag.is_verified();
+        }
+    }
+    if let Some(n) = &mut rules.next_level {
+        n.verified = n.tag.is_verified();
+        if let Some(p) = &mut n.file {
+            period(p);
+        }
+    }
+    for n in &mut rules.notes {
+        n.verified = n.tag.is_verified();
+    }
+}
+
+#[cfg(test)]
+mod tests;

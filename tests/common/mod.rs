@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
-/// 2026-11-18 00:00:00 UTC: every test letter is dated from this, never the clock.
+/// 2026-11-19 00:00:00 UTC: every test letter is dated from this, never the clock.
 pub const EPOCH: &str = "1795046400";
 
 /// The repository root.

@@ -1,0 +1,559 @@
+//! The deadline engine: dates of a case + [`Rules`] → dated, explained [`Deadline`]s.
+//!
+//! Filing windows count from the date on the notice or the day it was received. Decision clocks
+//! count from the day the plan receives the request; the engine assumes the request is filed
+//! `today` and says so in each basis. Hours are shown as whole days (72 hours → the date three
+//! days later). Months use jiff's calendar arithmetic, which clamps a missing day to the month's
+//! last day (2026-10-31 + 4 months = 2027-02-28); the basis says when that happened. A figure
+//! tagged `UNVERIFIED` never yields a date.
+
+use jiff::civil::{Date, Weekday};
+use jiff::{ToSpan, Unit};
+use serde::{Serialize, Serializer};
+
+use super::{Anchor, MonthEnd, Period, Rules, Tag, TimeUnit};
+
+/// When the denied care happens relative to the appeal (`denial.service_timing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Timing {
+    /// Care not yet received (prior authorization).
+    PreService,
+    /// Care already received (payment).
+    PostService,
+    /// Ongoing care being cut short or not extended.
+    Concurrent,
+}
+
+impl From<crate::case::ServiceTiming> for Timing {
+    fn from(t: crate::case::ServiceTiming) -> Self {
+        match t {
+            crate::case::ServiceTiming::PreService => Timing::PreService,
+            crate::case::ServiceTiming::PostService => Timing::PostService,
+            crate::case::ServiceTiming::Concurrent => Timing::Concurrent,
+        }
+    }
+}
+
+/// The dates of a case that deadlines are computed from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadlineInput {
+    /// The case's `plan.regulation` (a note flags a mismatch with the rules given).
+    pub regulation: String,
+    /// The date printed on the denial notice.
+    pub denial_date: Date,
+    /// The day the notice was received, when known.
+    pub received: Option<Date>,
+    /// Pre-service, post-service or concurrent, when known.
+    pub timing: Option<Timing>,
+    /// Whether an expedited (urgent) appeal is being asked for.
+    pub expedited: bool,
+    /// Today; also the assumed filing date for decision clocks.
+    pub today: Date,
+}
+
+/// Where a deadline stands relative to `today`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum Status {
+    /// Still ahead.
+    Upcoming {
+        /// Whole days from today to the deadline (1 = tomorrow).
+        days_left: i64,
+    },
+    /// The deadline is today: still open.
+    Today,
+    /// Gone by.
+    Passed {
+        /// Whole days since the deadline (1 = yesterday).
+        days_ago: i64,
+    },
+    /// No date: the figure is unverified or unknown.
+    Unknown,
+}
+
+/// One deadline, explained.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Deadline {
+    /// Stable id: `file-internal-appeal`, `decision-standard`, `decision-expedited`,
+    /// `external-review-file`, `external-review-decision-expedited`, `next-level-file`,
+    /// `continue-benefits`.
+    pub id: String,
+    /// Short label, e.g. `File your internal appeal`.
+    pub label: String,
+    /// The date, or `None` when the figure is unverified or unknown (serialised `YYYY-MM-DD`).
+    #[serde(serialize_with = "ser_date")]
+    pub date: Option<Date>,
+    /// How the date was worked out, in plain words.
+    pub basis: String,
+    /// Where the rule is written.
+    pub citation: String,
+    /// Verification tag of the rule.
+    pub tag: Tag,
+    /// Where it stands relative to today.
+    pub status: Status,
+    /// What can still be done once the date has gone by (for a plan's decision: if the plan has
+    /// not decided by then). Present for every dated deadline; it starts "This date has passed"
+    /// when it has.
+    pub if_passed: Option<String>,
+}
+
+/// All deadlines of a case, with general notes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Deadlines {
+    /// The deadlines, filing deadline first.
+    pub items: Vec<Deadline>,
+    /// Notes for the reader (each rule note ends with its citation and tag).
+    pub notes: Vec<String>,
+}
+
+fn ser_date<S: Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+    match date {
+        Some(d) => s.serialize_str(&d.to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+/// Computes the deadlines of a case under `rules`.
+pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
+    let mut items = Vec::new();
+    let mut notes = vec![
+        "Your denial notice and plan document control the actual deadlines. The federal limits \
+         shown are the least time you must be given to file (your plan or state may allow more) \
+         and the most time the plan may take to decide. Do not wait for the last day."
+            .to_string(),
+    ];
+    if input.regulation != rules.regulation {
+        notes.push(format!(
+            "These are the rules for \"{}\", but the case names \"{}\".",
+            rules.regulation, input.regulation
+        ));
+    }
+
+    // 1. Filing the internal appeal.
+    let label = label_or(&rules.file_appeal, "File your internal appeal");
+    let mut appeal = filing("file-internal-appeal", label, &rules.file_appeal, input, None);
+    if appeal.date.is_some() {
+        let advice = match &rules.late_filing {
+            Some(late) if late.tag.is_verified() => format!(
+                "{} Check the deadline printed on your denial notice, which controls.",
+                cited(&late.text, &late.citation)
+            ),
+            _ => "Check the deadline printed on your denial notice and plan document, which \
+                  control, and ask the plan in writing whether it will still accept your appeal. \
+                  You may also be able to ask for the care again as a new request."
+                .to_string(),
+        };
+        appeal.if_passed = Some(passed_prefix(appeal.status, &advice));
+    }
+    items.push(appeal);
+
+    // 2. The plan's decision clocks, assuming the appeal is filed today.
+    let post_service = input.timing == Some(Timing::PostService);
+    let miss_advice = match &rules.plan_misses_deadline {
+        Some(m) if m.tag.is_verified() => cited(&m.text, &m.citation),
+        _ => "Ask the plan in writing for its decision and keep a record of every contact; your \
+              denial notice or plan document says what you can do next."
+            .to_string(),
+    };
+    if input.expedited && post_service {
+        notes.push(
+            "Expedited review is not available for care you have already received, so only the \
+             standard decision time is shown."
+                .to_string(),
+        );
+    } else if input.expedited {
+        match &rules.decision.expedited {
+            Some(p) => items.push(decision(
+                "decision-expedited",
+                label_or(p, "Plan's decision on your expedited appeal"),
+                p,
+                input,
+                &miss_advice,
+            )),
+            None => notes.push(
+                "No time limit for expedited appeals is recorded for this plan type: use the one \
+                 on your denial notice or plan document."
+                    .to_string(),
+            ),
+        }
+    }
+    let d = &rules.decision;
+    let standard = match input.timing {
+        Some(Timing::PreService) => d.pre_service.as_ref(),
+        Some(Timing::PostService) => d.post_service.as_ref(),
+        Some(Timing::Concurrent) => {
+            if d.concurrent.is_none() {
+                notes.push(
+                    "No separate time limit for appeals about ongoing (concurrent) treatment is \
+                     recorded for this plan type: use the time limit on your denial notice or \
+                     plan document."
+                        .to_string(),
+                );
+            }
+            d.concurrent.as_ref()
+        }
+        None => match (&d.pre_service, &d.post_service) {
+            (Some(pre), Some(post)) if pre.figure().is_some() && pre.figure() == post.figure() => Some(pre),
+            (pre, post) => {
+                let say = |p: &Option<Period>| {
+                    p.as_ref()
+                        .filter(|p| p.tag.is_verified())
+                        .and_then(Period::describe)
+                };
+                if let (Some(a), Some(b)) = (say(pre), say(post)) {
+                    notes.push(format!(
+                        "The plan's decision time depends on whether you have already received \
+                         the care: {a} if not, {b} if you have."
+                    ));
+                }
+                None
+            }
+        },
+    };
+    if let Some(p) = standard {
+        items.push(decision(
+            "decision-standard",
+            label_or(p, "Plan's decision on your appeal"),
+            p,
+            input,
+            &miss_advice,
+        ));
+        if let Some(ext) = d.extension.as_ref().filter(|e| e.tag.is_verified()) {
+            notes.push(rule_note(&ext.text, &ext.citation, ext.tag));
+        }
+    }
+
+    // 3. External review.
+    if let Some(x) = &rules.external_review {
+        if x.automatic && x.tag.is_verified() {
+            notes.push(rule_note(&x.text, &x.citation, x.tag));
+        }
+        if let Some(p) = &x.file {
+            let mut context =
+                "If this notice is the plan's final decision on your internal appeal: ".to_string();
+            if let Some(a) = &x.applies_to {
+                context = format!("Only for {a}. {context}");
+            }
+            let label = label_or(p, "Ask for external review");
+            let mut item = filing("external-review-file", label, p, input, Some(&context));
+            if item.date.is_some() {
+                item.if_passed = Some(passed_prefix(
+                    item.status,
+                    "Check the deadline printed on the plan's final denial, which controls, and \
+                     ask the external reviewer whether a late request can still be accepted.",
+                ));
+            }
+            items.push(item);
+        }
+        if input.expedited && !post_service {
+            if let Some(a) = &x.alongside_expedited_internal {
+                if a.tag.is_verified() && a.allowed {
+                    notes.push(rule_note(&a.text, &a.citation, a.tag));
+                    if let Some(p) = &x.expedited {
+                        let mut item = decision(
+                            "external-review-decision-expedited",
+                            label_or(p, "External reviewer's expedited decision"),
+                            p,
+                            input,
+                            "Contact the external reviewer in writing and keep a record.",
+                        );
+                        item.basis = item
+                            .basis
+                            .replace("If you file today", "If you ask for external review today")
+                            .replace("the plan must decide", "the external reviewer must decide")
+                            .replace("the plan receives", "the reviewer receives");
+                        items.push(item);
+                    }
+                } else if !a.tag.is_verified() {
+                    notes.push(
+                        "Whether you can ask for external review at the same time as an urgent \
+                         internal appeal was not confirmed for this plan type: ask the plan."
+                            .to_string(),
+                    );
+                }
+            }
+        }
+    }
+
+    // 4. The next level (a State fair hearing).
+    if let Some(p) = rules.next_level.as_ref().and_then(|n| n.file.as_ref()) {
+        let label = label_or(p, "Ask for the next level of review");
+        let mut item = filing(
+            "next-level-file",
+            label,
+            p,
+            input,
+            Some("If this notice is the plan's decision on your appeal: "),
+        );
+        if item.date.is_some() {
+            item.if_passed = Some(passed_prefix(
+                item.status,
+                "Check the deadline printed on the plan's notice of its appeal decision, which \
+                 controls, and ask the agency in writing whether a late request can be accepted.",
+            ));
+        }
+        items.push(item);
+    }
+
+    // 5. Continued benefits while an appeal about ongoing care is pending.
+    if input.timing == Some(Timing::Concurrent) {
+        if let Some(p) = rules.continuation.as_ref().filter(|p| p.amount.is_some()) {
+            let label = label_or(p, "Ask for your benefits to continue during the appeal");
+            let mut item = filing("continue-benefits", label, p, input, None);
+            if item.date.is_some() {
+                item.if_passed = Some(passed_prefix(
+                    item.status,
+                    "You can still appeal by the appeal deadline, but your benefits may not \
+                     continue while the appeal is pending.",
+                ));
+            }
+            items.push(item);
+        }
+    }
+
+    // 6. Further rules from the file.
+    for note in &rules.notes {
+        let applies = note.timing.is_empty() || input.timing.is_some_and(|t| note.timing.contains(&t));
+        if applies && note.tag.is_verified() {
+            notes.push(rule_note(&note.text, &note.citation, note.tag));
+        }
+    }
+
+    Deadlines { items, notes }
+}
+
+fn label_or(p: &Period, default: &str) -> String {
+    p.label.clone().unwrap_or_else(|| default.to_string())
+}
+
+/// `text` with its citation and tag before the final full stop.
+fn rule_note(text: &str, citation: &str, tag: Tag) -> String {
+    cited(text, &format!("{citation} [{tag}]"))
+}
+
+/// `text` with `(citation)` before the final full stop.
+fn cited(text: &str, citation: &str) -> String {
+    let text = text.trim_end();
+    let body = text.strip_suffix('.').unwrap_or(text);
+    format!("{body} ({citation}).")
+}
+
+/// Lower-cases the first letter after a colon, unless the word is an acronym (`OPM`).
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && !b.is_uppercase() => {
+            let mut out: String = a.to_lowercase().collect();
+            out.push(b);
+            out.push_str(chars.as_str());
+            out
+        }
+        _ => text.to_string(),
+    }
+}
+
+fn passed_prefix(status: Status, advice: &str) -> String {
+    match status {
+        Status::Passed { days_ago } => format!(
+            "This date has passed ({days_ago} {} ago). {advice}",
+            if days_ago == 1 { "day" } else { "days" }
+        ),
+        _ => format!("If you miss this date: {}", lower_first(advice)),
+    }
+}
+
+/// Where a deadline stands relative to `today`.
+fn status(date: Date, today: Date) -> Status {
+    match today.until((Unit::Day, date)) {
+        Ok(span) => {
+            let days = i64::from(span.get_days());
+            match days {
+                0 => Status::Today,
+                d if d > 0 => Status::Upcoming { days_left: d },
+                d => Status::Passed { days_ago: -d },
+            }
+        }
+        Err(_) => Status::Unknown,
+    }
+}
+
+/// `start` + the period, with remarks on what was done (hours shown as days, month-end clamping,
+/// weekends). `None` when the date would leave jiff's range.
+fn add(start: Date, amount: u32, unit: TimeUnit, p: &Period) -> Option<(Date, Vec<String>)> {
+    let mut remarks = Vec::new();
+    let date = match unit {
+        TimeUnit::Days => start.checked_add(i64::from(amount).days()).ok()?,
+        TimeUnit::Hours => start.checked_add(i64::from(amount.div_ceil(24)).days()).ok()?,
+        TimeUnit::Months => {
+            let date = start.checked_add(i64::from(amount).months()).ok()?;
+            if date.day() < start.day() {
+                let missing = format!("{:04}-{:02}-{:02}", date.year(), date.month(), start.day());
+                match p.month_end {
+                    MonthEnd::Clamp => remarks.push(format!(
+                        "there is no {missing}, so the last day of that month is used"
+                    )),
+                    MonthEnd::NextMonthFirst => {
+                        let first = date.first_of_month().checked_add(1.month()).ok();
+                        let first = first.map_or_else(String::new, |f| format!(" ({f})"));
+                        remarks.push(format!(
+                            "there is no {missing}; the rule then allows until the first day of \
+                             the next month{first}, but the earlier date is shown to be safe"
+                        ));
+                    }
+                }
+            }
+            date
+        }
+    };
+    if p.weekend_rolls && matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday) {
+        remarks.push(format!(
+            "{date} is a {:?}; the rule moves a deadline on a weekend or federal holiday to the \
+             next business day, but the earlier date is shown to be safe",
+            date.weekday()
+        ));
+    }
+    Some((date, remarks))
+}
+
+/// For hours, which day they are shown as: ` (shown as the date 3 days later)`.
+fn shown_as(amount: u32, unit: TimeUnit) -> String {
+    if unit != TimeUnit::Hours {
+        return String::new();
+    }
+    let days = amount.div_ceil(24);
+    format!(
+        " (shown as the date {days} {} later)",
+        if days == 1 { "day" } else { "days" }
+    )
+}
+
+fn sentence(parts: &[String]) -> String {
+    let mut out = String::new();
+    for part in parts.iter().filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            out.extend(first.to_uppercase());
+            out.push_str(chars.as_str());
+        }
+        if !part.ends_with('.') {
+            out.push('.');
+        }
+    }
+    out
+}
+
+fn unknown(id: &str, label: String, p: &Period, what: &str) -> Deadline {
+    Deadline {
+        id: id.to_string(),
+        label,
+        date: None,
+        basis: sentence(&[
+            format!("No verified figure is recorded for this plan type: use the {what}"),
+            p.text.clone(),
+        ]),
+        citation: p.citation.clone(),
+        tag: p.tag,
+        status: Status::Unknown,
+        if_passed: None,
+    }
+}
+
+/// A filing window counted from the notice (or its receipt).
+fn filing(id: &str, label: String, p: &Period, input: &DeadlineInput, context: Option<&str>) -> Deadline {
+    let Some((amount, unit)) = p.figure() else {
+        return unknown(id, label, p, "date on your denial notice");
+    };
+    let (start, anchor) = match (p.from, input.received) {
+        (Some(Anchor::Receipt), Some(received)) => {
+            (received, format!("after you received the notice ({received})"))
+        }
+        (Some(Anchor::Receipt), None) => (
+            input.denial_date,
+            format!(
+                "after you received the notice; no receipt date was given, so this counts from \
+                 the date on the notice ({}), the earliest you could have received it",
+                input.denial_date
+            ),
+        ),
+        _ => (
+            input.denial_date,
+            format!("after the date on the notice ({})", input.denial_date),
+        ),
+    };
+    let amount_words = match p.max_amount {
+        Some(max) => format!(
+            "at least {amount} {} (the figure is set between {amount} and {max}; the earliest \
+             possible date is shown)",
+            unit.word(amount)
+        ),
+        None => format!("{amount} {}", unit.word(amount)),
+    };
+    let Some((date, remarks)) = add(start, amount, unit, p) else {
+        return unknown(
+            id,
+            label,
+            p,
+            "date on your denial notice (the date is out of range)",
+        );
+    };
+    let mut parts = vec![format!(
+        "{}{amount_words} {anchor}{}",
+        context.unwrap_or_default(),
+        shown_as(amount, unit)
+    )];
+    parts.extend(remarks);
+    parts.extend(p.note.clone());
+    Deadline {
+        id: id.to_string(),
+        label,
+        date: Some(date),
+        basis: sentence(&parts),
+        citation: p.citation.clone(),
+        tag: p.tag,
+        status: status(date, input.today),
+        if_passed: None,
+    }
+}
+
+/// A decision clock, counted from an assumed filing date of `today`.
+fn decision(id: &str, label: String, p: &Period, input: &DeadlineInput, miss: &str) -> Deadline {
+    let Some((amount, unit)) = p.figure() else {
+        return unknown(id, label, p, "time limit on your denial notice or plan document");
+    };
+    let today = input.today;
+    let Some((date, remarks)) = add(today, amount, unit, p) else {
+        return unknown(id, label, p, "time limit on your denial notice (out of range)");
+    };
+    let mut parts = vec![format!(
+        "if you file today ({today}), the plan must decide by {date}: within {amount} {} after \
+         the plan receives your request{}, so allow for delivery time",
+        unit.word(amount),
+        shown_as(amount, unit)
+    )];
+    parts.extend(remarks);
+    parts.extend(p.note.clone());
+    let status = status(date, today);
+    Deadline {
+        id: id.to_string(),
+        label,
+        date: Some(date),
+        basis: sentence(&parts),
+        citation: p.citation.clone(),
+        tag: p.tag,
+        status,
+        if_passed: Some(match status {
+            Status::Passed { .. } => passed_prefix(status, miss),
+            _ => format!(
+                "If the plan has not decided by this date, this applies: {}",
+                lower_first(miss)
+            ),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests;

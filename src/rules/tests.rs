@@ -1,0 +1,350 @@
+//! Loader and validation tests for the rules files.
+
+use super::*;
+use crate::rules::deadline::{DeadlineInput, Status, Timing, deadlines};
+use jiff::civil::date;
+
+fn bundled() -> RuleBook {
+    RuleBook::bundled().expect("bundled rules load")
+}
+
+fn err_of(name: &str, text: &str) -> String {
+    parse(&format!("rules/{name}"), name, text)
+        .expect_err("should fail")
+        .to_string()
+}
+
+const MINIMAL: &str = r#"regulation = "unknown"
+name = "Plan type not known"
+
+[governing]
+text = "Not known."
+citation = "Your denial notice"
+tag = "UNVERIFIED"
+
+[file_appeal]
+text = "Use the date on your notice."
+citation = "Your denial notice"
+tag = "UNVERIFIED"
+"#;
+
+#[test]
+fn every_bundled_file_loads_and_matches_its_regulation() {
+    let book = bundled();
+    let loaded: Vec<&str> = book.regulations().collect();
+    let mut expected = REGULATIONS.to_vec();
+    expected.sort_unstable();
+    assert_eq!(loaded, expected);
+    for reg in REGULATIONS {
+        let rules = book.get(reg).unwrap();
+        assert_eq!(rules.regulation, reg);
+        assert!(!rules.name.is_empty());
+    }
+}
+
+#[test]
+fn every_file_in_rules_dir_is_in_the_bundled_table() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    on_disk.sort();
+    let mut table: Vec<String> = BUNDLED.iter().map(|(n, _)| (*n).to_string()).collect();
+    table.sort();
+    assert_eq!(
+        on_disk, table,
+        "add new rules files to BUNDLED in src/rules/mod.rs"
+    );
+    // And the table is exactly the regulation list.
+    let mut regs: Vec<String> = REGULATIONS.iter().map(|r| format!("{r}.toml")).collect();
+    regs.sort();
+    assert_eq!(table, regs);
+}
+
+#[test]
+fn load_dir_reads_the_same_rules_as_bundled() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let from_dir = RuleBook::read_dir(&dir).unwrap();
+    let book = bundled();
+    for reg in REGULATIONS {
+        assert_eq!(from_dir.get(reg), book.get(reg), "{reg}");
+    }
+}
+
+#[test]
+fn load_dir_and_overlay_replace_one_regulation() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("unknown.toml"),
+        MINIMAL.replace("Not known.", "Custom."),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "ignored").unwrap();
+    let user = RuleBook::read_dir(dir.path()).unwrap();
+    assert_eq!(user.regulations().collect::<Vec<_>>(), ["unknown"]);
+    let book = RuleBook::load_dir(dir.path()).unwrap();
+    assert_eq!(book.get("unknown").unwrap().governing.text, "Custom.");
+    assert_eq!(book.get("erisa"), bundled().get("erisa"));
+    assert_eq!(book.regulations().count(), REGULATIONS.len());
+    let same = RuleBook::load(Some(dir.path())).unwrap();
+    assert_eq!(same.get("unknown"), book.get("unknown"));
+}
+
+#[test]
+fn empty_or_missing_dir_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = RuleBook::load_dir(dir.path()).unwrap_err();
+    assert!(matches!(e, RulesError::Empty { .. }), "{e}");
+    let e = RuleBook::load_dir(&dir.path().join("nope")).unwrap_err();
+    assert!(matches!(e, RulesError::Io { .. }), "{e}");
+}
+
+#[test]
+fn toml_syntax_error_gives_file_line_col() {
+    let text = MINIMAL.replace("name = \"Plan type not known\"", "name = \"Plan type not known");
+    let e = err_of("unknown.toml", &text);
+    assert!(e.starts_with("rules/unknown.toml:2:"), "{e}");
+}
+
+#[test]
+fn unknown_key_gives_file_line_col() {
+    let text = MINIMAL.replace(
+        "tag = \"UNVERIFIED\"\n\n[file_appeal]",
+        "tag = \"UNVERIFIED\"\ncitaton = \"x\"\n\n[file_appeal]",
+    );
+    let e = err_of("unknown.toml", &text);
+    assert!(e.starts_with("rules/unknown.toml:8:1: "), "{e}");
+    assert!(e.contains("citaton"), "{e}");
+}
+
+#[test]
+fn bad_tag_gives_file_line_col() {
+    let text = MINIMAL.replacen("tag = \"UNVERIFIED\"", "tag = \"verified\"", 1);
+    let e = err_of("unknown.toml", &text);
+    assert!(e.starts_with("rules/unknown.toml:7:7: "), "{e}");
+}
+
+#[test]
+fn semantic_errors_point_at_the_value() {
+    // amount without unit: points at the amount on line 12.
+    let text = MINIMAL.replace(
+        "[file_appeal]\n",
+        "[file_appeal]\namount = 30\nfrom = \"notice\"\n",
+    );
+    let e = err_of("unknown.toml", &text);
+    assert_eq!(
+        e,
+        "rules/unknown.toml:10:10: amount needs a unit (\"days\", \"hours\" or \"months\")"
+    );
+    // a filing window without `from`.
+    let text = MINIMAL.replace("[file_appeal]\n", "[file_appeal]\namount = 30\nunit = \"days\"\n");
+    let e = err_of("unknown.toml", &text);
+    assert!(
+        e.starts_with("rules/unknown.toml:10:10: a filing window needs"),
+        "{e}"
+    );
+    // the regulation must equal the file stem.
+    let e = err_of("erisa.toml", MINIMAL);
+    assert_eq!(
+        e,
+        "rules/erisa.toml:1:14: regulation \"unknown\" must equal the file name \"erisa\""
+    );
+    // an empty citation.
+    let text = MINIMAL.replacen("citation = \"Your denial notice\"", "citation = \" \"", 1);
+    let e = err_of("unknown.toml", &text);
+    assert!(
+        e.starts_with("rules/unknown.toml:6:12: citation must not be empty"),
+        "{e}"
+    );
+    // a clock with `from`, inside a nested table.
+    let text = format!(
+        "{MINIMAL}\n[decision.expedited]\namount = 72\nunit = \"hours\"\nfrom = \"notice\"\ntext = \"x\"\ncitation = \"y\"\ntag = \"S\"\n"
+    );
+    let e = err_of("unknown.toml", &text);
+    assert!(e.starts_with("rules/unknown.toml:17:8: a decision clock"), "{e}");
+}
+
+#[test]
+fn note_array_errors_point_into_the_array() {
+    let text = format!(
+        "{MINIMAL}\n[[notes]]\ntext = \"a\"\ncitation = \"b\"\ntag = \"S\"\n\n[[notes]]\ntext = \"\"\ncitation = \"b\"\ntag = \"S\"\n"
+    );
+    let e = err_of("unknown.toml", &text);
+    assert!(
+        e.starts_with("rules/unknown.toml:20:8: text must not be empty"),
+        "{e}"
+    );
+}
+
+#[test]
+fn bad_file_in_override_dir_names_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fehb.toml");
+    std::fs::write(&path, "regulation = \"fehb\"\nname = 3\n").unwrap();
+    let e = RuleBook::load_dir(dir.path()).unwrap_err().to_string();
+    assert!(e.starts_with(&format!("{}:2:8: ", path.display())), "{e}");
+}
+
+#[test]
+fn unknown_regulation_is_rejected() {
+    let text = MINIMAL.replace("regulation = \"unknown\"", "regulation = \"tricare\"");
+    let e = err_of("tricare.toml", &text);
+    assert!(
+        e.starts_with("rules/tricare.toml:1:14: unknown regulation \"tricare\""),
+        "{e}"
+    );
+}
+
+#[test]
+fn verified_flags_follow_tags() {
+    let book = bundled();
+    let ma = book.get("medicare-advantage").unwrap();
+    assert!(ma.network.as_ref().unwrap().verified);
+    assert!(!ma.claim_file.as_ref().unwrap().verified);
+    let json = serde_json::to_value(ma).unwrap();
+    assert_eq!(json["claim_file"]["verified"], false);
+    assert_eq!(json["network"]["verified"], true);
+    assert_eq!(json["decision"]["expedited"]["verified"], true);
+}
+
+#[test]
+fn templates_can_read_the_documented_fields() {
+    let book = bundled();
+    let erisa = serde_json::to_value(book.get("erisa").unwrap()).unwrap();
+    assert_eq!(erisa["claim_file"]["citation"], "29 CFR 2560.503-1(h)(2)(iii)");
+    assert_eq!(erisa["claim_file"]["tag"], "S");
+    assert_eq!(erisa["urgent"]["physician"]["binds"], true);
+    assert_eq!(erisa["file_appeal"]["amount"], 180);
+    assert_eq!(erisa["file_appeal"]["unit"], "days");
+    assert_eq!(erisa["file_appeal"]["from"], "receipt");
+    assert_eq!(erisa["decision"]["expedited"]["amount"], 72);
+    assert_eq!(erisa["decision"]["expedited"]["unit"], "hours");
+    assert!(erisa["network"].is_null(), "absent sections are null");
+    let ma = serde_json::to_value(book.get("medicare-advantage").unwrap()).unwrap();
+    assert_eq!(ma["network"]["citation"], "42 CFR 422.112(a)(1)(iii), (a)(3)");
+    assert_eq!(ma["network"]["in_network_cost_sharing"], true);
+    assert_eq!(ma["reviewer"]["citation"], "42 CFR 422.590(g)(2)");
+    assert_eq!(ma["external_review"]["automatic"], true);
+    let unknown = serde_json::to_value(book.get("unknown").unwrap()).unwrap();
+    assert!(unknown["urgent"].is_null());
+    assert_eq!(unknown["file_appeal"]["tag"], "UNVERIFIED");
+}
+
+/// Figures RULES.md gives, checked against the bundled data so an edit cannot drift silently.
+#[test]
+fn bundled_figures_match_rules_md() {
+    let book = bundled();
+    let fig = |reg: &str, f: fn(&Rules) -> Option<&Period>| {
+        let p = f(book.get(reg).unwrap()).unwrap();
+        (p.amount, p.unit, p.tag)
+    };
+    use TimeUnit::*;
+    fn file(r: &Rules) -> Option<&Period> {
+        Some(&r.file_appeal)
+    }
+    assert_eq!(fig("erisa", file), (Some(180), Some(Days), Tag::S));
+    assert_eq!(fig("aca-individual", file), (Some(180), Some(Days), Tag::P));
+    assert_eq!(fig("medicare-advantage", file), (Some(65), Some(Days), Tag::P));
+    assert_eq!(fig("medicare-part-d", file), (Some(65), Some(Days), Tag::P));
+    assert_eq!(fig("medicaid-managed-care", file), (Some(60), Some(Days), Tag::S));
+    assert_eq!(fig("fehb", file), (Some(6), Some(Months), Tag::P));
+    fn exp(r: &Rules) -> Option<&Period> {
+        r.decision.expedited.as_ref()
+    }
+    assert_eq!(fig("erisa", exp), (Some(72), Some(Hours), Tag::S));
+    assert_eq!(fig("medicare-advantage", exp), (Some(72), Some(Hours), Tag::P));
+    assert_eq!(fig("fehb", exp), (None, None, Tag::Unverified));
+    fn pre(r: &Rules) -> Option<&Period> {
+        r.decision.pre_service.as_ref()
+    }
+    fn post(r: &Rules) -> Option<&Period> {
+        r.decision.post_service.as_ref()
+    }
+    assert_eq!(fig("erisa", pre), (Some(30), Some(Days), Tag::S));
+    assert_eq!(fig("erisa", post), (Some(60), Some(Days), Tag::S));
+    assert_eq!(fig("medicare-advantage", pre), (Some(30), Some(Days), Tag::P));
+    assert_eq!(fig("medicare-advantage", post), (Some(60), Some(Days), Tag::P));
+    assert_eq!(fig("medicare-part-d", pre), (Some(7), Some(Days), Tag::P));
+    assert_eq!(fig("medicare-part-d", post), (Some(14), Some(Days), Tag::P));
+    assert_eq!(fig("medicaid-managed-care", pre), (Some(30), Some(Days), Tag::S));
+    assert_eq!(fig("fehb", pre), (Some(30), Some(Days), Tag::P));
+    fn ext(r: &Rules) -> Option<&Period> {
+        r.external_review.as_ref().and_then(|x| x.file.as_ref())
+    }
+    assert_eq!(fig("aca-individual", ext), (Some(4), Some(Months), Tag::S));
+    assert_eq!(fig("fehb", ext), (Some(90), Some(Days), Tag::S));
+}
+
+#[test]
+fn state_regulated_and_unknown_hold_no_verified_figure() {
+    let book = bundled();
+    for reg in ["state-regulated", "unknown"] {
+        let r = book.get(reg).unwrap();
+        let d = &r.decision;
+        let periods = [
+            Some(&r.file_appeal),
+            d.expedited.as_ref(),
+            d.pre_service.as_ref(),
+            d.post_service.as_ref(),
+            d.concurrent.as_ref(),
+            d.extension.as_ref(),
+            r.continuation.as_ref(),
+            r.external_review.as_ref().and_then(|x| x.file.as_ref()),
+            r.external_review.as_ref().and_then(|x| x.standard.as_ref()),
+            r.external_review.as_ref().and_then(|x| x.expedited.as_ref()),
+            r.next_level.as_ref().and_then(|x| x.file.as_ref()),
+        ];
+        for p in periods.into_iter().flatten() {
+            assert!(p.figure().is_none(), "{reg}: {}", p.text);
+        }
+    }
+}
+
+/// Every combination of inputs, every regulation: an UNVERIFIED rule never yields a date, and
+/// state-regulated / unknown yield no dates at all.
+#[test]
+fn no_unverified_figure_yields_a_date() {
+    let book = bundled();
+    let timings = [
+        None,
+        Some(Timing::PreService),
+        Some(Timing::PostService),
+        Some(Timing::Concurrent),
+    ];
+    for reg in REGULATIONS {
+        let rules = book.get(reg).unwrap();
+        for timing in timings {
+            for expedited in [false, true] {
+                for received in [None, Some(date(2026, 3, 4))] {
+                    let input = DeadlineInput {
+                        regulation: reg.to_string(),
+                        denial_date: date(2026, 3, 1),
+                        received,
+                        timing,
+                        expedited,
+                        today: date(2026, 3, 10),
+                    };
+                    let ds = deadlines(rules, &input);
+                    assert_eq!(ds.items[0].id, "file-internal-appeal");
+                    for d in &ds.items {
+                        if d.tag == Tag::Unverified || matches!(reg, "state-regulated" | "unknown") {
+                            assert_eq!(d.date, None, "{reg} {}", d.id);
+                            assert_eq!(d.status, Status::Unknown, "{reg} {}", d.id);
+                            assert!(d.basis.contains("use the"), "{reg}: {}", d.basis);
+                        } else {
+                            assert!(d.date.is_some(), "{reg} {}", d.id);
+                            assert!(d.if_passed.is_some(), "{reg} {}", d.id);
+                        }
+                        assert!(!d.citation.is_empty());
+                        if timing == Some(Timing::PostService) {
+                            assert_ne!(d.id, "decision-expedited", "{reg}");
+                            assert_ne!(d.id, "external-review-decision-expedited", "{reg}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

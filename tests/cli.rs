@@ -1,0 +1,361 @@
+//! End-to-end tests through the `appeal` binary: what users see on the terminal and in the files.
+
+mod common;
+
+use common::{appeal, files_in, root, visible_text};
+use predicates::prelude::*;
+
+const HER2: &str = "examples/her2-out-of-network.toml";
+
+fn render_md(case: &str, extra: &[&str]) -> String {
+    let out = tempfile::tempdir().unwrap();
+    appeal()
+        .args(["render", case, "--format", "md", "-o"])
+        .arg(out.path())
+        .args(extra)
+        .assert()
+        .success();
+    let stem = std::path::Path::new(case)
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .to_string();
+    std::fs::read_to_string(out.path().join(format!("{stem}.md"))).unwrap()
+}
+
+/// Writes `text` as a case file in a temporary folder; returns (folder, path).
+fn case_file(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("case.toml");
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
+fn example(name: &str) -> String {
+    std::fs::read_to_string(root().join(name)).unwrap()
+}
+
+#[test]
+fn render_writes_markdown_with_the_letter_parts() {
+    let md = render_md(HER2, &[]);
+    for part in [
+        "+++\ntitle = \"Appeal of denied coverage for Maria Lopez\"",
+        "**Re: Appeal of the denial of outpatient hematology/oncology consultation and follow-up**",
+        "Member ID: PHX-448120-01",
+        "> Specialty care from a non-participating provider is not covered",
+        "## Medical history",
+        "## Continuity of care",
+        "## What I am asking for",
+        "Sincerely,",
+        "## Enclosures",
+        "## References",
+    ] {
+        assert!(md.contains(part), "missing {part:?} in\n{md}");
+    }
+    // A patient letter speaks in the first person and never calls the patient "my patient".
+    assert!(!md.contains("my patient"), "{md}");
+}
+
+#[test]
+fn render_never_overwrites_without_force() {
+    let out = tempfile::tempdir().unwrap();
+    let run = || {
+        appeal()
+            .args(["render", HER2, "--format", "md", "-o"])
+            .arg(out.path())
+            .assert()
+    };
+    run()
+        .success()
+        .stdout(predicate::str::contains("her2-out-of-network.md"));
+    run()
+        .code(2)
+        .stderr(predicate::str::contains("already exists").and(predicate::str::contains("--force")));
+    appeal()
+        .args(["render", HER2, "--format", "md", "--force", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
+}
+
+#[test]
+fn render_says_the_signer_decides() {
+    let out = tempfile::tempdir().unwrap();
+    appeal()
+        .args(["render", HER2, "--format", "md", "-o"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("appeal drafts; you decide"));
+}
+
+#[test]
+fn same_input_gives_the_same_bytes() {
+    assert_eq!(render_md(HER2, &[]), render_md(HER2, &[]));
+}
+
+#[test]
+fn a_bad_case_among_good_ones_writes_nothing() {
+    let out = tempfile::tempdir().unwrap();
+    appeal()
+        .args([
+            "render",
+            HER2,
+            "tests/bad/npi-check-digit.toml",
+            "--format",
+            "md",
+            "-o",
+        ])
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "error: tests/bad/npi-check-digit.toml:9:7:",
+        ));
+    assert!(files_in(out.path()).is_empty());
+}
+
+#[test]
+fn case_text_prints_literally() {
+    let hostile = r#"*bold* _em_ [link](http://x.example) <script>alert(1)</script> # not a heading {{ case.patient.name }} {% if true %}x{% endif %} | a | b | `code` \ 1. two"#;
+    let text = example(HER2).replace(
+        "quote = \"Specialty care from a non-participating provider is not covered when the service can be provided by a participating specialist.\"",
+        &format!("quote = '''{hostile}'''"),
+    );
+    let text = text.replace(
+        "name = \"Maria Lopez\"\naddress",
+        "name = \"<b>Maria</b> *Lopez*\"\naddress",
+    );
+    let (_dir, path) = case_file(&text);
+    let out = tempfile::tempdir().unwrap();
+    appeal()
+        .args(["render", "--format", "md", "-o"])
+        .arg(out.path())
+        .arg(&path)
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(out.path().join("case.md")).unwrap();
+    let shown = visible_text(&md);
+    assert!(
+        shown.contains(hostile),
+        "the quote must read back literally:\n{shown}"
+    );
+    assert!(shown.contains("<b>Maria</b> *Lopez*"), "{shown}");
+    // Nothing from the case became structure: no link, no HTML, no extra heading.
+    assert!(!md.contains("](http"), "{md}");
+    assert!(!md.contains("\n<script>"), "{md}");
+    let headings = md.lines().filter(|l| l.starts_with('#')).count();
+    let plain = visible_text(&render_md(HER2, &[]));
+    assert!(!plain.is_empty());
+    assert!(headings < 12, "{md}");
+}
+
+#[test]
+fn explain_lists_every_block_with_reasons() {
+    let output = appeal().args(["explain", HER2]).output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let ids: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("used") || l.starts_with("skipped") || l.starts_with("MISSING"))
+        .map(|l| l.split_whitespace().nth(1).unwrap())
+        .collect();
+    assert_eq!(ids.len(), 13, "{text}");
+    assert!(text.contains("used    continuity-of-care"), "{text}");
+    assert!(text.contains("skipped sarcoma-center"), "{text}");
+    assert!(text.contains("none of diagnosis.rare is given"), "{text}");
+}
+
+#[test]
+fn explain_json_has_the_contract_fields() {
+    let output = appeal().args(["explain", HER2, "--json"]).output().unwrap();
+    assert!(output.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let blocks = v["blocks"].as_array().unwrap();
+    assert_eq!(blocks.len(), 13);
+    for b in blocks {
+        assert!(b["id"].is_string() && b["selected"].is_boolean() && b["reason"].is_string());
+        assert!(b["missing"].is_array() && b["citations"].is_array());
+    }
+    // The citation order is the order of first citation in the letter, and every cited key
+    // belongs to a selected block.
+    let order: Vec<&str> = v["citations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert!(!order.is_empty());
+    for key in &order {
+        assert!(
+            blocks.iter().any(|b| b["selected"] == true
+                && b["citations"].as_array().unwrap().iter().any(|c| c == key)),
+            "{key}"
+        );
+    }
+    let md = render_md(HER2, &[]);
+    let refs = md.split("## References").nth(1).unwrap();
+    assert_eq!(
+        refs.lines()
+            .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_digit()))
+            .count(),
+        order.len()
+    );
+}
+
+#[test]
+fn explain_shows_overrides() {
+    let text = example(HER2).replace(
+        "[[enclosures]]",
+        "[arguments]\nexclude = [\"continuity-of-care\"]\n\n[[enclosures]]",
+    );
+    let (_dir, path) = case_file(&text);
+    let output = appeal().arg("explain").arg(&path).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("skipped continuity-of-care"), "{text}");
+    assert!(text.contains("left out by [arguments] exclude"), "{text}");
+}
+
+#[test]
+fn check_passes_for_a_case_that_is_ready() {
+    appeal()
+        .args(["check", "examples/her2-non-preferred-drug.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ready to send"));
+}
+
+#[test]
+fn check_reports_a_block_that_applies_without_its_facts() {
+    let text = example(HER2).replace(
+        "[[enclosures]]",
+        "[arguments]\ninclude = [\"guideline-concordance\"]\n\n[[enclosures]]",
+    );
+    // Remove the guidelines so the included block lacks them.
+    let start = text.find("[[guidelines]]").unwrap();
+    let end = text[start..].find("[[enclosures]]").unwrap() + start;
+    let text = format!("{}{}", &text[..start], &text[end..]);
+    let (_dir, path) = case_file(&text);
+    appeal()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "guideline-concordance: applies, but the case lacks guidelines",
+        ));
+}
+
+#[test]
+fn provider_letter_never_speaks_as_the_patient() {
+    let md = render_md("examples/her2-non-preferred-drug.toml", &[]);
+    assert!(md.contains("my patient"), "{md}");
+    for first_person in ["I have cancer", "my cancer", "My cancer", "I was diagnosed"] {
+        assert!(
+            !md.contains(first_person),
+            "{first_person:?} in a provider letter:\n{md}"
+        );
+    }
+    assert!(md.contains("NPI 1234567893"), "{md}");
+}
+
+#[test]
+fn unknown_citation_key_in_a_block_names_the_file_and_key() {
+    let templates = tempfile::tempdir().unwrap();
+    std::fs::create_dir(templates.path().join("blocks")).unwrap();
+    let block = std::fs::read_to_string(root().join("templates/blocks/continuity-of-care.md")).unwrap();
+    let block = block.replace("cites = [", "cites = [\"no-such-key-2026\", ");
+    std::fs::write(templates.path().join("blocks/continuity-of-care.md"), block).unwrap();
+    appeal()
+        .args(["explain", HER2, "--templates"])
+        .arg(templates.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "continuity-of-care.md: cites reference `no-such-key-2026`",
+        ));
+}
+
+#[test]
+fn template_syntax_error_is_located() {
+    let templates = tempfile::tempdir().unwrap();
+    std::fs::write(
+        templates.path().join("letter.md"),
+        "Dear {{ case.patient.name }\n",
+    )
+    .unwrap();
+    appeal()
+        .args([
+            "render",
+            HER2,
+            "--format",
+            "md",
+            "-o",
+            "/nonexistent-never-written",
+            "--templates",
+        ])
+        .arg(templates.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("letter.md:1:").and(predicate::str::contains("hint:")));
+}
+
+#[test]
+fn broken_user_library_is_reported_with_its_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let bib = dir.path().join("mine.bib");
+    std::fs::write(&bib, "@article{good2020,\n  title = {Fine},\n  year = {2020}\n}\n\n@article{broken,\n  title = {Unclosed\n").unwrap();
+    appeal()
+        .args(["render", HER2, "--format", "md", "-o"])
+        .arg(dir.path().join("out"))
+        .arg("--library")
+        .arg(&bib)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("mine.bib:6:"));
+    assert!(!dir.path().join("out").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn unwritable_output_folder_is_an_error_and_leaves_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o500)).unwrap();
+    // Root ignores permissions; only assert when the folder really is read-only for us.
+    if std::fs::write(locked.join("probe"), b"x").is_ok() {
+        return;
+    }
+    appeal()
+        .args(["render", HER2, "--format", "md", "-o"])
+        .arg(&locked)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot write"));
+    assert!(files_in(&locked).is_empty());
+}
+
+#[test]
+fn batch_keeps_going_and_summarises() {
+    let out = tempfile::tempdir().unwrap();
+    appeal()
+        .args([
+            "batch",
+            "examples",
+            "tests/bad/unknown-voice.toml",
+            "--format",
+            "md",
+            "-o",
+        ])
+        .arg(out.path())
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("rendered 4 of 5 cases").and(predicate::str::contains(
+                "tests/bad/unknown-voice.toml:5:9: unknown value `lawyer`",
+            )),
+        );
+    assert_eq!(files_in(out.path()).len(), 4);
+}
