@@ -254,6 +254,10 @@ pub fn number_citations(text: &str, order: &mut Vec<String>) -> String {
             rest = &inner[end + MARK_CLOSE.len_utf8()..];
         }
         if !numbers.is_empty() {
+            // "…guideline [2, 3]." reads better in plain text than "…guideline[2, 3].".
+            if out.chars().last().is_some_and(|c| !c.is_whitespace()) {
+                out.push(' ');
+            }
             out.push_str(&format!("[{}]", compress(&mut numbers)));
         }
     }
@@ -552,6 +556,10 @@ mod tests {
             &mut order,
         );
         assert_eq!(a, "One [1]. Two [1-3].");
+        assert_eq!(
+            number_citations(&format!("tight{}.", mark("a")), &mut order),
+            "tight [2]."
+        );
         let b = number_citations(&format!("Again {}{}.", mark("c"), mark("a")), &mut order);
         assert_eq!(b, "Again [2, 3].");
         assert_eq!(order, ["b", "a", "c"]);

@@ -25,6 +25,7 @@ pub mod letter;
 pub mod library;
 pub mod output;
 pub mod plan;
+pub mod refs;
 pub mod render;
 pub mod rules;
 pub mod templates;

@@ -1,77 +1,845 @@
-//! Temporary stand-in for the reference library (replaced by the real module).
-#![allow(missing_docs, dead_code)]
-use std::collections::{BTreeMap, HashMap};
+//! The curated reference library: loading BibTeX sources into cleaned, indexed references.
+//!
+//! `references/*.bib` (bundled into the binary by [`Library::bundled`]) or any user-supplied
+//! BibTeX files are parsed with bibtex-parser in tolerant mode: good entries are kept, every
+//! broken entry is reported with `file:line:col`, and a key defined twice is reported naming both
+//! places (the first definition wins; later sources never silently override earlier ones).
+//!
+//! Values are cleaned in this layer, fixing what bibtex-parser leaves undone: LaTeX accents and
+//! specials become Unicode without stray braces, `--` becomes an en dash, field names are
+//! lower-cased, `crossref` parents fill missing fields, author lists are split into structured
+//! names (particles such as "van de" and braced corporate names kept intact). `@string` macros,
+//! `#` concatenation, month macros and parenthesised entries are handled by the parser and
+//! checked here (an undefined macro is a diagnostic, never a silent `{undefined}`).
+//!
+//! Verification status is data: each entry's `verification` field (`verified` or `unverified`,
+//! with `verification_note`) becomes [`Verification`]. Formatting lives in [`style`]
+//! ([`Style`], [`format_bibliography`]); the tag vocabulary in [`TagVocabulary`].
 
+mod latex;
+pub mod style;
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use bibtex_parser::{Block, DiagnosticSeverity, DiagnosticTarget, Parser, Value};
+
+pub use latex::{NameList, PersonName};
+pub use style::{DEFAULT_STYLE, Style, StyleError, StyleInfo, format_bibliography};
+
+/// One BibTeX text to load.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BibSource {
+    /// The path shown in messages, e.g. `references/sarcoma.bib`.
     pub name: String,
+    /// The BibTeX text.
     pub text: String,
 }
-#[derive(Debug, Clone)]
-pub enum Verification {
-    Verified,
-    Unverified { note: String },
+
+impl BibSource {
+    /// A source from a display name and its text.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> BibSource {
+        BibSource {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
 }
-#[derive(Debug, Clone)]
+
+/// Where an entry was defined.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Origin {
-    pub file: String,
+    /// The source's display name (shared by every entry of the source).
+    pub file: Arc<str>,
+    /// 1-based line of the entry's `@`.
     pub line: usize,
-}
-#[derive(Debug, Clone)]
-pub struct Reference {
-    pub key: String,
-    pub kind: String,
-    pub fields: BTreeMap<String, String>,
-    pub tags: Vec<String>,
-    pub verification: Verification,
-    pub origin: Origin,
-}
-#[derive(Debug, Clone)]
-pub struct Diagnostic {
-    pub file: String,
-    pub line: usize,
+    /// 1-based column (in characters) of the entry's `@`.
     pub column: usize,
+    /// Byte range of the whole entry in its source text.
+    pub span: Range<usize>,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// Whether an entry's bibliographic data were confirmed in a stored source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    /// Every field was seen in a stored source (`verification = {verified}`).
+    Verified,
+    /// Something could not be confirmed (`verification = {unverified}`, or no field at all).
+    Unverified {
+        /// What could not be confirmed (`verification_note`).
+        note: String,
+    },
+}
+
+impl Verification {
+    /// Whether the entry is verified.
+    pub fn is_verified(&self) -> bool {
+        matches!(self, Verification::Verified)
+    }
+}
+
+/// One cleaned library entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// The citation key, exactly as written.
+    pub key: String,
+    /// The entry type, lower-case (`article`, `misc`, `techreport`, ...).
+    pub kind: String,
+    /// Every field by lower-case name; values are Unicode without LaTeX markup or stray braces.
+    /// `author`/`editor` hold the name list as written (converted); use [`Reference::authors`]
+    /// for structured names.
+    pub fields: BTreeMap<String, String>,
+    /// The `keywords` tags, in order.
+    pub tags: Vec<String>,
+    /// Verification status from the `verification` / `verification_note` fields.
+    pub verification: Verification,
+    /// Where the entry was defined.
+    pub origin: Origin,
+    /// The raw (LaTeX) author list, parsed on demand: name splitting is only needed to format
+    /// a handful of cited entries, so loading stays fast.
+    raw_author: Option<String>,
+    /// The raw (LaTeX) editor list.
+    raw_editor: Option<String>,
+}
+
+impl Reference {
+    /// A field by lower-case name.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields.get(name).map(String::as_str)
+    }
+
+    /// The title, or an empty string.
+    pub fn title(&self) -> &str {
+        self.field("title").unwrap_or("")
+    }
+
+    /// The authors, structured (particles such as "van de" and braced corporate names kept).
+    pub fn authors(&self) -> NameList {
+        self.raw_author
+            .as_deref()
+            .and_then(|raw| latex::parse_names(raw).ok())
+            .unwrap_or_default()
+    }
+
+    /// The editors, structured.
+    pub fn editors(&self) -> NameList {
+        self.raw_editor
+            .as_deref()
+            .and_then(|raw| latex::parse_names(raw).ok())
+            .unwrap_or_default()
+    }
+
+    /// The year: the `year` field, or the year of a biblatex `date` field.
+    pub fn year(&self) -> Option<&str> {
+        self.field("year")
+            .or_else(|| self.field("date").and_then(|d| d.get(..4)))
+    }
+
+    /// The container (journal) title: `journal`, biblatex `journaltitle`, or `booktitle`.
+    pub fn journal(&self) -> Option<&str> {
+        self.field("journal")
+            .or_else(|| self.field("journaltitle"))
+            .or_else(|| self.field("booktitle"))
+    }
+}
+
+/// What kind of problem a [`Diagnostic`] reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DiagnosticKind {
+    /// An entry that could not be parsed (it was skipped).
+    Syntax,
+    /// A key defined more than once (the first definition is used).
+    DuplicateKey,
+    /// A field given twice in one entry (the first is used).
+    DuplicateField,
+    /// A value that uses an `@string` macro that is not defined.
+    UndefinedMacro,
+    /// A value with unbalanced braces.
+    UnbalancedBraces,
+    /// A `crossref` naming no entry.
+    Crossref,
+    /// A `verification` value other than `verified` / `unverified`.
+    InvalidVerification,
+    /// An entry with neither DOI nor PMID.
+    MissingIdentifier,
+    /// An entry without `keywords` tags.
+    MissingTags,
+    /// A tag not in the vocabulary.
+    UnknownTag,
+    /// An unverified entry.
+    Unverified,
+    /// A key a block cites that no library defines.
+    UnknownCitedKey,
+    /// A DOI that does not look like `10.NNNN/suffix`.
+    MalformedDoi,
+    /// A PMID that is not 1–8 digits.
+    MalformedPmid,
+    /// The tag vocabulary file is malformed.
+    Vocabulary,
+}
+
+impl DiagnosticKind {
+    /// Whether this is a structural error (as opposed to a curation finding such as an
+    /// unverified entry or a missing identifier).
+    pub fn is_error(self) -> bool {
+        !matches!(
+            self,
+            DiagnosticKind::Unverified | DiagnosticKind::MissingIdentifier
+        )
+    }
+}
+
+/// A problem in a user's file, with its location.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The file's display name.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// What kind of problem.
+    pub kind: DiagnosticKind,
+    /// The message (one line).
     pub message: String,
+    /// How to fix it, if there is something useful to say.
     pub hint: Option<String>,
 }
-impl std::fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
     }
 }
-#[derive(Default)]
+
+/// Whether a field holds identifiers or URLs: braces dropped, no LaTeX conversion.
+fn is_verbatim_field(name: &str) -> bool {
+    matches!(
+        name,
+        "doi" | "url" | "pmid" | "pmcid" | "eprint" | "isbn" | "issn" | "file" | "keywords" | "verification"
+    )
+}
+
+/// Fields never inherited through `crossref` (each entry's curation is its own).
+const NOT_INHERITED: &[&str] = &[
+    "keywords",
+    "verification",
+    "verification_note",
+    "verification_source",
+    "crossref",
+    "ids",
+];
+
+/// The bundled reference files, one line per file (a unit test checks the table is complete).
+const BUNDLED: &[(&str, &str)] = &[
+    (
+        "references/continuity.bib",
+        include_str!("../references/continuity.bib"),
+    ),
+    (
+        "references/guidelines.bib",
+        include_str!("../references/guidelines.bib"),
+    ),
+    ("references/her2.bib", include_str!("../references/her2.bib")),
+    (
+        "references/palliative.bib",
+        include_str!("../references/palliative.bib"),
+    ),
+    (
+        "references/pathology.bib",
+        include_str!("../references/pathology.bib"),
+    ),
+    ("references/payer.bib", include_str!("../references/payer.bib")),
+    (
+        "references/sarcoma.bib",
+        include_str!("../references/sarcoma.bib"),
+    ),
+];
+
+/// The bundled tag vocabulary.
+const BUNDLED_TAGS: (&str, &str) = ("references/tags.toml", include_str!("../references/tags.toml"));
+
+/// Loaded references in load order, indexed by key.
+#[derive(Debug, Clone, Default)]
 pub struct Library {
     entries: Vec<Reference>,
+    /// Lower-cased key → index (BibTeX keys are case-insensitive for duplicate detection).
     index: HashMap<String, usize>,
+    /// The source texts, kept to locate fields for later diagnostics.
+    texts: HashMap<Arc<str>, String>,
 }
+
 impl Library {
-    pub fn load(_sources: &[BibSource]) -> (Library, Vec<Diagnostic>) {
-        (Library::default(), vec![])
+    /// Loads `sources` in order. Tolerant: good entries are kept; every broken entry, duplicate
+    /// key, duplicate field, undefined macro, unbalanced value and dangling `crossref` is
+    /// reported. The first definition of a key wins.
+    pub fn load(sources: &[BibSource]) -> (Library, Vec<Diagnostic>) {
+        let mut lib = Library::default();
+        let mut diags = Vec::new();
+        let approx: usize = sources.iter().map(|s| s.text.len() / 400).sum();
+        lib.entries.reserve(approx);
+        lib.index.reserve(approx);
+        for source in sources {
+            lib.load_one(source, &mut diags);
+            lib.texts
+                .insert(Arc::from(source.name.as_str()), source.text.clone());
+        }
+        lib.resolve_crossrefs(&mut diags);
+        (lib, diags)
     }
+
+    /// The bundled `references/*.bib` files.
     pub fn bundled() -> Vec<BibSource> {
-        vec![]
+        BUNDLED
+            .iter()
+            .map(|(name, text)| BibSource::new(*name, *text))
+            .collect()
     }
+
+    /// The entry with exactly this key.
     pub fn get(&self, key: &str) -> Option<&Reference> {
-        self.index.get(key).map(|&i| &self.entries[i])
+        let i = if key.bytes().any(|b| b.is_ascii_uppercase()) {
+            *self.index.get(&key.to_ascii_lowercase())?
+        } else {
+            *self.index.get(key)?
+        };
+        self.entries.get(i).filter(|r| r.key == key)
     }
+
+    /// All entries in load order.
     pub fn entries(&self) -> &[Reference] {
         &self.entries
     }
+
+    /// Entries carrying `tag` in their keywords, in load order.
     pub fn with_tag<'a>(&'a self, tag: &'a str) -> impl Iterator<Item = &'a Reference> {
         self.entries
             .iter()
             .filter(move |r| r.tags.iter().any(|t| t == tag))
     }
-}
-pub struct Style;
-#[derive(Debug, thiserror::Error)]
-#[error("style error")]
-pub struct StyleError;
-impl Style {
-    pub fn by_name(_n: &str) -> Result<Style, StyleError> {
-        Ok(Style)
+
+    /// Entries whose key, title, authors, journal, DOI, PMID or tags contain `text`
+    /// (case-insensitive), in load order.
+    pub fn search(&self, text: &str) -> Vec<&Reference> {
+        let needle = text.trim().to_lowercase();
+        if needle.is_empty() {
+            return Vec::new();
+        }
+        let hit = |s: &str| s.to_lowercase().contains(&needle);
+        self.entries
+            .iter()
+            .filter(|r| {
+                hit(&r.key)
+                    || [
+                        "title",
+                        "author",
+                        "journal",
+                        "journaltitle",
+                        "shortjournal",
+                        "journalabbrev",
+                        "booktitle",
+                        "doi",
+                        "pmid",
+                        "pmcid",
+                    ]
+                    .iter()
+                    .any(|f| r.field(f).is_some_and(hit))
+                    || r.tags.iter().any(|t| hit(t))
+            })
+            .collect()
+    }
+
+    /// The location of `field` inside `reference`'s entry (the entry's own location if the
+    /// field is not written there, e.g. inherited through `crossref`).
+    pub fn field_location(&self, reference: &Reference, field: &str) -> (usize, usize) {
+        let origin = &reference.origin;
+        let Some(text) = self.texts.get(&origin.file) else {
+            return (origin.line, origin.column);
+        };
+        match find_field(text, origin.span.clone(), field) {
+            Some(offset) => line_col(text, offset),
+            None => (origin.line, origin.column),
+        }
+    }
+
+    fn load_one(&mut self, source: &BibSource, diags: &mut Vec<Diagnostic>) {
+        let file = source.name.as_str();
+        let shared_file: Arc<str> = Arc::from(file);
+        let text = source.text.as_str();
+        let parsed = match Parser::new().tolerant().capture_source().parse(text) {
+            Ok(p) => p,
+            Err(e) => {
+                diags.push(Diagnostic {
+                    file: file.to_owned(),
+                    line: 1,
+                    column: 1,
+                    kind: DiagnosticKind::Syntax,
+                    message: format!("cannot parse BibTeX: {e}"),
+                    hint: None,
+                });
+                return;
+            }
+        };
+        if !parsed.failed_blocks().is_empty() {
+            syntax_diagnostics(file, text, &parsed, diags);
+        }
+        for block in parsed.blocks() {
+            let Block::Entry(entry, span) = block else {
+                continue;
+            };
+            let (line, column, range) = match span {
+                Some(s) => (s.line, s.column, s.byte_start..s.byte_end),
+                None => (1, 1, 0..0),
+            };
+            let origin = Origin {
+                file: Arc::clone(&shared_file),
+                line,
+                column,
+                span: range,
+            };
+            let reference = clean_entry(entry, origin, text, diags);
+            let lower = reference.key.to_ascii_lowercase();
+            if let Some(&first) = self.index.get(&lower) {
+                let prev = &self.entries[first];
+                diags.push(Diagnostic {
+                    file: reference.origin.file.to_string(),
+                    line: reference.origin.line,
+                    column: reference.origin.column,
+                    kind: DiagnosticKind::DuplicateKey,
+                    message: format!(
+                        "duplicate key `{}`: already defined at {} (as `{}`); this definition is ignored",
+                        reference.key, prev.origin, prev.key
+                    ),
+                    hint: Some("rename one of the entries or delete the copy".to_owned()),
+                });
+                continue;
+            }
+            self.index.insert(lower, self.entries.len());
+            self.entries.push(reference);
+        }
+    }
+
+    fn resolve_crossrefs(&mut self, diags: &mut Vec<Diagnostic>) {
+        for i in 0..self.entries.len() {
+            let Some(parent_key) = self.entries[i].fields.get("crossref").cloned() else {
+                continue;
+            };
+            let parent = self
+                .index
+                .get(&parent_key.to_ascii_lowercase())
+                .copied()
+                .filter(|&p| p != i);
+            let Some(p) = parent else {
+                let child = &self.entries[i];
+                let (line, column) = self.field_location(child, "crossref");
+                diags.push(Diagnostic {
+                    file: child.origin.file.to_string(),
+                    line,
+                    column,
+                    kind: DiagnosticKind::Crossref,
+                    message: format!("`{}`: crossref `{parent_key}` names no entry", child.key),
+                    hint: Some("define the parent entry, or copy its fields into this one".to_owned()),
+                });
+                continue;
+            };
+            let parent = self.entries[p].clone();
+            let child = &mut self.entries[i];
+            for (name, value) in &parent.fields {
+                if NOT_INHERITED.contains(&name.as_str()) {
+                    continue;
+                }
+                child.fields.entry(name.clone()).or_insert_with(|| value.clone());
+            }
+            if matches!(child.kind.as_str(), "inproceedings" | "incollection" | "inbook")
+                && !child.fields.contains_key("booktitle")
+                && let Some(title) = parent.fields.get("title")
+            {
+                child.fields.insert("booktitle".to_owned(), title.clone());
+            }
+            if child.raw_author.is_none() {
+                child.raw_author = parent.raw_author.clone();
+            }
+            if child.raw_editor.is_none() {
+                child.raw_editor = parent.raw_editor.clone();
+            }
+        }
     }
 }
-pub fn format_bibliography(refs: &[&Reference], _style: &Style) -> Result<Vec<String>, StyleError> {
-    Ok(refs.iter().map(|r| r.key.clone()).collect())
+
+/// Maps bibtex-parser's source-preserving diagnostics for broken blocks to ours.
+fn syntax_diagnostics(
+    file: &str,
+    text: &str,
+    parsed: &bibtex_parser::Library<'_>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let detailed = Parser::new()
+        .tolerant()
+        .capture_source()
+        .parse_source(file, text)
+        .ok();
+    let mut covered = Vec::new();
+    if let Some(doc) = &detailed {
+        for d in doc.diagnostics() {
+            if d.severity != DiagnosticSeverity::Error {
+                continue;
+            }
+            let Some(span) = d.source else { continue };
+            let raw = match d.target {
+                DiagnosticTarget::FailedBlock(i) => doc.failed_blocks().get(i).map(|b| b.raw.as_ref()),
+                _ => d.snippet.as_deref(),
+            };
+            covered.push(span.line);
+            diags.push(Diagnostic {
+                file: file.to_owned(),
+                line: span.line,
+                column: span.column,
+                kind: DiagnosticKind::Syntax,
+                message: format!("broken entry skipped: {}", d.message),
+                hint: Some(syntax_hint(raw.unwrap_or(""))),
+            });
+        }
+    }
+    for failed in parsed.failed_blocks() {
+        let Some(span) = failed.source else { continue };
+        if covered
+            .iter()
+            .any(|&l| l >= span.line && l < span.end_line.max(span.line + 1))
+        {
+            continue;
+        }
+        diags.push(Diagnostic {
+            file: file.to_owned(),
+            line: span.line,
+            column: span.column,
+            kind: DiagnosticKind::Syntax,
+            message: "broken entry skipped: it could not be parsed".to_owned(),
+            hint: Some(syntax_hint(&failed.raw)),
+        });
+    }
 }
-pub const DEFAULT_STYLE: &str = "american-medical-association";
+
+/// A hint for a broken block, from its raw text.
+fn syntax_hint(raw: &str) -> String {
+    let head = raw.split([',', '\n']).next().unwrap_or("");
+    if let Some(open) = head.find(['{', '(']) {
+        let key = head[open + 1..].trim();
+        if key.chars().any(|c| !(c.is_alphanumeric() || "_-:.".contains(c))) {
+            return format!(
+                "the key `{key}` contains characters the parser rejects; use letters, digits and `_ - : .` only"
+            );
+        }
+    }
+    let opens = raw.matches('{').count();
+    let closes = raw.matches('}').count();
+    if opens != closes {
+        return "check that every `{` has a matching `}` and that fields are separated by commas".to_owned();
+    }
+    "check the entry against `@type{key, field = {value}, ...}`; the other entries were loaded".to_owned()
+}
+
+/// Byte offset of `field = ` inside `text[span]`, matched case-insensitively at a line start
+/// or after `,`/`{`/`(`.
+fn find_field(text: &str, span: Range<usize>, field: &str) -> Option<usize> {
+    find_field_nth(text, span, field, 0)
+}
+
+/// Like [`find_field`], for the `nth` (0-based) occurrence of the field.
+fn find_field_nth(text: &str, span: Range<usize>, field: &str, nth: usize) -> Option<usize> {
+    let mut nth = nth;
+    if field.is_empty() {
+        return None;
+    }
+    let body = text.get(span.clone())?;
+    let lower = body.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(pos) = lower[from..].find(field) {
+        let at = from + pos;
+        let before_ok = lower[..at]
+            .chars()
+            .rev()
+            .find(|c| !c.is_whitespace())
+            .is_none_or(|c| matches!(c, ',' | '{' | '('));
+        let after = lower[at + field.len()..].trim_start();
+        if before_ok && after.starts_with('=') {
+            if nth == 0 {
+                return Some(span.start + at);
+            }
+            nth -= 1;
+        }
+        from = at + field.len();
+    }
+    None
+}
+
+/// 1-based line and character column of byte `offset` in `text`.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, text[start..offset].chars().count() + 1)
+}
+
+/// The raw (unconverted) text of a value, or the name of the first undefined macro.
+fn raw_value<'v>(value: &'v Value<'_>) -> Result<Cow<'v, str>, String> {
+    match value {
+        Value::Literal(s) => Ok(Cow::Borrowed(s.as_ref())),
+        Value::Number(n) => Ok(Cow::Owned(n.to_string())),
+        Value::Variable(name) => Err(name.to_string()),
+        Value::Concat(parts) => {
+            let mut out = String::new();
+            for p in parts.iter() {
+                out.push_str(&raw_value(p)?);
+            }
+            Ok(Cow::Owned(out))
+        }
+    }
+}
+
+/// Builds a cleaned [`Reference`] from a parsed entry, reporting value problems.
+fn clean_entry(
+    entry: &bibtex_parser::Entry<'_>,
+    origin: Origin,
+    text: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Reference {
+    let mut fields = BTreeMap::new();
+    let mut raw_author = None;
+    let mut raw_editor = None;
+    let key = entry.key().to_owned();
+    for field in &entry.fields {
+        let name = if field.name.bytes().any(|b| b.is_ascii_uppercase()) {
+            field.name.to_ascii_lowercase()
+        } else {
+            field.name.to_string()
+        };
+        let duplicate = fields.contains_key(&name);
+        let mut report = |kind: DiagnosticKind, message: String, hint: Option<String>| {
+            let (line, column) = find_field_nth(text, origin.span.clone(), &name, usize::from(duplicate))
+                .map_or((origin.line, origin.column), |o| line_col(text, o));
+            diags.push(Diagnostic {
+                file: origin.file.to_string(),
+                line,
+                column,
+                kind,
+                message,
+                hint,
+            });
+        };
+        if duplicate {
+            report(
+                DiagnosticKind::DuplicateField,
+                format!("`{key}`: field `{name}` is given more than once; the first value is used"),
+                None,
+            );
+            continue;
+        }
+        let raw = match raw_value(&field.value) {
+            Ok(raw) => raw,
+            Err(mac) => {
+                report(
+                    DiagnosticKind::UndefinedMacro,
+                    format!("`{key}`: field `{name}` uses the undefined @string macro `{mac}`"),
+                    Some(format!(
+                        "define it with `@string{{{mac} = {{...}}}}` before this entry, or write the value in braces"
+                    )),
+                );
+                continue;
+            }
+        };
+        let cleaned = if is_verbatim_field(&name) {
+            latex::verbatim(&raw)
+        } else if name == "author" || name == "editor" {
+            match latex::to_unicode(&raw) {
+                Ok(shown) => {
+                    if name == "author" {
+                        raw_author = Some(raw.into_owned());
+                    } else {
+                        raw_editor = Some(raw.into_owned());
+                    }
+                    shown
+                }
+                Err(e) => {
+                    report(
+                        DiagnosticKind::UnbalancedBraces,
+                        format!("`{key}`: field `{name}`: {e}"),
+                        None,
+                    );
+                    latex::verbatim(&raw)
+                }
+            }
+        } else {
+            match latex::to_unicode(&raw) {
+                Ok(s) => s,
+                Err(e) => {
+                    report(
+                        DiagnosticKind::UnbalancedBraces,
+                        format!("`{key}`: field `{name}`: {e}"),
+                        Some("a `{\"}` inside a \"quoted\" value ends the value early; write the value in braces instead".to_owned()),
+                    );
+                    latex::verbatim(&raw)
+                }
+            }
+        };
+        fields.insert(name, cleaned);
+    }
+    let tags: Vec<String> = fields
+        .get("keywords")
+        .map(|k| {
+            k.split([',', ';'])
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let verification = match fields.get("verification").map(|v| v.trim()) {
+        Some(v) if v.eq_ignore_ascii_case("verified") => Verification::Verified,
+        Some(v) if v.eq_ignore_ascii_case("unverified") => Verification::Unverified {
+            note: fields
+                .get("verification_note")
+                .cloned()
+                .unwrap_or_else(|| "no verification_note given".to_owned()),
+        },
+        Some(other) => {
+            let (line, column) = find_field(text, origin.span.clone(), "verification")
+                .map_or((origin.line, origin.column), |o| line_col(text, o));
+            diags.push(Diagnostic {
+                file: origin.file.to_string(),
+                line,
+                column,
+                kind: DiagnosticKind::InvalidVerification,
+                message: format!("`{key}`: verification must be `verified` or `unverified`, not `{other}`"),
+                hint: None,
+            });
+            Verification::Unverified {
+                note: format!("verification field has the unknown value `{other}`"),
+            }
+        }
+        None => Verification::Unverified {
+            note: "no verification field".to_owned(),
+        },
+    };
+    Reference {
+        key,
+        kind: {
+            let mut kind = entry.ty.to_string();
+            kind.make_ascii_lowercase();
+            kind
+        },
+        fields,
+        tags,
+        verification,
+        origin,
+        raw_author,
+        raw_editor,
+    }
+}
+
+/// Why the tag vocabulary could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TagsError {
+    /// The TOML is malformed or not shaped `[tags] name = "description"`.
+    #[error("{file}:{line}:{column}: {message}")]
+    Parse {
+        /// The file's display name.
+        file: String,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// The tag vocabulary (`references/tags.toml`): each tag with a one-line description.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TagVocabulary {
+    /// The file it came from.
+    pub file: String,
+    tags: BTreeMap<String, String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TagsFile {
+    tags: BTreeMap<String, String>,
+}
+
+impl TagVocabulary {
+    /// Parses a tags file: a `[tags]` table of `name = "one-line description"`.
+    pub fn from_toml(file: &str, text: &str) -> Result<TagVocabulary, TagsError> {
+        let parsed: TagsFile = toml::from_str(text).map_err(|e| {
+            let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+            TagsError::Parse {
+                file: file.to_owned(),
+                line,
+                column,
+                message: e.message().to_owned(),
+            }
+        })?;
+        for (name, description) in &parsed.tags {
+            let bad_name = name.is_empty()
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if bad_name || description.trim().is_empty() || description.contains('\n') {
+                let offset = text.find(name.as_str()).unwrap_or(0);
+                let (line, column) = line_col(text, offset);
+                return Err(TagsError::Parse {
+                    file: file.to_owned(),
+                    line,
+                    column,
+                    message: format!(
+                        "tag `{name}` needs a lower-case-and-dashes name and a one-line description"
+                    ),
+                });
+            }
+        }
+        Ok(TagVocabulary {
+            file: file.to_owned(),
+            tags: parsed.tags,
+        })
+    }
+
+    /// The bundled `references/tags.toml`.
+    pub fn bundled() -> Result<TagVocabulary, TagsError> {
+        TagVocabulary::from_toml(BUNDLED_TAGS.0, BUNDLED_TAGS.1)
+    }
+
+    /// Whether `tag` is in the vocabulary.
+    pub fn contains(&self, tag: &str) -> bool {
+        self.tags.contains_key(tag)
+    }
+
+    /// A tag's description.
+    pub fn description(&self, tag: &str) -> Option<&str> {
+        self.tags.get(tag).map(String::as_str)
+    }
+
+    /// Every tag with its description, sorted by name.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.tags.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests;

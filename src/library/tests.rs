@@ -1,0 +1,304 @@
+//! Tests for loading, cleaning, indexing and formatting.
+
+use super::*;
+
+fn fixture(name: &str) -> BibSource {
+    let path = format!("{}/tests/fixtures/bib/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    BibSource::new(format!("tests/fixtures/bib/{name}"), text)
+}
+
+fn load_ok(sources: &[BibSource]) -> Library {
+    let (lib, diags) = Library::load(sources);
+    assert!(diags.is_empty(), "unexpected diagnostics: {diags:#?}");
+    lib
+}
+
+fn ama() -> Style {
+    Style::by_name("american-medical-association").expect("AMA is bundled")
+}
+
+#[test]
+fn bundled_table_lists_every_bib_file() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/references");
+    let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+        .expect("references/ exists")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".bib"))
+        .map(|n| format!("references/{n}"))
+        .collect();
+    on_disk.sort();
+    let mut bundled: Vec<String> = Library::bundled().into_iter().map(|s| s.name).collect();
+    bundled.sort();
+    assert_eq!(on_disk, bundled);
+}
+
+#[test]
+fn bundled_library_is_clean_and_fully_curated() {
+    let lib = load_ok(&Library::bundled());
+    let vocab = TagVocabulary::bundled().expect("tags.toml parses");
+    assert_eq!(lib.entries().len(), 38);
+    for r in lib.entries() {
+        assert!(!r.tags.is_empty(), "{} has no tags", r.key);
+        for t in &r.tags {
+            assert!(vocab.contains(t), "{}: unknown tag {t}", r.key);
+        }
+        assert!(
+            r.fields.contains_key("verification"),
+            "{} lacks verification",
+            r.key
+        );
+        if let Verification::Unverified { note } = &r.verification {
+            assert!(note.len() > 10, "{}: empty note", r.key);
+        }
+        for v in r.fields.values() {
+            assert!(
+                !v.contains(['{', '}']) || r.fields.get("doi") == Some(v),
+                "{}: brace in {v}",
+                r.key
+            );
+        }
+    }
+    // Seed 001 settles the initials, so these became verified.
+    let clark = lib.get("clark2005delay").expect("clark");
+    assert_eq!(clark.verification, Verification::Verified);
+    assert_eq!(clark.field("author"), Some("Clark, M. A. and Thomas, J. M."));
+    assert!(
+        clark
+            .field("verification_note")
+            .unwrap_or("")
+            .contains("seed 001")
+    );
+    assert!(lib.get("hussein2005soft").unwrap().verification.is_verified());
+    assert!(
+        !lib.get("lehnhardt2009importance")
+            .unwrap()
+            .verification
+            .is_verified()
+    );
+    assert_eq!(lib.with_tag("palliative-care").count(), 3);
+}
+
+#[test]
+fn cleans_accents_particles_and_corporate_authors() {
+    let lib = load_ok(&[fixture("zotero-better-bibtex.bib")]);
+    let r = lib.get("fixture2026particles").expect("fixture entry");
+    assert_eq!(
+        r.field("title"),
+        Some("Synthetic fixture entry, not a real publication: LaTeX accents & name particles")
+    );
+    assert_eq!(r.field("pages"), Some("1–9"));
+    let names: Vec<String> = r.authors().names.iter().map(PersonName::display).collect();
+    assert_eq!(
+        names,
+        [
+            "Šimić, Ana",
+            "García, María",
+            "Müller, Jörg",
+            "van de Putte, L. B. A.",
+            "National Comprehensive Cancer Network"
+        ]
+    );
+    assert!(r.authors().names[4].literal);
+    let lurkin = lib.get("lurkin2010epidemiological").unwrap();
+    assert!(lurkin.field("author").unwrap().contains("Ducimetière, Françoise"));
+    assert!(
+        lurkin
+            .field("title")
+            .unwrap()
+            .ends_with("in the Rhone-Alpes region")
+    );
+    // Better BibTeX writes a braced particle: `{von Mehren}` is one family name.
+    let vm = lib.get("vonmehren2022soft").unwrap();
+    assert_eq!(vm.authors().names[0].full_family(), "von Mehren");
+    assert_eq!(vm.year(), Some("2022"));
+    assert_eq!(
+        vm.journal(),
+        Some("Journal of the National Comprehensive Cancer Network")
+    );
+}
+
+#[test]
+fn ama_and_vancouver_from_better_bibtex() {
+    let lib = load_ok(&[fixture("zotero-better-bibtex.bib")]);
+    let refs: Vec<&Reference> = ["clark2005delay", "fixture2026particles"]
+        .iter()
+        .map(|k| lib.get(k).expect("key"))
+        .collect();
+    let out = format_bibliography(&refs, &ama()).expect("formats");
+    assert_eq!(
+        out[0],
+        r"Clark MA, Thomas JM. Delay in referral to a specialist soft-tissue sarcoma unit. *Eur J Surg Oncol*. 2005;31(4):443-448. doi:10.1016/j.ejso.2004.11.016"
+    );
+    assert!(
+        out[1].starts_with(
+            r"Šimić A, García M, Müller J, van de Putte LBA, National Comprehensive Cancer Network. Synthetic"
+        ),
+        "{}",
+        out[1]
+    );
+    assert!(out[1].contains(r"*Fixture J Pars*. 2026;1(1):1-9."), "{}", out[1]);
+    let van = Style::by_name("vancouver").expect("vancouver");
+    let out = format_bibliography(&refs[..1], &van).expect("formats");
+    assert_eq!(
+        out[0],
+        r"Clark MA, Thomas JM. Delay in referral to a specialist soft-tissue sarcoma unit. Eur J Surg Oncol. 2005 May;31(4):443–8. doi:10.1016/j.ejso.2004.11.016 PubMed PMID: 15837054."
+    );
+}
+
+#[test]
+fn jabref_macros_case_insensitive_fields_crossref_and_parentheses() {
+    let lib = load_ok(&[fixture("jabref.bib")]);
+    let g = lib.get("Gutierrez2007").expect("entry");
+    assert_eq!(g.field("journal"), Some("Annals of Surgery"));
+    assert_eq!(g.field("month"), Some("June").or(g.field("month")));
+    let f = lib.get("Ferrell2017").expect("entry");
+    assert_eq!(f.field("doi"), Some("10.1200/JCO.2016.70.1474"));
+    assert_eq!(
+        f.field("note"),
+        Some("Guideline of the American Society of Clinical Oncology")
+    );
+    assert_eq!(f.tags, ["palliative-care", "guideline"]);
+    let nice = lib.get("NICE2006").expect("entry");
+    assert_eq!(nice.authors().names.len(), 1);
+    assert_eq!(
+        nice.authors().names[0].family,
+        "National Institute for Health and Clinical Excellence"
+    );
+    let talk = lib.get("FixtureTalk2026").expect("entry");
+    assert_eq!(
+        talk.field("booktitle"),
+        Some("Synthetic Fixture Proceedings (not a real meeting)")
+    );
+    assert_eq!(talk.field("year"), Some("2026"));
+    assert_eq!(talk.tags, ["guideline"]);
+    let hillen = lib.get("Hillen2017").expect("parenthesised entry");
+    assert!(hillen.authors().others);
+    assert_eq!(hillen.field("volume"), Some("22"));
+    let out = format_bibliography(&[hillen, g], &ama()).expect("formats");
+    assert_eq!(
+        out[0],
+        r"Hillen MA, Medendorp NM, Daams JG, et al. Patient-driven second opinions in oncology: a systematic review. *The Oncologist*. 2017;22(10):1197-1211. doi:10.1634/theoncologist.2016-0429"
+    );
+    assert!(out[1].starts_with(r"Gutierrez JC, Perez EA, Moffat FL, Livingstone AS, Franceschi D, Koniaris LG. Should soft tissue sarcomas be treated at high-volume centers? An analysis"));
+    let nccn = lib.get("NCCNsts").unwrap();
+    let out = format_bibliography(&[nccn], &ama()).unwrap();
+    assert!(
+        out[0].starts_with(r"National Comprehensive Cancer Network. NCCN Clinical Practice"),
+        "{}",
+        out[0]
+    );
+}
+
+#[test]
+fn pubmed_export_with_capitalised_fields() {
+    let lib = load_ok(&[fixture("pubmed.bib")]);
+    let c = lib.get("pmid15837054").expect("entry");
+    assert_eq!(
+        c.field("title"),
+        Some("Delay in referral to a specialist soft-tissue sarcoma unit")
+    );
+    assert_eq!(c.field("author"), Some("Clark, M. A. and Thomas, J. M."));
+    assert_eq!(c.field("pmid"), Some("15837054"));
+    let k = lib.get("pmid10590387").unwrap();
+    assert_eq!(
+        k.field("doi"),
+        Some("10.1002/(SICI)1097-0142(19991201)86:11<2426::AID-CNCR34>3.0.CO;2-3")
+    );
+    let p = lib.get("pmid29959146").unwrap();
+    assert_eq!(p.authors().names[0].family, "Pereira Gray");
+    let van = Style::by_name("vancouver").unwrap();
+    let out = format_bibliography(&[p], &van).unwrap();
+    assert_eq!(
+        out[0],
+        "Pereira Gray DJ, Sidaway-Lee K, White E, Thorne A, Evans PH. Continuity of care with doctors-a matter of life and death? A systematic review of continuity of care and mortality. BMJ Open. 2018 Jun;8(6):e021161. doi:10.1136/bmjopen-2017-021161 PubMed PMID: 29959146; PubMed Central PMCID: PMC6042583."
+    );
+    assert_eq!(lib.search("BMJ open").len(), 1);
+    assert_eq!(lib.search("second-opinion").len(), 1);
+    assert_eq!(lib.search("15837054").len(), 1);
+    assert_eq!(lib.search("kronz").len(), 1);
+}
+
+#[test]
+fn tolerant_load_reports_broken_entries_and_keeps_good_ones() {
+    let text = "@article{good1, title = {One}, keywords = {guideline}}\n\
+                @article{broken, title = {Missing close\n\
+                @article{good2, title = {Two}}\n\
+                @article{a+b/c, title = {Bad key}}\n\
+                @article{macro, journal = nosuchmacro}\n\
+                @article{twice, title = {A}, title = {B}}\n\
+                @article{orphan, crossref = {nowhere}}\n";
+    let (lib, diags) = Library::load(&[BibSource::new("x.bib", text)]);
+    let keys: Vec<&str> = lib.entries().iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(keys, ["good1", "good2", "macro", "twice", "orphan"]);
+    let shown: Vec<String> = diags
+        .iter()
+        .map(|d| format!("{}:{}:{:?}", d.line, d.column, d.kind))
+        .collect();
+    assert!(shown.contains(&"2:26:Syntax".to_owned()), "{shown:?}");
+    assert!(
+        shown.iter().any(|s| s.starts_with("4:") && s.ends_with("Syntax")),
+        "{shown:?}"
+    );
+    assert!(shown.contains(&"5:17:UndefinedMacro".to_owned()), "{shown:?}");
+    assert!(shown.contains(&"6:30:DuplicateField".to_owned()), "{shown:?}");
+    assert!(shown.contains(&"7:18:Crossref".to_owned()), "{shown:?}");
+    let key_diag = diags.iter().find(|d| d.line == 4).expect("bad key diag");
+    assert!(key_diag.to_string().starts_with("x.bib:4:"));
+    assert!(key_diag.hint.as_deref().unwrap_or("").contains("a+b/c"));
+    assert_eq!(lib.get("twice").unwrap().title(), "A");
+}
+
+#[test]
+fn duplicate_keys_across_sources_name_both_places() {
+    let a = BibSource::new("a.bib", "@misc{k1, title = {First}}\n");
+    let b = BibSource::new("b.bib", "\n\n@misc{K1, title = {Second}}\n");
+    let (lib, diags) = Library::load(&[a, b]);
+    assert_eq!(lib.entries().len(), 1);
+    assert_eq!(lib.get("k1").unwrap().title(), "First");
+    assert!(lib.get("K1").is_none());
+    assert_eq!(diags.len(), 1);
+    assert_eq!(diags[0].kind, DiagnosticKind::DuplicateKey);
+    let msg = diags[0].to_string();
+    assert!(msg.starts_with("b.bib:3:1: duplicate key `K1`"), "{msg}");
+    assert!(msg.contains("a.bib:1:1"), "{msg}");
+}
+
+#[test]
+fn quoted_value_truncated_by_brace_quote_is_reported() {
+    let text = "@article{k7, title = \"a {\"} b\", year = 1}\n";
+    let (_, diags) = Library::load(&[BibSource::new("q.bib", text)]);
+    assert!(
+        diags.iter().any(|d| d.kind == DiagnosticKind::UnbalancedBraces),
+        "{diags:#?}"
+    );
+}
+
+#[test]
+fn unknown_style_suggests_a_name() {
+    let err = Style::by_name("vancuver").map(|_| ()).unwrap_err();
+    assert!(matches!(err, StyleError::Unknown { .. }));
+    let err = Style::by_name("american-medical").map(|_| ()).unwrap_err();
+    assert!(err.to_string().contains("american-medical-association"), "{err}");
+    assert!(
+        Style::available()
+            .iter()
+            .any(|s| s.name == "vancouver" || s.name == "nlm-citation-sequence")
+    );
+    assert!(
+        Style::available()
+            .iter()
+            .any(|s| s.name == "american-medical-association")
+    );
+}
+
+#[test]
+fn tag_vocabulary_reports_locations() {
+    let err = TagVocabulary::from_toml("t.toml", "[tags]\nGood = \"x\"\n").unwrap_err();
+    assert!(err.to_string().starts_with("t.toml:2:1:"), "{err}");
+    let err = TagVocabulary::from_toml("t.toml", "[tags]\nx = 3\n").unwrap_err();
+    assert!(err.to_string().starts_with("t.toml:2:"), "{err}");
+    let v = TagVocabulary::bundled().unwrap();
+    assert!(v.description("palliative-care").is_some());
+}

@@ -1,0 +1,37 @@
+//! Snapshots of every example's letters (each kind the packet writes) and cover sheet.
+//!
+//! A change to a template, block or reference shows up here as a reviewable diff. Update with
+//! `cargo insta review` (or `INSTA_UPDATE=always cargo test --test golden`) after reading it.
+
+mod common;
+
+use common::{appeal, files_in, root};
+
+#[test]
+fn example_letters_match_their_snapshots() {
+    let mut examples: Vec<String> = files_in(&root().join("examples"))
+        .into_iter()
+        .filter(|f| f.ends_with(".toml"))
+        .collect();
+    examples.sort();
+    assert!(examples.len() >= 4);
+    for example in examples {
+        let out = tempfile::tempdir().unwrap();
+        appeal()
+            .args([
+                "render",
+                &format!("examples/{example}"),
+                "--packet",
+                "--format",
+                "md",
+                "-o",
+            ])
+            .arg(out.path())
+            .assert()
+            .success();
+        for file in files_in(out.path()) {
+            let text = std::fs::read_to_string(out.path().join(&file)).unwrap();
+            insta::assert_snapshot!(file.trim_end_matches(".md").to_string(), text);
+        }
+    }
+}
