@@ -45,6 +45,59 @@ enum Command {
     Batch(BatchArgs),
     /// The deadlines that apply to a case, each with the rule it comes from.
     Deadlines(DeadlinesArgs),
+    /// Work with the reference library: list, show, search, tags, check, styles.
+    #[command(subcommand)]
+    Refs(RefsCommand),
+}
+
+/// `appeal refs …`.
+#[derive(Debug, Subcommand)]
+enum RefsCommand {
+    /// List references, optionally only those with a tag.
+    List {
+        /// Only entries with this `keywords` tag.
+        #[arg(long)]
+        tag: Option<String>,
+        #[command(flatten)]
+        libs: LibraryArgs,
+    },
+    /// Show one entry: its fields, status, tags and formatted citation.
+    Show {
+        /// The citation key.
+        key: String,
+        /// Citation style.
+        #[arg(long, value_name = "NAME")]
+        style: Option<String>,
+        #[command(flatten)]
+        libs: LibraryArgs,
+    },
+    /// Search titles, authors, journals, DOIs, PMIDs and tags.
+    Search {
+        /// Text to look for (case-insensitive).
+        text: String,
+        #[command(flatten)]
+        libs: LibraryArgs,
+    },
+    /// Each tag with its count and the blocks that cite it.
+    Tags {
+        #[command(flatten)]
+        libs: LibraryArgs,
+    },
+    /// Check .bib files (default: the bundled library); exit 1 if anything is wrong.
+    Check {
+        /// BibTeX files to check.
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// The citation styles available to --style.
+    Styles,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+struct LibraryArgs {
+    /// Add a BibTeX file to the bundled library (repeatable).
+    #[arg(long = "library", value_name = "FILE")]
+    libraries: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -221,6 +274,7 @@ impl Cli {
             Command::Pdf(args) => pdf_command(args),
             Command::Batch(args) => batch(args),
             Command::Deadlines(args) => deadlines(args),
+            Command::Refs(cmd) => refs(cmd),
         }
     }
 }
@@ -738,4 +792,100 @@ fn deadlines(args: DeadlinesArgs) -> Result<ExitCode, CliError> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The bundled library plus the user's files, failing on broken entries in the user's files.
+fn load_library(libs: &LibraryArgs) -> Result<crate::library::Library, CliError> {
+    let mut sources = crate::library::Library::bundled();
+    for path in &libs.libraries {
+        sources.push(read_bib(path)?);
+    }
+    let (library, diagnostics) = crate::library::Library::load(&sources);
+    let errors: Vec<_> = diagnostics.into_iter().filter(|d| d.kind.is_error()).collect();
+    if !errors.is_empty() {
+        return Err(crate::workspace::LoadError::Library(errors).into());
+    }
+    Ok(library)
+}
+
+fn read_bib(path: &Path) -> Result<crate::library::BibSource, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|source| crate::workspace::LoadError::ReadLibrary {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok(crate::library::BibSource {
+        name: path.display().to_string(),
+        text,
+    })
+}
+
+/// What each bundled block cites, for `refs tags` and `refs check`.
+fn block_cites() -> Result<Vec<crate::refs::BlockCites>, CliError> {
+    let catalog = crate::catalog::Catalog::load(None).map_err(crate::workspace::LoadError::from)?;
+    Ok(catalog
+        .blocks
+        .iter()
+        .map(|b| crate::refs::BlockCites {
+            block: b.meta.id.clone(),
+            file: b.file.clone(),
+            keys: b.meta.cites.clone(),
+            tags: b.meta.cite_tags.clone(),
+        })
+        .collect())
+}
+
+fn refs(cmd: RefsCommand) -> Result<ExitCode, CliError> {
+    use crate::library::{Style, TagVocabulary};
+    let vocabulary = || {
+        TagVocabulary::bundled()
+            .map_err(|e| CliError::Usage(format!("the bundled tag vocabulary is invalid: {e}")))
+    };
+    let refs_error = |e: crate::refs::RefsError| CliError::Usage(e.to_string());
+    let mut out = std::io::stdout().lock();
+    let mut code = ExitCode::SUCCESS;
+    match cmd {
+        RefsCommand::List { tag, libs } => {
+            let library = load_library(&libs)?;
+            let report = crate::refs::list(&library, &vocabulary()?, tag.as_deref()).map_err(refs_error)?;
+            let _ = writeln!(out, "{report}");
+        }
+        RefsCommand::Show { key, style, libs } => {
+            let library = load_library(&libs)?;
+            let style = Style::by_name(style.as_deref().unwrap_or(crate::library::DEFAULT_STYLE))
+                .map_err(crate::workspace::LoadError::from)?;
+            let report = crate::refs::show(&library, &key, &style).map_err(refs_error)?;
+            let _ = writeln!(out, "{report}");
+        }
+        RefsCommand::Search { text, libs } => {
+            let library = load_library(&libs)?;
+            let _ = writeln!(out, "{}", crate::refs::search(&library, &text));
+        }
+        RefsCommand::Tags { libs } => {
+            let library = load_library(&libs)?;
+            let _ = writeln!(
+                out,
+                "{}",
+                crate::refs::tags(&library, &vocabulary()?, &block_cites()?)
+            );
+        }
+        RefsCommand::Check { files } => {
+            let (sources, blocks) = if files.is_empty() {
+                (crate::library::Library::bundled(), block_cites()?)
+            } else {
+                (
+                    files.iter().map(|f| read_bib(f)).collect::<Result<Vec<_>, _>>()?,
+                    Vec::new(),
+                )
+            };
+            let report = crate::refs::check(&sources, &vocabulary()?, &blocks);
+            let _ = writeln!(out, "{report}");
+            if report.has_problems() {
+                code = ExitCode::from(1);
+            }
+        }
+        RefsCommand::Styles => {
+            let _ = writeln!(out, "{}", crate::refs::styles());
+        }
+    }
+    Ok(code)
 }

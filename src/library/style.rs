@@ -81,6 +81,9 @@ pub struct StyleInfo {
     pub title: String,
 }
 
+/// The CSL project's US English locale (CC BY-SA 3.0; see references/csl/README.md).
+const EN_US_LOCALE: &str = include_str!("../../references/csl/locales-en-US.xml");
+
 /// A loaded CSL style with its locale, ready to format many bibliographies.
 #[derive(Debug, Clone)]
 pub struct Style {
@@ -118,10 +121,18 @@ impl Style {
             .as_ref()
             .map(|l| l.0.clone())
             .unwrap_or_else(|| "en-US".to_owned());
-        let locales: Vec<Locale> = hayagriva::archive::locales()
-            .into_iter()
-            .filter(|l| l.lang.as_ref().is_some_and(|c| c.0 == "en-US" || c.0 == wanted))
-            .collect();
+        // Parsing one bundled locale takes about a millisecond; hayagriva's archive decodes
+        // every locale it ships (tens of milliseconds), so use it only for other languages.
+        let en_us = hayagriva::citationberg::LocaleFile::from_xml(EN_US_LOCALE)
+            .map(Locale::from)
+            .ok();
+        let locales: Vec<Locale> = match en_us {
+            Some(en) if wanted == "en-US" => vec![en],
+            _ => hayagriva::archive::locales()
+                .into_iter()
+                .filter(|l| l.lang.as_ref().is_some_and(|c| c.0 == "en-US" || c.0 == wanted))
+                .collect(),
+        };
         let canonical = archived.names().first().copied().unwrap_or(name);
         Ok(Style {
             name: canonical.to_owned(),

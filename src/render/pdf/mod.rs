@@ -1,0 +1,869 @@
+//! Typesets a letter written in the letter Markdown dialect as a PDF.
+//!
+//! [`pdf`] reads the Markdown (see "The letter Markdown dialect" in `docs/architecture.md`),
+//! breaks it into lines and pages with the bundled Liberation Serif faces and returns the PDF
+//! bytes; it never writes files. Pages are US Letter (or A4) with one-inch margins, 11 pt text
+//! set ragged-right at 1.25 line height. Every page after the first carries the front matter's
+//! `header`; every page a "Page i of n" footer. The line-breaking and page-breaking rules are
+//! documented in the `layout` submodule.
+//!
+//! The output is deterministic: the same input gives the same bytes. The creation date comes
+//! from the front matter's `date` (midnight UTC) or is 1970-01-01, never the clock, and the
+//! document ID is a hash of the input.
+//!
+//! Anything outside the dialect is an error naming its line and column, and a character the
+//! fonts lack is an error naming the character and where it first occurs, unless a fallback
+//! font is given that has it.
+
+mod fonts;
+mod layout;
+mod markdown;
+
+use std::fmt;
+use std::str::FromStr;
+
+use printpdf::{
+    Color, FontId, Greyscale, Line, LinePoint, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+};
+
+use crate::diag::Location;
+use layout::{Geometry, Item, MARGIN, PlacedLine, Shaper};
+
+/// Size of the running header and the page footer, in points.
+const MARGINALIA_SIZE: f32 = 9.0;
+/// Baseline of the running header, points below the page's top edge.
+const HEADER_BASELINE: f32 = 0.6 * 72.0;
+/// Baseline of the footer, points above the page's bottom edge.
+const FOOTER_BASELINE: f32 = 0.5 * 72.0;
+
+/// Options for typesetting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PdfOptions {
+    /// Paper size.
+    pub paper: Paper,
+    /// A TrueType/OpenType font (file bytes) for characters Liberation Serif lacks, such as CJK.
+    /// Without one, such characters are an error.
+    pub fallback_font: Option<Vec<u8>>,
+    /// What error messages call the Markdown file, e.g. `letter.md`.
+    pub source_name: String,
+}
+
+impl Default for PdfOptions {
+    fn default() -> Self {
+        PdfOptions {
+            paper: Paper::default(),
+            fallback_font: None,
+            source_name: "letter.md".to_string(),
+        }
+    }
+}
+
+/// Paper size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum Paper {
+    /// US Letter, 8.5 × 11 in.
+    #[default]
+    Letter,
+    /// ISO A4, 210 × 297 mm.
+    A4,
+}
+
+impl Paper {
+    /// Every paper size, for listing the choices.
+    pub const ALL: [Paper; 2] = [Paper::Letter, Paper::A4];
+
+    /// Width and height in points.
+    pub fn size_pt(self) -> (f32, f32) {
+        match self {
+            Paper::Letter => (612.0, 792.0),
+            // 210 × 297 mm at 72/25.4 points per millimetre.
+            Paper::A4 => (595.2756, 841.8898),
+        }
+    }
+}
+
+impl fmt::Display for Paper {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Paper::Letter => "letter",
+            Paper::A4 => "a4",
+        })
+    }
+}
+
+/// An unknown paper size name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown paper size `{0}`; expected `letter` or `a4`")]
+pub struct ParsePaperError(pub String);
+
+impl FromStr for Paper {
+    type Err = ParsePaperError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "letter" | "us-letter" => Ok(Paper::Letter),
+            "a4" => Ok(Paper::A4),
+            _ => Err(ParsePaperError(s.to_string())),
+        }
+    }
+}
+
+/// A character no font has, and where it first occurs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingChar {
+    /// The character.
+    pub ch: char,
+    /// Its first occurrence in the Markdown.
+    pub location: Location,
+}
+
+/// Why a letter could not be typeset.
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    /// A Markdown construct outside the letter dialect.
+    #[error(
+        "{location}: {construct} {} not supported by the PDF typesetter; {hint}",
+        if construct.ends_with('s') { "are" } else { "is" }
+    )]
+    Unsupported {
+        /// Where the construct starts.
+        location: Location,
+        /// What it is, e.g. "tables".
+        construct: &'static str,
+        /// How to fix it.
+        hint: &'static str,
+    },
+    /// The TOML front matter is malformed or has an unknown key.
+    #[error(
+        "{location}: invalid front matter: {message}; the keys are title, author, subject, header and date"
+    )]
+    FrontMatter {
+        /// Where the problem is.
+        location: Location,
+        /// The TOML parser's message.
+        message: String,
+    },
+    /// The front matter's `date` is not a real `YYYY-MM-DD` date.
+    #[error("{location}: `date` must be a calendar date written YYYY-MM-DD, found `{value}`")]
+    Date {
+        /// Where the value is.
+        location: Location,
+        /// The value as written.
+        value: String,
+    },
+    /// Characters that neither the bundled fonts nor the fallback font have.
+    #[error("{}", missing_message(.missing))]
+    MissingGlyphs {
+        /// Each missing character with its first occurrence, in reading order.
+        missing: Vec<MissingChar>,
+    },
+    /// The fallback font could not be parsed.
+    #[error("the fallback font could not be read as a TrueType/OpenType font: {message}")]
+    FallbackFont {
+        /// The font parser's warnings.
+        message: String,
+    },
+    /// A bundled font could not be parsed (a build problem, not a user error).
+    #[error("the bundled font {name} could not be read")]
+    BundledFont {
+        /// The font file.
+        name: &'static str,
+    },
+    /// The PDF writer produced output this module did not expect.
+    #[error("the PDF could not be written: {message}")]
+    Write {
+        /// What went wrong.
+        message: String,
+    },
+}
+
+fn missing_message(missing: &[MissingChar]) -> String {
+    let Some(first) = missing.first() else {
+        return "the font lacks some characters".to_string();
+    };
+    let list: Vec<String> = missing
+        .iter()
+        .map(|m| {
+            format!(
+                "U+{:04X} {} (first at {}:{})",
+                u32::from(m.ch),
+                printable(m.ch),
+                m.location.line,
+                m.location.column
+            )
+        })
+        .collect();
+    format!(
+        "{}: the font has no glyph for {}; give a fallback font that has {}, or replace {} in the letter",
+        first.location,
+        list.join(", "),
+        if missing.len() == 1 { "it" } else { "them" },
+        if missing.len() == 1 { "it" } else { "them" },
+    )
+}
+
+/// The character quoted, or its escape if it is invisible.
+fn printable(ch: char) -> String {
+    if ch.is_control() || ch.is_whitespace() {
+        format!("{:?}", ch.escape_unicode().to_string())
+    } else {
+        format!("'{ch}'")
+    }
+}
+
+/// Typesets `markdown` (the letter dialect) as a PDF and returns its bytes.
+///
+/// ```
+/// use appeal::render::pdf::{pdf, PdfOptions};
+/// let bytes = pdf("Dear Sir or Madam,\n\nI appeal.\n", &PdfOptions::default()).unwrap();
+/// assert!(bytes.starts_with(b"%PDF-"));
+/// ```
+pub fn pdf(markdown: &str, options: &PdfOptions) -> Result<Vec<u8>, PdfError> {
+    let name = options.source_name.as_str();
+    let doc = markdown::parse(markdown, name)?;
+    let created = creation_date(&doc, markdown, name)?;
+    let (page_width, page_height) = options.paper.size_pt();
+    let geometry = Geometry {
+        width: page_width,
+        height: page_height,
+    };
+
+    let mut fonts = fonts::Fonts::load(options.fallback_font.as_deref())?;
+    let mut shaper = Shaper::new(&mut fonts);
+    let pages = layout::layout(&doc, &mut shaper, geometry);
+    let front_range = doc.front_offset..doc.front_offset;
+    let header = doc
+        .front
+        .header
+        .as_deref()
+        .filter(|h| !h.trim().is_empty())
+        .map(|h| layout::shape_line(&mut shaper, h.trim(), MARGINALIA_SIZE, &front_range));
+    let count = pages.len();
+    let footers: Vec<Vec<Item>> = (1..=count)
+        .map(|i| {
+            layout::shape_line(
+                &mut shaper,
+                &format!("Page {i} of {count}"),
+                MARGINALIA_SIZE,
+                &(0..0),
+            )
+        })
+        .collect();
+    if !shaper.missing.is_empty() {
+        let missing = shaper
+            .missing
+            .iter()
+            .map(|m| MissingChar {
+                ch: m.ch,
+                location: locate_char(markdown, name, m, &doc),
+            })
+            .collect();
+        return Err(PdfError::MissingGlyphs { missing });
+    }
+
+    let hash = input_hash(markdown, options);
+    let mut document = PdfDocument::new(doc.front.title.as_deref().unwrap_or(""));
+    let info = &mut document.metadata.info;
+    info.author = doc.front.author.clone().unwrap_or_default();
+    info.subject = doc.front.subject.clone().unwrap_or_default();
+    info.creator = "appeal".to_string();
+    info.producer = "appeal (printpdf 0.12)".to_string();
+    info.creation_date = created;
+    info.modification_date = created;
+    info.metadata_date = created;
+    info.identifier = format!("{:016X}{:016X}", hash[0], hash[1]);
+
+    let font_ids: Vec<FontId> = (0..fonts.faces.len())
+        .map(|k| FontId(subset_tag(hash[0], k)))
+        .collect();
+    for (face, id) in fonts.faces.drain(..).zip(&font_ids) {
+        document
+            .resources
+            .fonts
+            .map
+            .insert(id.clone(), PdfFont::new(face));
+    }
+
+    let mut pdf_pages = Vec::with_capacity(count);
+    for (index, page) in pages.iter().enumerate() {
+        let mut lines: Vec<PlacedLine> = Vec::with_capacity(page.lines.len() + 2);
+        if index > 0
+            && let Some(items) = &header
+        {
+            lines.push(marginal_line(
+                items,
+                page_width,
+                page_height - HEADER_BASELINE,
+                false,
+            ));
+        }
+        lines.extend(page.lines.iter().cloned());
+        if let Some(items) = footers.get(index) {
+            lines.push(marginal_line(items, page_width, FOOTER_BASELINE, true));
+        }
+        let mut ops = text_ops(&lines, &font_ids);
+        if !page.rules.is_empty() {
+            ops.push(Op::SetOutlineColor {
+                col: Color::Greyscale(Greyscale {
+                    percent: 0.0,
+                    icc_profile: None,
+                }),
+            });
+            ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
+            for rule in &page.rules {
+                ops.push(Op::DrawLine {
+                    line: Line {
+                        points: vec![
+                            LinePoint {
+                                p: Point {
+                                    x: Pt(rule.x1),
+                                    y: Pt(rule.y),
+                                },
+                                bezier: false,
+                            },
+                            LinePoint {
+                                p: Point {
+                                    x: Pt(rule.x2),
+                                    y: Pt(rule.y),
+                                },
+                                bezier: false,
+                            },
+                        ],
+                        is_closed: false,
+                    },
+                });
+            }
+        }
+        let media = Rect::from_wh(Pt(page_width), Pt(page_height));
+        pdf_pages.push(PdfPage {
+            media_box: media.clone(),
+            trim_box: media.clone(),
+            crop_box: media,
+            ops,
+        });
+    }
+    document.pages = pdf_pages;
+
+    finish(&document, &info_id(hash))
+}
+
+/// Serialises `document` with the document ID `id`, compressing every stream.
+///
+/// printpdf's own `save` writes a random trailer `/ID`, compresses at the slowest level and
+/// labels the Info dictionary with an empty PDF/X version; this goes through its lopdf
+/// document instead so the output is deterministic, faster to write and plainly labelled.
+fn finish(document: &PdfDocument, id: &[u8; 32]) -> Result<Vec<u8>, PdfError> {
+    use lopdf044::{Object, StringFormat};
+    use std::io::Write as _;
+
+    let options = PdfSaveOptions {
+        optimize: false,
+        ..PdfSaveOptions::default()
+    };
+    let mut warnings = Vec::new();
+    let mut doc = document.to_lopdf_document(&options, &mut warnings);
+    for object in doc.objects.values_mut() {
+        match object {
+            Object::Stream(stream) if stream.dict.get(b"Filter").is_err() => {
+                let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(1));
+                let compressed = encoder
+                    .write_all(&stream.content)
+                    .and_then(|()| encoder.finish())
+                    .map_err(|e| PdfError::Write {
+                        message: e.to_string(),
+                    })?;
+                if compressed.len() < stream.content.len() {
+                    stream.dict.set("Filter", "FlateDecode");
+                    stream.set_content(compressed);
+                }
+            }
+            Object::Dictionary(dict) if dict.has(b"GTS_PDFXVersion") => {
+                // Not a PDF/X file: an empty version string makes viewers claim it is.
+                dict.remove(b"GTS_PDFXVersion");
+                dict.remove(b"Trapped");
+            }
+            _ => {}
+        }
+    }
+    let id = Object::String(id.to_vec(), StringFormat::Literal);
+    doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).map_err(|e| PdfError::Write {
+        message: e.to_string(),
+    })?;
+    Ok(bytes)
+}
+
+/// A header (left-aligned, shrunk to fit) or footer (centred) line.
+fn marginal_line(items: &[Item], page_width: f32, baseline: f32, centred: bool) -> PlacedLine {
+    let available = page_width - 2.0 * MARGIN;
+    let width = layout::line_width(items);
+    let scale = if width > available { available / width } else { 1.0 };
+    let items: Vec<Item> = items
+        .iter()
+        .map(|i| Item {
+            glyph: i.glyph,
+            width: i.width * scale,
+        })
+        .collect();
+    let x = if centred {
+        (page_width - width * scale) / 2.0
+    } else {
+        MARGIN
+    };
+    PlacedLine {
+        x,
+        y: baseline,
+        size: MARGINALIA_SIZE * scale,
+        items,
+    }
+}
+
+/// printpdf operations that draw `lines`, one text run per face change.
+fn text_ops(lines: &[PlacedLine], font_ids: &[FontId]) -> Vec<Op> {
+    let mut ops = vec![Op::StartTextSection];
+    let mut current: Option<(u8, f32)> = None;
+    for line in lines {
+        let mut x = line.x;
+        for run in line.items.chunk_by(|a, b| a.glyph.face == b.glyph.face) {
+            let face = run[0].glyph.face;
+            let Some(id) = font_ids.get(usize::from(face)) else {
+                continue;
+            };
+            if current != Some((face, line.size)) {
+                ops.push(Op::SetFont {
+                    font: PdfFontHandle::External(id.clone()),
+                    size: Pt(line.size),
+                });
+                current = Some((face, line.size));
+            }
+            ops.push(Op::SetTextMatrix {
+                matrix: TextMatrix::Translate(Pt(x), Pt(line.y)),
+            });
+            ops.push(Op::ShowText {
+                // Text, not glyph ids: printpdf then writes one string per run and maps each
+                // glyph back to its character in the ToUnicode CMap. Each run holds only
+                // characters its face has, so the face's own lookup finds the same glyph.
+                items: vec![TextItem::Text(
+                    run.iter()
+                        // A no-break space is drawn (and extracted) as a space; sharing the
+                        // space's glyph, it would otherwise take over the space's ToUnicode entry.
+                        .map(|i| if i.glyph.ch == '\u{A0}' { ' ' } else { i.glyph.ch })
+                        .collect(),
+                )],
+            });
+            x += run.iter().map(|i| i.width).sum::<f32>();
+        }
+    }
+    ops.push(Op::EndTextSection);
+    ops
+}
+
+/// The creation date: the front matter's `date` at midnight UTC, else 1970-01-01.
+fn creation_date(
+    doc: &markdown::Document,
+    source: &str,
+    name: &str,
+) -> Result<printpdf::OffsetDateTime, PdfError> {
+    let epoch = printpdf::OffsetDateTime::from_unix_timestamp(0);
+    let Some(date) = &doc.front.date else {
+        return epoch.map_err(|e| PdfError::Write {
+            message: e.to_string(),
+        });
+    };
+    let text = date.get_ref().as_text();
+    let location = Location::at(name, source, doc.front_offset + date.span().start);
+    let bad = || PdfError::Date {
+        location: location.clone(),
+        value: text.clone(),
+    };
+    let bytes = text.as_bytes();
+    let shape_ok = bytes.len() == 10
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+    if !shape_ok {
+        return Err(bad());
+    }
+    let number = |r: std::ops::Range<usize>| text.get(r).and_then(|s| s.parse::<i16>().ok());
+    let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
+        return Err(bad());
+    };
+    let month = i8::try_from(month).map_err(|_| bad())?;
+    let day = i8::try_from(day).map_err(|_| bad())?;
+    let civil = jiff::civil::Date::new(year, month, day).map_err(|_| bad())?;
+    let seconds = civil
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .map_err(|_| bad())?
+        .timestamp()
+        .as_second();
+    printpdf::OffsetDateTime::from_unix_timestamp(seconds).map_err(|_| bad())
+}
+
+/// Where a missing character first occurs: inside its text run's source if found there.
+fn locate_char(source: &str, name: &str, missing: &layout::Missing, doc: &markdown::Document) -> Location {
+    let range = if missing.source.is_empty() {
+        // The running header: search the front matter.
+        doc.front_offset..source.len()
+    } else {
+        missing.source.clone()
+    };
+    let offset = source
+        .get(range.clone())
+        .and_then(|s| s.find(missing.ch))
+        .map_or(range.start, |i| range.start + i);
+    Location::at(name, source, offset)
+}
+
+/// FNV-1a, 64 bit.
+fn fnv1a(seed: u64, bytes: &[u8]) -> u64 {
+    let mut hash = seed;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// Two 64-bit hashes of everything that determines the output.
+fn input_hash(markdown: &str, options: &PdfOptions) -> [u64; 2] {
+    let mut first = fnv1a(0xcbf2_9ce4_8422_2325, markdown.as_bytes());
+    first = fnv1a(first, options.paper.to_string().as_bytes());
+    if let Some(font) = &options.fallback_font {
+        first = fnv1a(first, font);
+    }
+    let second = fnv1a(first ^ 0x9e37_79b9_7f4a_7c15, markdown.as_bytes());
+    [first, second]
+}
+
+/// The 32-character document ID written into the trailer.
+fn info_id(hash: [u64; 2]) -> [u8; 32] {
+    let text = format!("{:016X}{:016X}", hash[0], hash[1]);
+    let mut id = [b'0'; 32];
+    id.copy_from_slice(&text.as_bytes()[..32]);
+    id
+}
+
+/// A six-letter subset tag (also the font's resource name) for face `k`.
+fn subset_tag(hash: u64, k: usize) -> String {
+    let mut h = fnv1a(hash, &[k as u8]);
+    (0..6)
+        .map(|_| {
+            let c = char::from(b'A' + (h % 26) as u8);
+            h /= 26;
+            c
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LETTER: &str = include_str!("../../../benches/fixtures/three-page-letter.md");
+    const REGULAR_TTF_LEN: usize = include_bytes!("../../../fonts/LiberationSerif-Regular.ttf").len();
+
+    fn render(markdown: &str) -> Vec<u8> {
+        match pdf(markdown, &PdfOptions::default()) {
+            Ok(bytes) => bytes,
+            Err(e) => panic!("typesetting failed: {e}"),
+        }
+    }
+
+    fn load(bytes: &[u8]) -> lopdf::Document {
+        lopdf::Document::load_mem(bytes).expect("output parses as PDF")
+    }
+
+    fn page_text(doc: &lopdf::Document, page: u32) -> String {
+        doc.extract_text(&[page]).expect("text extracts")
+    }
+
+    /// The text without whitespace: lopdf joins the lines of a page without separators, so
+    /// comparisons ignore spacing.
+    fn flat(text: &str) -> String {
+        text.chars().filter(|c| !c.is_whitespace()).collect()
+    }
+
+    fn info_string(doc: &lopdf::Document, key: &[u8]) -> String {
+        let info = doc
+            .trailer
+            .get(b"Info")
+            .and_then(|o| o.as_reference())
+            .and_then(|r| doc.get_dictionary(r))
+            .expect("Info dictionary");
+        let bytes = info.get(key).and_then(|o| o.as_str()).expect("string value");
+        lopdf::decode_text_string(&lopdf::Object::string_literal(bytes.to_vec())).expect("text string")
+    }
+
+    #[test]
+    fn letter_has_pages_metadata_headers_and_footers() {
+        let doc = load(&render(LETTER));
+        let pages = doc.get_pages();
+        assert_eq!(pages.len(), 3);
+        assert_eq!(
+            info_string(&doc, b"Title"),
+            "Appeal: out-of-network sarcoma center consultation"
+        );
+        assert_eq!(info_string(&doc, b"Author"), "Jane Q. Sample");
+        assert!(info_string(&doc, b"Subject").starts_with("Request for internal appeal"));
+        assert_eq!(info_string(&doc, b"CreationDate"), "D:20260302000000+00'00'");
+        let header = "Re: Jane Q. Sample · Member ID XZ0000000";
+        for page in 1..=3u32 {
+            let text = page_text(&doc, page);
+            assert!(
+                flat(&text).contains(&flat(&format!("Page {page} of 3"))),
+                "footer on page {page}: {text}"
+            );
+            assert_eq!(
+                flat(&text).contains(&flat(header)),
+                page > 1,
+                "header on page {page}"
+            );
+        }
+        // Reading order on page 1: letterhead, salutation, first section.
+        let first = flat(&page_text(&doc, 1));
+        let order = [
+            "Jane Q. Sample 100 Example Street",
+            "Dear Appeals Reviewer,",
+            "I appeal your decision",
+            "The denial",
+            "Your letter states:",
+        ];
+        let positions: Vec<usize> = order
+            .iter()
+            .map(|s| {
+                first
+                    .find(&flat(s))
+                    .unwrap_or_else(|| panic!("{s:?} missing in {first}"))
+            })
+            .collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+        // The last reference, with its italic journal and accented author, is on page 3.
+        let last = flat(&page_text(&doc, 3));
+        assert!(last.contains(&flat("15. Pereira Gray DJ")), "{last}");
+        assert!(last.contains(&flat("Lurkin A, Ducimetière F")), "{last}");
+    }
+
+    #[test]
+    fn fonts_are_embedded_and_subset() {
+        let doc = load(&render(LETTER));
+        let mut embedded = 0;
+        for object in doc.objects.values() {
+            let Ok(dict) = object.as_dict() else { continue };
+            if dict.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"FontDescriptor") {
+                continue;
+            }
+            let name = dict.get(b"FontName").and_then(|n| n.as_name()).expect("name");
+            let name = String::from_utf8_lossy(name);
+            assert!(
+                name.len() > 7 && name.as_bytes()[6] == b'+',
+                "subset tag in {name}"
+            );
+            let file = dict
+                .get(b"FontFile2")
+                .and_then(|r| r.as_reference())
+                .and_then(|r| doc.get_object(r))
+                .and_then(|o| o.as_stream())
+                .expect("embedded font program");
+            let size = file.decompressed_content().expect("inflates").len();
+            assert!(size * 4 < REGULAR_TTF_LEN, "{name}: {size} bytes is not a subset");
+            embedded += 1;
+        }
+        // Regular, bold and italic are used by the letter; bold-italic is not.
+        assert_eq!(embedded, 3);
+    }
+
+    #[test]
+    fn output_is_deterministic_and_id_follows_input() {
+        let a = render(LETTER);
+        let b = render(LETTER);
+        assert!(a == b, "two runs differ");
+        let c = render(&LETTER.replace("Dear Appeals Reviewer", "Dear Reviewer"));
+        let id = |bytes: &[u8]| {
+            let doc = load(bytes);
+            doc.trailer.get(b"ID").expect("trailer ID").clone()
+        };
+        assert_ne!(id(&a), id(&c));
+        // Without a date the creation date is the fixed epoch.
+        let doc = load(&render("No front matter.\n"));
+        assert_eq!(info_string(&doc, b"CreationDate"), "D:19700101000000+00'00'");
+    }
+
+    #[test]
+    fn special_characters_extract_as_themselves() {
+        let text = "Müller, Ærø, façade: α and β, “quoted” ‘single’ – en — em, \
+                    Herceptin® 2 × 3, ≥ 5, ≤ 4, ± 1, *Año* **Ñandú** ***Œuvre***.\n";
+        let doc = load(&render(text));
+        let got = flat(&page_text(&doc, 1));
+        for word in [
+            "Müller,",
+            "Ærø,",
+            "façade:",
+            "α",
+            "β,",
+            "“quoted”",
+            "‘single’",
+            "–",
+            "—",
+            "Herceptin®",
+            "×",
+            "≥",
+            "≤",
+            "±",
+            "Año",
+            "Ñandú",
+            "Œuvre.",
+        ] {
+            assert!(got.contains(&flat(word)), "{word:?} not in {got:?}");
+        }
+    }
+
+    #[test]
+    fn paper_sizes_set_the_media_box() {
+        let media = |paper: Paper| {
+            let options = PdfOptions {
+                paper,
+                ..PdfOptions::default()
+            };
+            let doc = load(&pdf("Text.\n", &options).expect("typesets"));
+            let page = *doc.get_pages().get(&1).expect("page 1");
+            let dict = doc.get_dictionary(page).expect("page dict");
+            let media = dict.get(b"MediaBox").and_then(|m| m.as_array()).expect("box");
+            media
+                .iter()
+                .map(|v| v.as_float().expect("number"))
+                .collect::<Vec<f32>>()
+        };
+        assert_eq!(media(Paper::Letter), vec![0.0, 0.0, 612.0, 792.0]);
+        let a4 = media(Paper::A4);
+        assert!(
+            (a4[2] - 595.28).abs() < 0.01 && (a4[3] - 841.89).abs() < 0.01,
+            "{a4:?}"
+        );
+        assert_eq!("A4".parse::<Paper>(), Ok(Paper::A4));
+        assert_eq!("letter".parse::<Paper>(), Ok(Paper::Letter));
+        assert!("legal".parse::<Paper>().is_err());
+        assert_eq!(Paper::A4.to_string(), "a4");
+    }
+
+    #[test]
+    fn a_200_character_word_is_broken_across_lines() {
+        let word: String = "abcdefghij".repeat(20);
+        let doc = load(&render(&format!("Before {word} after.\n")));
+        let text = flat(&page_text(&doc, 1));
+        assert!(text.contains(&flat(&format!("Before {word} after."))), "{text}");
+    }
+
+    fn error(markdown: &str) -> String {
+        match pdf(markdown, &PdfOptions::default()) {
+            Ok(_) => panic!("expected an error for {markdown:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn unsupported_constructs_name_line_and_column() {
+        let table = error("Intro.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
+        assert!(
+            table.starts_with("letter.md:3:1: tables are not supported by the PDF typesetter; "),
+            "{table}"
+        );
+        let cases = [
+            ("Text with `code`.\n", "letter.md:1:11: code spans are not"),
+            ("A [link](https://x.org).\n", "letter.md:1:3: links are not"),
+            ("![chart](c.png)\n", "letter.md:1:1: images are not"),
+            ("Hi\n\n    indented code\n", "letter.md:3:5: code blocks are not"),
+            ("Hi <b>there</b>\n", "letter.md:1:4: raw HTML is not"),
+            ("Note[^1].\n\n[^1]: x\n", "letter.md:1:5: footnotes are not"),
+            (
+                "#### Deep\n",
+                "letter.md:1:1: level-4 to level-6 headings are not",
+            ),
+        ];
+        for (markdown, expected) in cases {
+            let message = error(markdown);
+            assert!(message.starts_with(expected), "{message}");
+        }
+        // Autolinks print as plain text; escapes print literally.
+        let doc = load(&render("See <https://example.org/a> and \\*x\\* \\[y\\].\n"));
+        let text = flat(&page_text(&doc, 1));
+        assert!(
+            text.contains(&flat("See https://example.org/a and *x* [y].")),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn front_matter_errors_name_the_place() {
+        let unknown = error("+++\ntitle = \"T\"\nauthr = \"A\"\n+++\n\nText.\n");
+        assert!(
+            unknown.starts_with("letter.md:3:1: invalid front matter: unknown field `authr`"),
+            "{unknown}"
+        );
+        let date = error("+++\ndate = \"2026-02-30\"\n+++\n\nText.\n");
+        assert!(
+            date.starts_with("letter.md:2:8: `date` must be a calendar date"),
+            "{date}"
+        );
+        let toml_date = render("+++\ndate = 2026-02-03\n+++\n\nText.\n");
+        assert_eq!(
+            info_string(&load(&toml_date), b"CreationDate"),
+            "D:20260203000000+00'00'"
+        );
+    }
+
+    #[test]
+    fn missing_glyphs_are_named_with_their_first_place() {
+        let markdown = "+++\nheader = \"Re: ok\"\n+++\n\nName: 山田 太郎\n\nAgain 山.\n";
+        let Err(PdfError::MissingGlyphs { missing }) = pdf(markdown, &PdfOptions::default()) else {
+            panic!("expected a missing-glyph error");
+        };
+        let found: Vec<(char, usize, usize)> = missing
+            .iter()
+            .map(|m| (m.ch, m.location.line, m.location.column))
+            .collect();
+        assert_eq!(
+            found,
+            vec![('山', 5, 7), ('田', 5, 8), ('太', 5, 10), ('郎', 5, 11)]
+        );
+        let message = error(markdown);
+        assert!(
+            message.starts_with("letter.md:5:7: the font has no glyph for U+5C71 '山' (first at 5:7)"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_fallback_font_supplies_missing_glyphs() {
+        // DejaVu Sans has the check mark, Liberation Serif does not. Skipped where the system
+        // font is absent; the project ships no second font.
+        let path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+        let Ok(fallback) = std::fs::read(path) else {
+            eprintln!("skipped: {path} not installed");
+            return;
+        };
+        assert!(pdf("Done ✓\n", &PdfOptions::default()).is_err());
+        let options = PdfOptions {
+            fallback_font: Some(fallback),
+            ..PdfOptions::default()
+        };
+        let doc = load(&pdf("Done ✓\n", &options).expect("typesets with fallback"));
+        assert!(flat(&page_text(&doc, 1)).contains("Done✓"));
+    }
+
+    #[test]
+    fn bad_fallback_font_is_an_error() {
+        let options = PdfOptions {
+            fallback_font: Some(b"not a font".to_vec()),
+            ..PdfOptions::default()
+        };
+        assert!(matches!(
+            pdf("Text.\n", &options),
+            Err(PdfError::FallbackFont { .. })
+        ));
+    }
+}
