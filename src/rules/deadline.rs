@@ -246,32 +246,33 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
             }
             items.push(item);
         }
-        if input.expedited && !post_service {
-            if let Some(a) = &x.alongside_expedited_internal {
-                if a.tag.is_verified() && a.allowed {
-                    notes.push(rule_note(&a.text, &a.citation, a.tag));
-                    if let Some(p) = &x.expedited {
-                        let mut item = decision(
-                            "external-review-decision-expedited",
-                            label_or(p, "External reviewer's expedited decision"),
-                            p,
-                            input,
-                            "Contact the external reviewer in writing and keep a record.",
-                        );
-                        item.basis = item
-                            .basis
-                            .replace("If you file today", "If you ask for external review today")
-                            .replace("the plan must decide", "the external reviewer must decide")
-                            .replace("the plan receives", "the reviewer receives");
-                        items.push(item);
-                    }
-                } else if !a.tag.is_verified() {
-                    notes.push(
-                        "Whether you can ask for external review at the same time as an urgent \
-                         internal appeal was not confirmed for this plan type: ask the plan."
-                            .to_string(),
+        if input.expedited
+            && !post_service
+            && let Some(a) = &x.alongside_expedited_internal
+        {
+            if a.tag.is_verified() && a.allowed {
+                notes.push(rule_note(&a.text, &a.citation, a.tag));
+                if let Some(p) = &x.expedited {
+                    let mut item = decision(
+                        "external-review-decision-expedited",
+                        label_or(p, "External reviewer's expedited decision"),
+                        p,
+                        input,
+                        "Contact the external reviewer in writing and keep a record.",
                     );
+                    item.basis = item
+                        .basis
+                        .replace("If you file today", "If you ask for external review today")
+                        .replace("the plan must decide", "the external reviewer must decide")
+                        .replace("the plan receives", "the reviewer receives");
+                    items.push(item);
                 }
+            } else if !a.tag.is_verified() {
+                notes.push(
+                    "Whether you can ask for external review at the same time as an urgent \
+                         internal appeal was not confirmed for this plan type: ask the plan."
+                        .to_string(),
+                );
             }
         }
     }
@@ -297,19 +298,19 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
     }
 
     // 5. Continued benefits while an appeal about ongoing care is pending.
-    if input.timing == Some(Timing::Concurrent) {
-        if let Some(p) = rules.continuation.as_ref().filter(|p| p.amount.is_some()) {
-            let label = label_or(p, "Ask for your benefits to continue during the appeal");
-            let mut item = filing("continue-benefits", label, p, input, None);
-            if item.date.is_some() {
-                item.if_passed = Some(passed_prefix(
-                    item.status,
-                    "You can still appeal by the appeal deadline, but your benefits may not \
+    if input.timing == Some(Timing::Concurrent)
+        && let Some(p) = rules.continuation.as_ref().filter(|p| p.amount.is_some())
+    {
+        let label = label_or(p, "Ask for your benefits to continue during the appeal");
+        let mut item = filing("continue-benefits", label, p, input, None);
+        if item.date.is_some() {
+            item.if_passed = Some(passed_prefix(
+                item.status,
+                "You can still appeal by the appeal deadline, but your benefits may not \
                      continue while the appeal is pending.",
-                ));
-            }
-            items.push(item);
+            ));
         }
+        items.push(item);
     }
 
     // 6. Further rules from the file.

@@ -6,22 +6,22 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 
 /// 2026-11-19 00:00:00 UTC: every test letter is dated from this, never the clock.
-pub const EPOCH: &str = "1795046400";
+pub(crate) const EPOCH: &str = "1795046400";
 
 /// The repository root.
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// `appeal` with the repository as working directory and a fixed `SOURCE_DATE_EPOCH`.
-pub fn appeal() -> Command {
+pub(crate) fn appeal() -> Command {
     let mut cmd = Command::cargo_bin("appeal").expect("binary builds");
     cmd.current_dir(root()).env("SOURCE_DATE_EPOCH", EPOCH);
     cmd
 }
 
 /// Every file in `dir`, sorted.
-pub fn files_in(dir: &Path) -> Vec<String> {
+pub(crate) fn files_in(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(Result::ok)
@@ -34,7 +34,7 @@ pub fn files_in(dir: &Path) -> Vec<String> {
 }
 
 /// The text a Markdown document shows a reader: every text event, joined by spaces.
-pub fn visible_text(markdown: &str) -> String {
+pub(crate) fn visible_text(markdown: &str) -> String {
     use pulldown_cmark::{Event, Options, Parser};
     let opts = Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS;
     let mut in_meta = false;
