@@ -32,7 +32,10 @@ def markdown_text(md: str) -> tuple[str, str]:
         else:
             counter = 0
             line = re.sub(r"^\s*#{1,6}\s+", "", line)
-            line = re.sub(r"^\s*[-*+]\s+", "", line)
+            # The typesetter draws top-level bullets as "•" (removed from the PDF side below)
+            # and nested ones as "–", which stays in the extracted text.
+            line = re.sub(r"^\s+[-*+]\s+", "–", line)
+            line = re.sub(r"^[-*+]\s+", "", line)
             line = re.sub(r"^\s*>\s?", "", line)
             if re.fullmatch(r"\s*(---|\*\*\*|___)\s*", line):
                 line = ""

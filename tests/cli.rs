@@ -371,3 +371,242 @@ fn batch_keeps_going_and_summarises() {
         );
     assert_eq!(files_in(out.path()).len(), 4);
 }
+
+const EXAMPLES: [&str; 4] = [
+    "examples/her2-out-of-network.toml",
+    "examples/sarcoma-center-referral.toml",
+    "examples/her2-non-preferred-drug.toml",
+    "examples/ppo-second-opinion.toml",
+];
+
+#[test]
+fn every_kind_renders_for_every_example_in_the_right_voice() {
+    for example in EXAMPLES {
+        let provider = example.contains("non-preferred");
+        for kind in [
+            "appeal",
+            "medical-necessity",
+            "external-review",
+            "claim-file-request",
+            "peer-to-peer-brief",
+        ] {
+            let provider_kind = matches!(kind, "medical-necessity" | "peer-to-peer-brief");
+            if provider_kind && !provider {
+                // A patient or representative cannot sign a provider's letter: clear error.
+                appeal()
+                    .args([
+                        "render",
+                        example,
+                        "--format",
+                        "md",
+                        "-o",
+                        "/nonexistent-never-written",
+                        "--kind",
+                        kind,
+                    ])
+                    .assert()
+                    .code(2)
+                    .stderr(predicate::str::contains(
+                        "written and signed by the treating provider",
+                    ));
+                continue;
+            }
+            let md = render_md(example, &["--kind", kind]);
+            assert!(md.starts_with("+++\ntitle = "), "{example} {kind}");
+            if provider || provider_kind {
+                for first_person in ["my cancer", "I have cancer", "I was diagnosed", "my diagnosis"] {
+                    assert!(
+                        !md.contains(first_person),
+                        "{example} {kind}: {first_person:?}\n{md}"
+                    );
+                }
+            } else {
+                assert!(!md.contains("my patient"), "{example} {kind}:\n{md}");
+            }
+        }
+    }
+}
+
+#[test]
+fn packet_writes_the_letters_that_fit_the_case() {
+    let out = tempfile::tempdir().unwrap();
+    appeal()
+        .args([
+            "render",
+            "examples/her2-non-preferred-drug.toml",
+            "--packet",
+            "--format",
+            "md",
+            "-o",
+        ])
+        .arg(out.path())
+        .assert()
+        .success();
+    assert_eq!(
+        files_in(out.path()),
+        [
+            "her2-non-preferred-drug-claim-file-request.md",
+            "her2-non-preferred-drug-medical-necessity.md",
+            "her2-non-preferred-drug-next-steps.md",
+            "her2-non-preferred-drug.md",
+        ]
+    );
+}
+
+#[test]
+fn unverified_rules_never_become_dates_or_facts() {
+    // Medicare Advantage's claim-file right is tagged UNVERIFIED in rules/medicare-advantage.toml:
+    // the letter must not assert it. State-regulated plans have no verified figures at all.
+    let ma = example(HER2).replace("regulation = \"erisa\"", "regulation = \"medicare-advantage\"");
+    let (_dir, path) = case_file(&ma);
+    let out = tempfile::tempdir().unwrap();
+    appeal()
+        .args(["render", "--format", "md", "-o"])
+        .arg(out.path())
+        .arg(&path)
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(out.path().join("case.md")).unwrap();
+    let rules = std::fs::read_to_string(root().join("rules/medicare-advantage.toml")).unwrap();
+    let table: toml::Table = rules.parse().unwrap();
+    let claim_file = &table["claim_file"];
+    assert_eq!(claim_file["tag"].as_str(), Some("UNVERIFIED"));
+    let citation = claim_file["citation"].as_str().unwrap();
+    assert!(
+        !md.contains(citation),
+        "an UNVERIFIED citation was printed:\n{md}"
+    );
+
+    let state = example(HER2).replace("regulation = \"erisa\"", "regulation = \"state-regulated\"");
+    let (_dir2, path2) = case_file(&state);
+    let output = appeal().arg("deadlines").arg(&path2).output().unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("no verified date: use the date on your denial notice"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("  in "),
+        "no countdown without a verified figure:\n{text}"
+    );
+    let out2 = tempfile::tempdir().unwrap();
+    appeal()
+        .args(["render", "--format", "md", "-o"])
+        .arg(out2.path())
+        .arg(&path2)
+        .assert()
+        .success();
+    let sheet = std::fs::read_to_string(out2.path().join("case-next-steps.md")).unwrap();
+    assert!(sheet.contains("use the date on your denial notice"), "{sheet}");
+}
+
+#[test]
+fn deadlines_json_and_calendar() {
+    let out = tempfile::tempdir().unwrap();
+    let ics = out.path().join("deadlines.ics");
+    let output = appeal()
+        .args(["deadlines", HER2, "--json", "--ics"])
+        .arg(&ics)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_slice(
+        output
+            .stdout
+            .split(|&b| b == b'\n')
+            .take_while(|l| !l.starts_with(b"wrote"))
+            .collect::<Vec<_>>()
+            .join(&b'\n')
+            .as_slice(),
+    )
+    .unwrap();
+    let first = &json["items"][0];
+    assert_eq!(first["id"], "file-internal-appeal");
+    // ERISA: 180 days after receipt (2026-11-06) is 2027-05-05.
+    assert_eq!(first["date"], "2027-05-05");
+    assert!(
+        first["citation"]
+            .as_str()
+            .unwrap()
+            .starts_with("29 CFR 2560.503-1(h)(3)(i)")
+    );
+    let calendar = std::fs::read_to_string(&ics).unwrap();
+    assert!(calendar.contains("DTSTART;VALUE=DATE:20270505\r\n"), "{calendar}");
+    assert!(calendar.contains("TRIGGER:-P7D\r\n") && calendar.contains("TRIGGER:-P2D\r\n"));
+}
+
+#[test]
+fn refs_check_reports_and_exits_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let bib = dir.path().join("mine.bib");
+    std::fs::write(
+        &bib,
+        "@article{a1,\n  title = {One},\n  journal = {J},\n  year = {2020},\n  doi = {not-a-doi},\n  keywords = {no-such-tag}\n}\n@article{a1,\n  title = {Two},\n  year = {2021}\n}\n",
+    )
+    .unwrap();
+    let output = appeal().args(["refs", "check"]).arg(&bib).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8(output.stdout).unwrap();
+    for needle in [
+        "mine.bib:8:",
+        "duplicate",
+        "not-a-doi",
+        "no-such-tag",
+        "unverified",
+    ] {
+        assert!(text.contains(needle), "{needle:?} missing:\n{text}");
+    }
+}
+
+#[test]
+fn refs_list_show_search_tags_styles() {
+    let list = appeal()
+        .args(["refs", "list", "--tag", "palliative-care"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(list.stdout).unwrap();
+    assert!(
+        text.contains("temel2010early") && text.contains("sanders2024palliative"),
+        "{text}"
+    );
+    let show = appeal()
+        .args(["refs", "show", "temel2010early"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(show.stdout).unwrap();
+    assert!(
+        text.contains("Temel JS, Greer JA, Muzikansky A, et al."),
+        "{text}"
+    );
+    let search = appeal().args(["refs", "search", "CLEOPATRA"]).output().unwrap();
+    assert!(
+        String::from_utf8(search.stdout)
+            .unwrap()
+            .contains("swain2013overall")
+    );
+    let tags = appeal().args(["refs", "tags"]).output().unwrap();
+    assert!(
+        String::from_utf8(tags.stdout)
+            .unwrap()
+            .contains("palliative-care")
+    );
+    let styles = appeal().args(["refs", "styles"]).output().unwrap();
+    let text = String::from_utf8(styles.stdout).unwrap();
+    assert!(
+        text.contains("american-medical-association") && text.contains("vancouver"),
+        "{text}"
+    );
+}
+
+#[test]
+fn vancouver_style_changes_the_reference_list() {
+    let ama = render_md(HER2, &[]);
+    let vancouver = render_md(HER2, &["--style", "vancouver"]);
+    let refs = |md: &str| md.split("## References").nth(1).unwrap().to_string();
+    assert_ne!(refs(&ama), refs(&vancouver));
+    assert!(
+        refs(&vancouver).contains("Temel JS, Greer JA, Muzikansky A"),
+        "{vancouver}"
+    );
+}

@@ -1,0 +1,822 @@
+//! Hostile case text, end to end through the binary: template syntax, Markdown syntax, HTML,
+//! control characters, right-to-left text, emoji, very long words and a very long history.
+//!
+//! Every free-text field of `examples/her2-out-of-network.toml` gets the hostile text (wrapped
+//! around a per-field tag so each field can be found in the output), and `appeal render` writes
+//! Markdown and PDF. Whatever the input, the binary must never panic (exit 0 or 2 only), never
+//! leave a truncated or partial output (exit 0: every `.md` is a well-formed letter, every `.pdf`
+//! is complete; exit 2: the output folder is empty), and print case text literally.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+use std::sync::OnceLock;
+
+use common::{appeal, files_in, root, visible_text};
+
+const HER2: &str = "examples/her2-out-of-network.toml";
+
+/// Every free-text field the hostile text goes into (array entries by index). Fields the
+/// example lacks (`recipient.attention`, `guidelines.0.section`) are added.
+const FIELDS: &[&str] = &[
+    "sender.name",
+    "sender.credentials",
+    "sender.organization",
+    "sender.address.0",
+    "sender.address.1",
+    "sender.phone",
+    "sender.fax",
+    "sender.email",
+    "recipient.organization",
+    "recipient.department",
+    "recipient.attention",
+    "recipient.address.0",
+    "recipient.address.1",
+    "recipient.fax",
+    "patient.name",
+    "patient.member_id",
+    "patient.group_number",
+    "plan.name",
+    "denial.reference",
+    "denial.quote",
+    "denial.criteria",
+    "request.service",
+    "request.codes.0",
+    "request.codes.1",
+    "request.provider",
+    "request.dates",
+    "request.setting",
+    "diagnosis.condition",
+    "diagnosis.stage",
+    "diagnosis.histology",
+    "diagnosis.biomarkers",
+    "diagnosis.performance_status",
+    "treatments.0.name",
+    "treatments.0.outcome",
+    "treatments.1.name",
+    "treatments.1.outcome",
+    "treatments.2.name",
+    "care.provider",
+    "care.continuity",
+    "care.prior_authorizations.0.id",
+    "care.prior_authorizations.0.service",
+    "care.prior_authorizations.1.id",
+    "care.prior_authorizations.1.service",
+    "network_attempts.0.provider",
+    "network_attempts.0.outcome",
+    "network_attempts.1.provider",
+    "network_attempts.1.outcome",
+    "guidelines.0.body",
+    "guidelines.0.title",
+    "guidelines.0.version",
+    "guidelines.0.recommendation",
+    "guidelines.0.category",
+    "guidelines.0.section",
+    "enclosures.0.title",
+    "enclosures.1.title",
+    "enclosures.2.title",
+];
+
+/// Fields no template prints (so there is nothing to find in the letter). `request.setting` is
+/// in the case format but no template or block uses it.
+const NOT_PRINTED: &[&str] = &["request.setting"];
+
+/// The value field `index` gets: the hostile text at its start and its end (so syntax that only
+/// counts at the start or end of a line is exercised), with a tag between that finds the field.
+fn value(index: usize, hostile: &str) -> String {
+    format!("{hostile} {} {hostile}", tag(index))
+}
+
+fn tag(index: usize) -> String {
+    format!("zq{index:02}z")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building cases.
+
+fn example_table() -> toml::Value {
+    let text = std::fs::read_to_string(root().join(HER2)).unwrap();
+    toml::Value::Table(toml::from_str(&text).unwrap())
+}
+
+/// Sets the value at a dotted path (array indices as numbers), creating missing table keys.
+fn set_path(node: &mut toml::Value, path: &[&str], value: toml::Value) {
+    let (first, rest) = path.split_first().expect("non-empty path");
+    let slot = match node {
+        toml::Value::Table(t) => t.entry(first.to_string()).or_insert_with(|| {
+            if rest.is_empty() {
+                toml::Value::String(String::new())
+            } else {
+                toml::Value::Table(toml::Table::new())
+            }
+        }),
+        toml::Value::Array(a) => {
+            let i: usize = first.parse().expect("array index");
+            assert!(i < a.len(), "index {i} out of range in the example");
+            &mut a[i]
+        }
+        other => panic!("cannot descend into {other:?} at {first}"),
+    };
+    if rest.is_empty() {
+        *slot = value;
+    } else {
+        set_path(slot, rest, value);
+    }
+}
+
+fn set(case: &mut toml::Value, path: &str, text: &str) {
+    let parts: Vec<&str> = path.split('.').collect();
+    set_path(case, &parts, toml::Value::String(text.to_string()));
+}
+
+fn to_text(case: &toml::Value) -> String {
+    toml::to_string(case).expect("case serialises")
+}
+
+/// The example with every field of [`FIELDS`] set to `value(index, hostile)`.
+fn hostile_case(hostile: &str) -> String {
+    let mut case = example_table();
+    for (i, path) in FIELDS.iter().enumerate() {
+        set(&mut case, path, &value(i, hostile));
+    }
+    to_text(&case)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running the binary and checking what it leaves behind.
+
+struct Run {
+    label: String,
+    code: i32,
+    stdout: String,
+    stderr: String,
+    case_path: PathBuf,
+    out: tempfile::TempDir,
+    _case_dir: tempfile::TempDir,
+}
+
+impl Run {
+    fn file(&self, name: &str) -> PathBuf {
+        self.out.path().join(name)
+    }
+    fn md(&self) -> String {
+        std::fs::read_to_string(self.file("case.md"))
+            .unwrap_or_else(|e| panic!("{}: case.md unreadable: {e}", self.label))
+    }
+    fn describe(&self) -> String {
+        format!(
+            "[{}] exit {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.label, self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// `appeal render CASE -o OUT [extra…]` with `case_text` written as `case.toml`.
+fn render(label: &str, case_text: &str, extra: &[&str]) -> Run {
+    let case_dir = tempfile::tempdir().unwrap();
+    let case_path = case_dir.path().join("case.toml");
+    std::fs::write(&case_path, case_text).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let output = appeal()
+        .arg("render")
+        .arg(&case_path)
+        .arg("-o")
+        .arg(out.path())
+        .args(extra)
+        .output()
+        .unwrap();
+    let run = Run {
+        label: label.to_string(),
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        case_path,
+        out,
+        _case_dir: case_dir,
+    };
+    assert_sane(&run);
+    run
+}
+
+/// No panic, exit 0 or 2, complete files on success, no files on failure.
+fn assert_sane(run: &Run) {
+    assert!(
+        !run.stderr.contains("panicked") && !run.stderr.contains("RUST_BACKTRACE"),
+        "panic: {}",
+        run.describe()
+    );
+    assert!(
+        run.code == 0 || run.code == 2,
+        "exit code must be 0 or 2: {}",
+        run.describe()
+    );
+    let files = files_in(run.out.path());
+    if run.code == 2 {
+        assert!(
+            files.is_empty(),
+            "a failed render left {files:?} behind: {}",
+            run.describe()
+        );
+        assert!(
+            run.stderr.starts_with("error: "),
+            "exit 2 without an error message: {}",
+            run.describe()
+        );
+        return;
+    }
+    let expected = ["case-next-steps.md", "case-next-steps.pdf", "case.md", "case.pdf"];
+    assert_eq!(files, expected, "{}", run.describe());
+    for name in files {
+        let path = run.file(&name);
+        if name.ends_with(".md") {
+            let md = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("[{}] {name} is not UTF-8: {e}", run.label));
+            assert_markdown_whole(&md, &format!("[{}] {name}", run.label));
+        } else {
+            assert_pdf_whole(&path, &format!("[{}] {name}", run.label));
+        }
+    }
+}
+
+/// The Markdown is a whole letter: front matter that parses with only the dialect's keys, a
+/// body that parses, and the file ends with a newline.
+fn assert_markdown_whole(md: &str, label: &str) {
+    let front = front_matter(md).unwrap_or_else(|| panic!("{label}: no +++ front matter:\n{md}"));
+    let keys = ["title", "author", "subject", "header", "date"];
+    for (k, v) in &front {
+        assert!(
+            keys.contains(&k.as_str()),
+            "{label}: unknown front-matter key {k}"
+        );
+        assert!(v.is_str(), "{label}: front-matter {k} is not a string");
+    }
+    assert!(
+        md.ends_with('\n'),
+        "{label}: Markdown does not end with a newline"
+    );
+    let shown = visible_text(md);
+    assert!(
+        shown.contains("Sincerely") || label.contains("next-steps"),
+        "{label}: the letter has no closing (truncated?):\n{md}"
+    );
+}
+
+fn front_matter(md: &str) -> Option<toml::Table> {
+    let rest = md.strip_prefix("+++\n")?;
+    let end = rest.find("\n+++\n")?;
+    toml::from_str(&rest[..end + 1]).ok()
+}
+
+fn which(tool: &str) -> bool {
+    Process::new(tool)
+        .arg("-v")
+        .output()
+        .map(|o| o.status.success() || !o.stderr.is_empty() || !o.stdout.is_empty())
+        .unwrap_or(false)
+}
+
+fn has_qpdf() -> bool {
+    static HAS: OnceLock<bool> = OnceLock::new();
+    *HAS.get_or_init(|| which("qpdf"))
+}
+
+fn has_pdftotext() -> bool {
+    static HAS: OnceLock<bool> = OnceLock::new();
+    *HAS.get_or_init(|| which("pdftotext"))
+}
+
+/// A complete PDF: header, `%%EOF` trailer, loads, and `qpdf --check` passes when qpdf exists.
+/// Returns the page count.
+fn assert_pdf_whole(path: &Path, label: &str) -> usize {
+    let bytes = std::fs::read(path).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"), "{label}: does not start with %PDF-");
+    let mut end = bytes.as_slice();
+    while let Some((last, rest)) = end.split_last() {
+        if last.is_ascii_whitespace() {
+            end = rest;
+        } else {
+            break;
+        }
+    }
+    assert!(end.ends_with(b"%%EOF"), "{label}: does not end with %%EOF");
+    let doc =
+        lopdf::Document::load_mem(&bytes).unwrap_or_else(|e| panic!("{label}: lopdf cannot read it: {e}"));
+    let pages = doc.get_pages().len();
+    assert!(pages >= 1, "{label}: no pages");
+    if has_qpdf() {
+        let out = Process::new("qpdf").arg("--check").arg(path).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{label}: qpdf --check failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    pages
+}
+
+/// The text of each page (pdftotext), or `None` when pdftotext is not installed.
+fn pdf_pages(path: &Path) -> Option<Vec<String>> {
+    if !has_pdftotext() {
+        return None;
+    }
+    let out = Process::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "pdftotext failed on {}", path.display());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    Some(pages)
+}
+
+fn is_footer(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    matches!(words.as_slice(), ["Page", i, "of", n]
+        if i.parse::<u32>().is_ok() && n.parse::<u32>().is_ok())
+}
+
+/// The body text of the PDF, without running headers and footers, whitespace removed (so line
+/// and page breaks do not matter).
+fn pdf_body_squashed(path: &Path) -> Option<String> {
+    let pages = pdf_pages(path)?;
+    let mut out = String::new();
+    for (i, page) in pages.iter().enumerate() {
+        let mut lines: Vec<&str> = page.lines().filter(|l| !l.trim().is_empty()).collect();
+        lines.retain(|l| !is_footer(l));
+        if i > 0 && !lines.is_empty() {
+            lines.remove(0); // the running header
+        }
+        for l in lines {
+            out.push_str(&squash(l));
+        }
+    }
+    Some(out)
+}
+
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The Markdown's block/inline structure: every start and end tag, no text.
+fn structure(md: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Options, Parser};
+    Parser::new_ext(md, Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS)
+        .filter_map(|e| match e {
+            Event::Start(t) => Some(format!("start {t:?}")),
+            Event::End(t) => Some(format!("end {t:?}")),
+            Event::Html(h) | Event::InlineHtml(h) => Some(format!("html {h:?}")),
+            Event::Code(c) => Some(format!("code {c:?}")),
+            Event::Rule => Some("rule".into()),
+            Event::FootnoteReference(f) => Some(format!("footnote {f:?}")),
+            Event::TaskListMarker(_) => Some("task".into()),
+            _ => None,
+        })
+        // Metadata text differs in length only; the tag itself is what matters.
+        .collect()
+}
+
+/// The structure of the letter made from the example with harmless text in every field.
+fn baseline_structure() -> &'static [String] {
+    static BASE: OnceLock<Vec<String>> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let run = render("baseline", &hostile_case("plain"), &["--format", "md"]);
+        assert_eq!(run.code, 0, "{}", run.describe());
+        structure(&run.md())
+    })
+}
+
+/// Renders the case with `hostile` in every field and checks that it succeeds, that the
+/// Markdown has the same structure as the harmless letter, and that every printed field reads
+/// back literally from the Markdown (and from the PDF when pdftotext is installed).
+fn assert_literal(label: &str, hostile: &str, extra: &[&str]) -> Run {
+    let run = render(label, &hostile_case(hostile), extra);
+    assert_eq!(
+        run.code,
+        0,
+        "hostile text {hostile:?} must render: {}",
+        run.describe()
+    );
+    let md = run.md();
+    let base = baseline_structure();
+    let got = structure(&md);
+    if got != base {
+        let first = got
+            .iter()
+            .zip(base)
+            .position(|(a, b)| a != b)
+            .unwrap_or(got.len().min(base.len()));
+        panic!(
+            "[{label}] hostile text {hostile:?} changed the letter's structure; first difference at \
+             event {first}: got {:?}, expected {:?}\n{md}",
+            got.get(first),
+            base.get(first)
+        );
+    }
+    let shown = visible_text(&md);
+    let pdf = pdf_body_squashed(&run.file("case.pdf"));
+    let mut problems = Vec::new();
+    for (i, field) in FIELDS.iter().enumerate() {
+        if NOT_PRINTED.contains(field) {
+            continue;
+        }
+        let want = value(i, hostile);
+        if !shown.contains(&want) {
+            problems.push(format!("  Markdown: `{field}` does not read back as {want:?}"));
+        }
+        if let Some(pdf) = &pdf
+            && !pdf.contains(&squash(&want))
+        {
+            problems.push(format!("  PDF: `{field}` does not read back as {want:?}"));
+        }
+    }
+    // The front matter carries case text too, as TOML strings that must round-trip exactly.
+    let front = front_matter(&md).unwrap();
+    let get = |k: &str| {
+        front
+            .get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let field = |name: &str| value(FIELDS.iter().position(|f| *f == name).unwrap(), hostile);
+    if get("author") != field("sender.name") {
+        problems.push(format!("  front matter author is {:?}", get("author")));
+    }
+    if !get("title").ends_with(&field("patient.name")) {
+        problems.push(format!("  front matter title is {:?}", get("title")));
+    }
+    if !get("subject").starts_with(&field("request.service")) {
+        problems.push(format!("  front matter subject is {:?}", get("subject")));
+    }
+    for f in ["patient.name", "patient.member_id", "denial.reference"] {
+        if !get("header").contains(&field(f)) {
+            problems.push(format!("  front matter header lacks {f}: {:?}", get("header")));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "[{label}] hostile text {hostile:?} was not printed literally:\n{}\n--- visible Markdown text\n{shown}",
+        problems.join("\n")
+    );
+    run
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Template syntax.
+
+#[test]
+fn template_expression_prints_literally() {
+    assert_literal("tera expression", "{{ x }}", &[]);
+    assert_literal("tera expression on case data", "{{ case.patient.name }}", &[]);
+}
+
+#[test]
+fn template_statement_prints_literally() {
+    assert_literal("tera statement", "{% if true %}yes{% endif %}", &[]);
+    assert_literal("tera raw", "{% raw %}x{% endraw %}", &[]);
+}
+
+#[test]
+fn template_comment_prints_literally() {
+    assert_literal("tera comment", "{# note #}", &[]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Markdown syntax: each input its own render, with a clear label.
+
+macro_rules! markdown_literal {
+    ($($name:ident: $text:expr,)*) => {$(
+        #[test]
+        fn $name() {
+            assert_literal(stringify!($name), $text, &[]);
+        }
+    )*};
+}
+
+markdown_literal! {
+    markdown_emphasis_stars: "*star* **strong**",
+    markdown_emphasis_underscores: "_under_ __score__ snake_case_name",
+    markdown_heading_at_start: "# Heading",
+    markdown_bullet_at_start: "- item",
+    markdown_plus_and_star_bullets_at_start: "+ plus * star",
+    markdown_ordered_item_at_start: "1. first",
+    markdown_ordered_paren_at_start: "1) first",
+    markdown_block_quote: "> quoted",
+    markdown_link: "[a](b)",
+    markdown_reference_link: "[a][b] [b]: http://x.example",
+    markdown_image: "![i](x)",
+    markdown_autolink: "<http://x.example>",
+    markdown_backticks: "`code` ``two``",
+    markdown_fence: "``` rust",
+    markdown_tilde_fence: "~~~ strike ~~",
+    markdown_table: "|a|b|",
+    markdown_thematic_break: "---",
+    markdown_setext_underline: "===",
+    markdown_trailing_backslash: "ends with \\",
+    markdown_escaped_star: "\\*not emphasis\\*",
+    markdown_footnote: "[^1]",
+    markdown_front_matter_delimiter: "+++",
+    markdown_quotes_for_toml_front_matter: "\"double\" 'single' ''' \"\"\"",
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. HTML.
+
+markdown_literal! {
+    html_script: "<script>alert(1)</script>",
+    html_bold: "<b>bold</b>",
+    html_comment: "<!-- hidden -->",
+    html_entity_amp: "&amp;",
+    html_entity_copy: "&copy;",
+    html_numeric_entity: "&#42; &#x2A;",
+}
+
+// ---------------------------------------------------------------------------------------------
+// Whitespace at the start of a value: four spaces at the start of a line or after a list
+// marker would make an indented code block, which the PDF typesetter rejects.
+
+#[test]
+fn leading_spaces_do_not_make_code_blocks() {
+    // Leading spaces of a Markdown line are not text, so compare with whitespace folded.
+    let hostile = "     indented";
+    let run = render("leading spaces", &hostile_case(hostile), &[]);
+    assert_eq!(
+        run.code,
+        0,
+        "a value starting with spaces must render: {}",
+        run.describe()
+    );
+    let md = run.md();
+    assert_eq!(structure(&md), baseline_structure(), "structure changed:\n{md}");
+    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let shown = fold(&visible_text(&md));
+    for (i, field) in FIELDS.iter().enumerate() {
+        if !NOT_PRINTED.contains(field) {
+            let want = fold(&value(i, hostile));
+            assert!(shown.contains(&want), "`{field}` lost: {want:?}\n{shown}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Control characters: exit 2, with an error located at the value and naming the field,
+// for every field; nothing written.
+
+/// The 1-based line of `case_text` that holds `needle`.
+fn line_of(case_text: &str, needle: &str) -> usize {
+    case_text
+        .lines()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle} not in\n{case_text}"))
+        + 1
+}
+
+fn assert_control_rejected(ch: char, path: &str, index: usize) {
+    let mut case = example_table();
+    let marker = tag(index);
+    set(&mut case, path, &format!("before{ch}after {marker}"));
+    let text = to_text(&case);
+    let label = format!("U+{:04X} in {path}", u32::from(ch));
+    let run = render(&label, &text, &[]);
+    assert_eq!(run.code, 2, "{}", run.describe());
+    let line = line_of(&text, &marker);
+    let at = format!("error: {}:{line}:", run.case_path.display());
+    assert!(
+        run.stderr.starts_with(&at),
+        "[{label}] the error must be located at line {line}, expected a message starting {at:?}: {}\n{text}",
+        run.describe()
+    );
+    let what = format!("`{path}` contains the character U+{:04X}", u32::from(ch));
+    assert!(
+        run.stderr.contains(&what),
+        "[{label}] expected {what:?}: {}",
+        run.describe()
+    );
+}
+
+#[test]
+fn nul_in_any_field_is_a_located_error() {
+    for (i, path) in FIELDS.iter().enumerate() {
+        assert_control_rejected('\0', path, i);
+    }
+}
+
+#[test]
+fn bell_in_any_field_is_a_located_error() {
+    for (i, path) in FIELDS.iter().enumerate() {
+        assert_control_rejected('\u{7}', path, i);
+    }
+}
+
+#[test]
+fn other_control_characters_are_located_errors() {
+    // Escape, delete, C1 next-line, and the line breaks and tab the hint mentions.
+    for ch in ['\u{1b}', '\u{7f}', '\u{85}', '\u{8}', '\t', '\r', '\n', '\u{c}'] {
+        assert_control_rejected(ch, "denial.quote", 0);
+        assert_control_rejected(ch, "sender.address.1", 1);
+        assert_control_rejected(ch, "treatments.1.outcome", 2);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Right-to-left text.
+
+const DEJAVU_SANS: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+
+fn font(path: &str) -> Option<&str> {
+    Path::new(path).exists().then_some(path)
+}
+
+#[test]
+fn hebrew_prints_literally_with_the_bundled_font() {
+    // Liberation Serif has Hebrew. The letter stores text in logical order.
+    assert_literal("hebrew", "שלום עולם", &[]);
+}
+
+#[test]
+fn right_to_left_override_prints_literally() {
+    // U+202E is a format character, not a control character: it is text and must survive.
+    assert_literal("RLO", "abc\u{202E}def\u{202C}ghi", &[]);
+}
+
+#[test]
+fn arabic_without_a_font_that_has_it_is_a_clear_error() {
+    // Liberation Serif has no Arabic letters.
+    let run = render("arabic, bundled font", &hostile_case("مرحبا"), &[]);
+    assert_eq!(run.code, 2, "{}", run.describe());
+    assert!(
+        run.stderr.contains("U+0645") && run.stderr.contains("'م'"),
+        "the error must name the character: {}",
+        run.describe()
+    );
+    assert!(run.stderr.contains("fallback font"), "{}", run.describe());
+}
+
+#[test]
+fn arabic_with_a_fallback_font_prints_literally() {
+    let Some(font) = font(DEJAVU_SANS) else {
+        eprintln!("skipped: {DEJAVU_SANS} is not installed");
+        return;
+    };
+    assert_literal("arabic, DejaVu Sans", "مرحبا بالعالم", &["--font", font]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Emoji.
+
+#[test]
+fn emoji_without_a_font_is_a_located_error_and_writes_nothing() {
+    let hostile = "😀";
+    let case_text = hostile_case(hostile);
+    let run = render("emoji, bundled font", &case_text, &[]);
+    assert_eq!(run.code, 2, "{}", run.describe());
+    assert!(
+        run.stderr.contains("U+1F600") && run.stderr.contains("'😀'"),
+        "the error must name the character: {}",
+        run.describe()
+    );
+    // It names where: the Markdown file, line and column of the first occurrence.
+    let rest = run
+        .stderr
+        .strip_prefix("error: case.md:")
+        .unwrap_or_else(|| panic!("expected a case.md location: {}", run.describe()));
+    let mut nums = rest.split(':').take(2).map(|n| n.parse::<usize>());
+    let (Some(Ok(line)), Some(Ok(col))) = (nums.next(), nums.next()) else {
+        panic!("expected case.md:LINE:COL: {}", run.describe());
+    };
+    // That place in the Markdown really holds the emoji.
+    let md_run = render("emoji, Markdown only", &case_text, &["--format", "md"]);
+    assert_eq!(md_run.code, 0, "{}", md_run.describe());
+    let md = md_run.md();
+    let at_line = md.lines().nth(line - 1).unwrap_or_default();
+    let from_col: String = at_line.chars().skip(col - 1).collect();
+    assert!(
+        from_col.starts_with(hostile),
+        "case.md:{line}:{col} should point at the emoji, but the line is {at_line:?}"
+    );
+    // The Markdown itself prints the emoji literally.
+    assert!(visible_text(&md).contains(&value(0, hostile)));
+}
+
+#[test]
+fn emoji_with_a_font_that_has_it_prints_literally() {
+    // DejaVu Sans has U+1F600 (fc-query: 1f600-1f623).
+    let Some(font) = font(DEJAVU_SANS) else {
+        eprintln!("skipped: {DEJAVU_SANS} is not installed");
+        return;
+    };
+    assert_literal("emoji, DejaVu Sans", "😀 smile", &["--font", font]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. A 200-character unbroken word.
+
+#[test]
+fn a_200_character_word_prints_whole() {
+    let word: String = "Pneumonoultramicroscopicsilicovolcanoconiosis"
+        .chars()
+        .cycle()
+        .take(200)
+        .collect();
+    let mut case = example_table();
+    set(&mut case, "diagnosis.condition", &word);
+    set(&mut case, "denial.quote", &word);
+    let run = render("200-character word", &to_text(&case), &[]);
+    assert_eq!(run.code, 0, "{}", run.describe());
+    let shown = visible_text(&run.md());
+    assert!(shown.contains(&word), "the word must read back whole:\n{shown}");
+    if let Some(pdf) = pdf_body_squashed(&run.file("case.pdf")) {
+        // The condition appears many times; the quote once more.
+        let count = pdf.matches(&word).count();
+        let in_md = shown.matches(&word).count();
+        assert_eq!(
+            count, in_md,
+            "the PDF shows the word {count} times, the Markdown {in_md} times"
+        );
+    }
+    // The Markdown with only the long word and nothing else.
+    let punct: String = "a/b.c-d".repeat(29);
+    let mut case = example_table();
+    set(&mut case, "diagnosis.condition", &punct);
+    set(&mut case, "denial.quote", &punct);
+    let run = render("200-character word with break points", &to_text(&case), &[]);
+    assert_eq!(run.code, 0, "{}", run.describe());
+    if let Some(pdf) = pdf_body_squashed(&run.file("case.pdf")) {
+        assert!(
+            pdf.contains(&punct),
+            "a long word broken at / . - must read back without added characters"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. A 30-page clinical history.
+
+#[test]
+fn thirty_page_history_renders_with_page_numbers_on_every_page() {
+    let mut case = example_table();
+    let sentence = "Cycle given at full dose with premedication; restaging CT of chest, abdomen and \
+                    pelvis showed no new lesions; left ventricular ejection fraction stable on \
+                    echocardiogram; grade 1 fatigue and grade 1 diarrhoea managed supportively. ";
+    let treatments: Vec<toml::Value> = (1..=120)
+        .map(|i| {
+            let mut t = toml::Table::new();
+            t.insert(
+                "name".into(),
+                toml::Value::String(format!(
+                    "Line {i}: pertuzumab, trastuzumab and hyaluronidase with supportive care, course {i}"
+                )),
+            );
+            t.insert("status".into(), toml::Value::String("completed".into()));
+            t.insert(
+                "outcome".into(),
+                toml::Value::String(format!("{}end of course {i}", sentence.repeat(6))),
+            );
+            toml::Value::Table(t)
+        })
+        .collect();
+    if let toml::Value::Table(t) = &mut case {
+        t.insert("treatments".into(), toml::Value::Array(treatments));
+    }
+    let run = render("30-page history", &to_text(&case), &[]);
+    assert_eq!(run.code, 0, "{}", run.describe());
+    let shown = visible_text(&run.md());
+    for i in [1, 60, 120] {
+        assert!(
+            shown.contains(&format!("end of course {i}")),
+            "course {i} missing"
+        );
+    }
+    let pdf = run.file("case.pdf");
+    let pages = assert_pdf_whole(&pdf, "30-page history");
+    assert!(pages >= 30, "expected at least 30 pages, got {pages}");
+    if let Some(texts) = pdf_pages(&pdf) {
+        assert_eq!(
+            texts.len(),
+            pages,
+            "pdftotext and lopdf disagree on the page count"
+        );
+        for (i, text) in texts.iter().enumerate() {
+            let footer = format!("Page {} of {pages}", i + 1);
+            assert!(
+                text.lines().any(|l| l.trim() == footer),
+                "page {} lacks {footer:?}:\n{text}",
+                i + 1
+            );
+        }
+        let body = pdf_body_squashed(&pdf).unwrap();
+        for i in 1..=120 {
+            assert!(
+                body.contains(&squash(&format!("end of course {i}"))),
+                "course {i} missing from the PDF"
+            );
+        }
+    }
+}
