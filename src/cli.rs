@@ -256,6 +256,16 @@ pub enum CliError {
     /// Typesetting problem.
     #[error(transparent)]
     Pdf(#[from] crate::render::pdf::PdfError),
+    /// Typesetting problem in a letter drafted from a case (the Markdown was not written).
+    #[error(
+        "{case}: the drafted letter could not be typeset: {source}\n  hint: `--format md` writes the Markdown that the line and column refer to"
+    )]
+    Typeset {
+        /// The case file.
+        case: String,
+        /// The typesetter's error.
+        source: crate::render::pdf::PdfError,
+    },
     /// Output problem.
     #[error(transparent)]
     Output(#[from] OutputError),
@@ -398,7 +408,12 @@ fn render(args: RenderArgs) -> Result<ExitCode, CliError> {
             for (name, markdown) in documents {
                 let md_name = format!("{name}.md");
                 if args.format != Format::Md {
-                    let pdf = crate::render::pdf::pdf(&markdown, &args.pdf.options(&md_name)?)?;
+                    let typeset = |source| CliError::Typeset {
+                        case: path.display().to_string(),
+                        source,
+                    };
+                    let pdf =
+                        crate::render::pdf::pdf(&markdown, &args.pdf.options(&md_name)?).map_err(typeset)?;
                     outputs.push((args.out.join(format!("{name}.pdf")), pdf));
                 }
                 if args.format != Format::Pdf {
@@ -705,7 +720,10 @@ fn render_one(
         opts.source_name = format!("{stem}.md");
         files.push((
             args.out.join(format!("{stem}.pdf")),
-            crate::render::pdf::pdf(&draft.markdown, &opts)?,
+            crate::render::pdf::pdf(&draft.markdown, &opts).map_err(|source| CliError::Typeset {
+                case: path.display().to_string(),
+                source,
+            })?,
         ));
     }
     output::write_all(&files, args.force)?;

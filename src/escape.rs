@@ -12,7 +12,9 @@
 /// `>`, `#`, `|`, `~`, `!`, `&`) are backslash-escaped, and so are those that start a block only
 /// at the beginning of a line (`-`, `+`, `=` and the `.` or `)` after leading digits), so a value
 /// placed at the start of a line cannot become a list item or heading. Line breaks and tabs
-/// become single spaces, so a value can never start a new block.
+/// become single spaces, so a value can never start a new block. Edge whitespace is kept: this
+/// escapes fragments too (a formatted reference is escaped piece by piece); whole values from a
+/// case go through [`value`].
 ///
 /// ```
 /// assert_eq!(appeal::escape::markdown("*bold* {{ x }}"), r"\*bold\* \{\{ x \}\}");
@@ -50,9 +52,18 @@ pub fn markdown(text: &str) -> String {
     out
 }
 
+/// Escapes one value from a case file: [`markdown`] after trimming whitespace (no-break spaces
+/// included) from both ends.
+///
+/// Edge whitespace carries no meaning in a letter, and in Markdown it would: four leading spaces
+/// start a code block, and a space just inside `**…**` stops the emphasis from closing.
+pub fn value(text: &str) -> String {
+    markdown(text.trim())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::markdown;
+    use super::{markdown, value};
 
     #[test]
     fn escapes_markdown_and_template_syntax() {
@@ -69,6 +80,14 @@ mod tests {
     #[test]
     fn folds_line_breaks_so_values_cannot_start_blocks() {
         assert_eq!(markdown("line one\n# two\r\n- three"), r"line one \# two - three");
+    }
+
+    #[test]
+    fn trims_edges_so_values_cannot_start_code_blocks_or_break_emphasis() {
+        assert_eq!(value("    Docetaxel"), "Docetaxel");
+        assert_eq!(value("ASCO \u{a0}"), "ASCO");
+        assert_eq!(value(" a  b "), "a  b");
+        assert_eq!(markdown(" fragment "), " fragment ");
     }
 
     #[test]

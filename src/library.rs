@@ -26,6 +26,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use bibtex_parser::{Block, DiagnosticSeverity, DiagnosticTarget, Parser, Value};
+use rayon::prelude::*;
 
 pub use latex::{NameList, PersonName};
 pub use style::{DEFAULT_STYLE, Style, StyleError, StyleInfo, format_bibliography};
@@ -396,21 +397,36 @@ impl Library {
         if !parsed.failed_blocks().is_empty() {
             syntax_diagnostics(file, text, &parsed, diags);
         }
-        for block in parsed.blocks() {
-            let Block::Entry(entry, span) = block else {
-                continue;
-            };
-            let (line, column, range) = match span {
-                Some(s) => (s.line, s.column, s.byte_start..s.byte_end),
-                None => (1, 1, 0..0),
-            };
-            let origin = Origin {
-                file: Arc::clone(&shared_file),
-                line,
-                column,
-                span: range,
-            };
-            let reference = clean_entry(entry, origin, text, diags);
+        // Cleaning entries (LaTeX to Unicode, names, tags) is independent per entry and is most
+        // of the load time for large libraries, so it runs in parallel; results keep file order.
+        let blocks = parsed.blocks();
+        let entries: Vec<_> = blocks
+            .iter()
+            .filter_map(|block| match block {
+                Block::Entry(entry, span) => Some((entry, span)),
+                _ => None,
+            })
+            .collect();
+        let cleaned: Vec<(Reference, Vec<Diagnostic>)> = entries
+            .par_iter()
+            .map(|(entry, span)| {
+                let (line, column, range) = match span {
+                    Some(s) => (s.line, s.column, s.byte_start..s.byte_end),
+                    None => (1, 1, 0..0),
+                };
+                let origin = Origin {
+                    file: Arc::clone(&shared_file),
+                    line,
+                    column,
+                    span: range,
+                };
+                let mut local = Vec::new();
+                let reference = clean_entry(entry, origin, text, &mut local);
+                (reference, local)
+            })
+            .collect();
+        for (reference, mut local) in cleaned {
+            diags.append(&mut local);
             let lower = reference.key.to_ascii_lowercase();
             if let Some(&first) = self.index.get(&lower) {
                 let prev = &self.entries[first];

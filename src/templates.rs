@@ -1,6 +1,6 @@
 //! The tera 2 environment: letter templates and block prose, with Markdown autoescaping.
 //!
-//! Every `{{ value }}` in a `.md` template is escaped with [`crate::escape::markdown`], so text
+//! Every `{{ value }}` in a `.md` template is escaped with [`crate::escape::value`], so text
 //! from a case file prints literally. Block prose and formatted references, which are Markdown
 //! the project wrote, are inserted with `| safe`. Citation markers come from the `cite` and
 //! `cite_tag` functions (see [`crate::letter`] for how they are numbered).
@@ -61,7 +61,7 @@ impl std::fmt::Debug for Templates {
 }
 
 fn escape_markdown(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    out.write_all(crate::escape::markdown(input).as_bytes())
+    out.write_all(crate::escape::value(input).as_bytes())
 }
 
 /// `cite(key="…")`: a marker for one declared key of the block being rendered.

@@ -1,7 +1,9 @@
-//! The bad-input suite: every `tests/bad/<name>.toml` must fail `appeal render` with exit code 2,
-//! print exactly `tests/bad/<name>.stderr`, and leave no output file behind.
+//! The bad-input suite. Every `tests/bad/<name>.toml` must fail `appeal render` with exit code 2;
+//! every `tests/bad/<name>.cmd` holds the arguments of another failing command (a broken library,
+//! a broken template, an unwritable output folder, …). Each must print exactly
+//! `tests/bad/<name>.stderr`, nothing on stdout, and leave no output file behind.
 //!
-//! To add a case, write the `.toml` and run the test with `APPEAL_BLESS=1` to create its
+//! To add a case, write the `.toml` or `.cmd` and run the test with `APPEAL_BLESS=1` to create its
 //! `.stderr`; read that file before committing it.
 
 mod common;
@@ -9,13 +11,12 @@ mod common;
 use common::{appeal, files_in, root};
 
 #[test]
-fn every_bad_case_fails_with_its_exact_message_and_writes_nothing() {
+fn every_bad_input_fails_with_its_exact_message_and_writes_nothing() {
     let dir = root().join("tests/bad");
-    let mut cases: Vec<String> = files_in(&dir)
+    let cases: Vec<String> = files_in(&dir)
         .into_iter()
-        .filter(|f| f.ends_with(".toml"))
+        .filter(|f| f.ends_with(".toml") || f.ends_with(".cmd"))
         .collect();
-    cases.sort();
     assert!(
         cases.len() >= 40,
         "the suite has {} cases; keep at least 40",
@@ -25,13 +26,24 @@ fn every_bad_case_fails_with_its_exact_message_and_writes_nothing() {
     let mut failures = Vec::new();
     for name in &cases {
         let out = tempfile::tempdir().unwrap();
-        let output = appeal()
-            .args(["render", &format!("tests/bad/{name}"), "-o"])
-            .arg(out.path())
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr).to_string();
-        let expected_path = dir.join(name.replace(".toml", ".stderr"));
+        let mut cmd = appeal();
+        let located_prefix = if let Some(stem) = name.strip_suffix(".cmd") {
+            let line = std::fs::read_to_string(dir.join(name)).unwrap();
+            let args: Vec<&str> = line.split_whitespace().collect();
+            cmd.args(&args);
+            if !args.contains(&"-o") {
+                cmd.arg("-o").arg(out.path());
+            }
+            format!("{stem}.cmd")
+        } else {
+            cmd.args(["render", &format!("tests/bad/{name}"), "-o"])
+                .arg(out.path());
+            format!("error: tests/bad/{name}:")
+        };
+        let output = cmd.output().unwrap();
+        let stderr =
+            String::from_utf8_lossy(&output.stderr).replace(&out.path().display().to_string(), "[OUT]");
+        let expected_path = dir.join(format!("{}.stderr", name.rsplit_once('.').unwrap().0));
         if bless {
             std::fs::write(&expected_path, &stderr).unwrap();
         }
@@ -47,10 +59,14 @@ fn every_bad_case_fails_with_its_exact_message_and_writes_nothing() {
                 "{name}:\n  expected: {expected:?}\n  actual:   {stderr:?}"
             ));
         }
-        if !stderr.starts_with(&format!("error: tests/bad/{name}:")) {
+        // Case files must be located to the line and column; other inputs name their file.
+        if name.ends_with(".toml") && !stderr.starts_with(&located_prefix) {
             failures.push(format!(
                 "{name}: message does not start with the file:line:col: {stderr:?}"
             ));
+        }
+        if !stderr.starts_with("error: ") || stderr.contains("panicked") {
+            failures.push(format!("{name}: not a clean error: {stderr:?}"));
         }
         if !output.stdout.is_empty() {
             failures.push(format!("{name}: printed to stdout"));

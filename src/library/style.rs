@@ -43,7 +43,7 @@ pub const DEFAULT_STYLE: &str = "american-medical-association";
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StyleError {
     /// No bundled style has this name.
-    #[error("unknown citation style `{name}`{}", suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
+    #[error("unknown citation style `{name}`{}\n  hint: `appeal refs styles` lists the styles available to --style", suggestion.as_ref().map(|s| format!("; did you mean `{s}`?")).unwrap_or_default())]
     Unknown {
         /// The name asked for.
         name: String,

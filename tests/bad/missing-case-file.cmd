@@ -1,0 +1,1 @@
+render tests/bad/no-such-case.toml

@@ -1,0 +1,1 @@
+render examples/her2-out-of-network.toml -o tests/bad/npi-check-digit.toml/out
