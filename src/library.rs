@@ -407,24 +407,27 @@ impl Library {
                 _ => None,
             })
             .collect();
-        let cleaned: Vec<(Reference, Vec<Diagnostic>)> = entries
-            .par_iter()
-            .map(|(entry, span)| {
-                let (line, column, range) = match span {
-                    Some(s) => (s.line, s.column, s.byte_start..s.byte_end),
-                    None => (1, 1, 0..0),
-                };
-                let origin = Origin {
-                    file: Arc::clone(&shared_file),
-                    line,
-                    column,
-                    span: range,
-                };
-                let mut local = Vec::new();
-                let reference = clean_entry(entry, origin, text, &mut local);
-                (reference, local)
-            })
-            .collect();
+        let clean = |&(entry, span): &(&&bibtex_parser::Entry<'_>, &Option<bibtex_parser::SourceSpan>)| {
+            let (line, column, range) = match span {
+                Some(s) => (s.line, s.column, s.byte_start..s.byte_end),
+                None => (1, 1, 0..0),
+            };
+            let origin = Origin {
+                file: Arc::clone(&shared_file),
+                line,
+                column,
+                span: range,
+            };
+            let mut local = Vec::new();
+            let reference = clean_entry(entry, origin, text, &mut local);
+            (reference, local)
+        };
+        // Threads cost more than they save on small libraries (the bundled one has 38 entries).
+        let cleaned: Vec<(Reference, Vec<Diagnostic>)> = if entries.len() >= 1024 {
+            entries.par_iter().map(clean).collect()
+        } else {
+            entries.iter().map(clean).collect()
+        };
         for (reference, mut local) in cleaned {
             diags.append(&mut local);
             let lower = reference.key.to_ascii_lowercase();

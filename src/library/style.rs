@@ -81,8 +81,9 @@ pub struct StyleInfo {
     pub title: String,
 }
 
-/// The CSL project's US English locale (CC BY-SA 3.0; see references/csl/README.md).
-const EN_US_LOCALE: &str = include_str!("../../references/csl/locales-en-US.xml");
+/// The CSL project's US English locale, CBOR-encoded as in hayagriva's archive (CC BY-SA 3.0;
+/// see references/csl/README.md).
+const EN_US_LOCALE: &[u8] = include_bytes!("../../references/csl/locales-en-US.cbor");
 
 /// A loaded CSL style with its locale, ready to format many bibliographies.
 #[derive(Debug, Clone)]
@@ -121,11 +122,9 @@ impl Style {
             .as_ref()
             .map(|l| l.0.clone())
             .unwrap_or_else(|| "en-US".to_owned());
-        // Parsing one bundled locale takes about a millisecond; hayagriva's archive decodes
+        // Decoding one bundled locale is cheap; hayagriva's archive decodes
         // every locale it ships (tens of milliseconds), so use it only for other languages.
-        let en_us = hayagriva::citationberg::LocaleFile::from_xml(EN_US_LOCALE)
-            .map(Locale::from)
-            .ok();
+        let en_us: Option<Locale> = ciborium::de::from_reader(EN_US_LOCALE).ok();
         let locales: Vec<Locale> = match en_us {
             Some(en) if wanted == "en-US" => vec![en],
             _ => hayagriva::archive::locales()
