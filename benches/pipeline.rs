@@ -37,7 +37,7 @@ fn generate(n: usize) -> Vec<Case> {
                 .replace("Daniel Okafor", &format!("Patient {i:04} Okafor"))
                 .replace("Susan Kim", &format!("Patient {i:04} Kim"))
                 .replace("Robert Chen", &format!("Patient {i:04} Chen"))
-                .replace("2026-11-02", &format!("2026-{:02}-{:02}", 1 + i % 11, 1 + i % 28));
+                .replace("2026-11-02", &format!("2026-{:02}-{:02}", 1 + i % 10, 1 + i % 28));
             Case::parse(&format!("case-{i}.toml"), &text).expect("generated case parses")
         })
         .collect()
