@@ -348,6 +348,26 @@ pub fn pdf(markdown: &str, options: &PdfOptions) -> Result<Vec<u8>, PdfError> {
     finish(&document, &info_id(hash))
 }
 
+/// Zlib-compresses `input` with `compressor`, which is reset first.
+fn deflate(compressor: &mut flate2::Compress, input: &[u8]) -> Result<Vec<u8>, PdfError> {
+    compressor.reset();
+    let mut out = Vec::with_capacity(input.len() / 2 + 64);
+    loop {
+        let consumed = usize::try_from(compressor.total_in())
+            .unwrap_or(input.len())
+            .min(input.len());
+        let status = compressor
+            .compress_vec(&input[consumed..], &mut out, flate2::FlushCompress::Finish)
+            .map_err(|e| PdfError::Write {
+                message: e.to_string(),
+            })?;
+        if status == flate2::Status::StreamEnd {
+            return Ok(out);
+        }
+        out.reserve(out.capacity().max(64));
+    }
+}
+
 /// Serialises `document` with the document ID `id`, compressing every stream.
 ///
 /// printpdf's own `save` writes a random trailer `/ID`, compresses at the slowest level and
@@ -355,7 +375,6 @@ pub fn pdf(markdown: &str, options: &PdfOptions) -> Result<Vec<u8>, PdfError> {
 /// document instead so the output is deterministic, faster to write and plainly labelled.
 fn finish(document: &PdfDocument, id: &[u8; 32]) -> Result<Vec<u8>, PdfError> {
     use lopdf044::{Object, StringFormat};
-    use std::io::Write as _;
 
     let options = PdfSaveOptions {
         optimize: false,
@@ -363,16 +382,13 @@ fn finish(document: &PdfDocument, id: &[u8; 32]) -> Result<Vec<u8>, PdfError> {
     };
     let mut warnings = Vec::new();
     let mut doc = document.to_lopdf_document(&options, &mut warnings);
+    // One compressor, reset per stream: setting up a deflate state costs more than compressing
+    // a typical page's content stream.
+    let mut compressor = flate2::Compress::new(flate2::Compression::new(1), true);
     for object in doc.objects.values_mut() {
         match object {
             Object::Stream(stream) if stream.dict.get(b"Filter").is_err() => {
-                let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(1));
-                let compressed = encoder
-                    .write_all(&stream.content)
-                    .and_then(|()| encoder.finish())
-                    .map_err(|e| PdfError::Write {
-                        message: e.to_string(),
-                    })?;
+                let compressed = deflate(&mut compressor, &stream.content)?;
                 if compressed.len() < stream.content.len() {
                     stream.dict.set("Filter", "FlateDecode");
                     stream.set_content(compressed);
