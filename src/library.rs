@@ -505,10 +505,18 @@ fn syntax_diagnostics(
     parsed: &bibtex_parser::Library<'_>,
     diags: &mut Vec<Diagnostic>,
 ) {
+    // bibtex-parser 0.4's detailed pass can slice inside a multi-byte character and panic
+    // (found by fuzzing, e.g. `@۴`). It runs on an ASCII copy of the text instead: every
+    // non-ASCII byte becomes `?`, so byte offsets and lines are unchanged, and the locations are
+    // recomputed from byte offsets on the real text (columns in characters).
+    let ascii: String = text
+        .bytes()
+        .map(|b| if b.is_ascii() { b as char } else { '?' })
+        .collect();
     let detailed = Parser::new()
         .tolerant()
         .capture_source()
-        .parse_source(file, text)
+        .parse_source(file, &ascii)
         .ok();
     let mut covered = Vec::new();
     if let Some(doc) = &detailed {
@@ -522,10 +530,11 @@ fn syntax_diagnostics(
                 _ => d.snippet.as_deref(),
             };
             covered.push(span.line);
+            let at = crate::diag::Location::at(file, text, span.byte_start);
             diags.push(Diagnostic {
                 file: file.to_owned(),
-                line: span.line,
-                column: span.column,
+                line: at.line,
+                column: at.column,
                 kind: DiagnosticKind::Syntax,
                 message: format!("broken entry skipped: {}", d.message),
                 hint: Some(syntax_hint(raw.unwrap_or(""))),

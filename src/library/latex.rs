@@ -458,7 +458,8 @@ fn split_top_level(raw: &str, is_sep: impl Fn(&str) -> Option<usize>) -> Vec<&st
         match bytes[i] {
             b'{' => depth += 1,
             b'}' => depth -= 1,
-            _ if depth == 0 => {
+            // Separators are ASCII; only try them where a character starts.
+            _ if depth == 0 && raw.is_char_boundary(i) => {
                 if let Some(len) = is_sep(&raw[i..]) {
                     parts.push(&raw[start..i]);
                     i += len;
@@ -627,6 +628,16 @@ fn split_words(s: &str) -> Vec<&str> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn names_with_raw_utf8_split_on_and() {
+        // Regression (found by fuzzing): non-ASCII letters outside braces made the splitter
+        // slice inside a character.
+        let names = parse_names("Jörg Müller and Ann Smith").unwrap();
+        assert_eq!(names.names.len(), 2);
+        assert_eq!(names.names[0].family, "Müller");
+    }
+
     use super::*;
 
     fn u(s: &str) -> String {

@@ -302,3 +302,16 @@ fn tag_vocabulary_reports_locations() {
     let v = TagVocabulary::bundled().unwrap();
     assert!(v.description("palliative-care").is_some());
 }
+
+#[test]
+fn broken_entry_with_non_ascii_text_is_reported_not_a_panic() {
+    // Regression (found by fuzzing): bibtex-parser's detailed pass sliced inside `۴`.
+    let (lib, diags) = Library::load(&[BibSource::new("x.bib", "@\u{6f4}")]);
+    assert!(lib.entries().is_empty());
+    assert_eq!((diags[0].line, diags[0].column), (1, 2), "{diags:?}");
+    // Locations are in characters on the real text.
+    let text = "@article{ok,\n  title = {Jörg},\n  year = {2020}\n}\n@article{bad,\n  title = {Müller\n";
+    let (lib, diags) = Library::load(&[BibSource::new("y.bib", text)]);
+    assert_eq!(lib.entries().len(), 1);
+    assert!(diags.iter().any(|d| d.line >= 5), "{diags:?}");
+}
