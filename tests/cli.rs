@@ -31,6 +31,20 @@ fn case_file(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     (dir, path)
 }
 
+/// Renders case `text` to Markdown; returns the output folder (kept alive) and the letter.
+fn render_text(text: &str) -> (tempfile::TempDir, String) {
+    let (_dir, path) = case_file(text);
+    let out = tempfile::tempdir().unwrap();
+    appeal()
+        .args(["render", "--format", "md", "-o"])
+        .arg(out.path())
+        .arg(&path)
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(out.path().join("case.md")).unwrap();
+    (out, md)
+}
+
 fn example(name: &str) -> String {
     std::fs::read_to_string(root().join(name)).unwrap()
 }
@@ -126,15 +140,7 @@ fn case_text_prints_literally() {
         "name = \"Maria Lopez\"\naddress",
         "name = \"<b>Maria</b> *Lopez*\"\naddress",
     );
-    let (_dir, path) = case_file(&text);
-    let out = tempfile::tempdir().unwrap();
-    appeal()
-        .args(["render", "--format", "md", "-o"])
-        .arg(out.path())
-        .arg(&path)
-        .assert()
-        .success();
-    let md = std::fs::read_to_string(out.path().join("case.md")).unwrap();
+    let (_out, md) = render_text(&text);
     let shown = visible_text(&md);
     assert!(
         shown.contains(hostile),
@@ -458,15 +464,7 @@ fn unverified_rules_never_become_dates_or_facts() {
     // Medicare Advantage's claim-file right is tagged UNVERIFIED in rules/medicare-advantage.toml:
     // the letter must not assert it. State-regulated plans have no verified figures at all.
     let ma = example(HER2).replace("regulation = \"erisa\"", "regulation = \"medicare-advantage\"");
-    let (_dir, path) = case_file(&ma);
-    let out = tempfile::tempdir().unwrap();
-    appeal()
-        .args(["render", "--format", "md", "-o"])
-        .arg(out.path())
-        .arg(&path)
-        .assert()
-        .success();
-    let md = std::fs::read_to_string(out.path().join("case.md")).unwrap();
+    let (_out, md) = render_text(&ma);
     let rules = std::fs::read_to_string(root().join("rules/medicare-advantage.toml")).unwrap();
     let table: toml::Table = rules.parse().unwrap();
     let claim_file = &table["claim_file"];
@@ -490,13 +488,7 @@ fn unverified_rules_never_become_dates_or_facts() {
         !text.contains("  in "),
         "no countdown without a verified figure:\n{text}"
     );
-    let out2 = tempfile::tempdir().unwrap();
-    appeal()
-        .args(["render", "--format", "md", "-o"])
-        .arg(out2.path())
-        .arg(&path2)
-        .assert()
-        .success();
+    let (out2, _) = render_text(&state);
     let sheet = std::fs::read_to_string(out2.path().join("case-next-steps.md")).unwrap();
     assert!(sheet.contains("use the date on your denial notice"), "{sheet}");
 }
