@@ -45,7 +45,7 @@ pub struct PlanItem {
     /// Reference keys it cites (declared keys, then keys found by tag), when selected.
     pub citations: Vec<String>,
     /// Whether the user's `[arguments]` changed the outcome.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
     pub override_: Option<&'static str>,
     /// Whether a skip is a problem `check` must report: the block applies but cannot be written.
     pub problem: bool,
