@@ -148,13 +148,15 @@ pub fn assemble(
             .map(|b| b.meta.title.clone())
     );
 
+    // Converted once; each block gets a copy with its own citation keys.
+    let block_context =
+        tera::Context::from_serialize(&context).map_err(|e| LetterError::Style(e.to_string()))?;
     let mut bodies = Vec::new();
     for item in plan.blocks.iter_mut().filter(|i| i.selected) {
         let Some(block) = catalog.get(&item.id) else {
             continue;
         };
-        let mut ctx =
-            tera::Context::from_serialize(&context).map_err(|e| LetterError::Style(e.to_string()))?;
+        let mut ctx = block_context.clone();
         let usable: Vec<&String> = block
             .meta
             .cites

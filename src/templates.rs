@@ -6,6 +6,7 @@
 //! `cite_tag` functions (see [`crate::letter`] for how they are numbered).
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use tera::{Kwargs, State, Tera};
 
@@ -46,9 +47,17 @@ pub struct TemplateError {
 }
 
 /// The loaded templates.
+///
+/// Letter templates, their parts and the user's own blocks are parsed when loaded, so every
+/// syntax error in them is reported at once. A bundled block is parsed the first time a letter
+/// uses it (a test parses every one): a letter uses about half of them, and parsing is most of
+/// the cost of starting up.
 pub struct Templates {
     tera: Tera,
-    /// File names for messages: template name → (file shown to users, line offset).
+    /// Bundled blocks not parsed yet: template name → its own environment, made on first use.
+    lazy: Vec<(String, OnceLock<Result<Tera, TemplateError>>)>,
+    /// Sources for parsing and messages: (template name, file shown to users, line offset,
+    /// text).
     files: Vec<(String, String, usize, String)>,
 }
 
@@ -115,11 +124,7 @@ impl Templates {
     /// Loads the bundled letter templates (overridden by same-named files in `override_dir`) and
     /// every block's prose. Every syntax error in every file is reported.
     pub fn load(catalog: &Catalog, override_dir: Option<&Path>) -> Result<Templates, Vec<TemplateError>> {
-        let mut tera = Tera::new();
-        tera.set_escape_fn(escape_markdown);
-        tera.autoescape_on([".md"]);
-        tera.register_function("cite", Cite);
-        tera.register_function("cite_tag", CiteTag);
+        let mut tera = environment();
         let mut files = Vec::new();
         for (name, text) in BUNDLED_TEMPLATES {
             let user = override_dir.map(|d| d.join(name)).filter(|p| p.is_file());
@@ -148,13 +153,17 @@ impl Templates {
         // Templates that others include must be added first: parts, then blocks, then letters.
         files.sort_by_key(|(name, ..)| (!name.starts_with("parts/"), !name.starts_with("blocks/")));
         let mut errors = Vec::new();
+        let mut lazy = Vec::new();
         for (name, file, line, text) in &files {
-            if let Err(e) = tera.add_raw_template(name, text) {
+            // Only bundled blocks, and only when no override folder is in play, wait.
+            if override_dir.is_none() && name.starts_with("blocks/") && *file == format!("templates/{name}") {
+                lazy.push((name.clone(), OnceLock::new()));
+            } else if let Err(e) = tera.add_raw_template(name, text) {
                 errors.push(template_error(file, *line, text, &e));
             }
         }
         if errors.is_empty() {
-            Ok(Templates { tera, files })
+            Ok(Templates { tera, lazy, files })
         } else {
             Err(errors)
         }
@@ -162,16 +171,39 @@ impl Templates {
 
     /// Renders template `name` with `context`.
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, TemplateError> {
-        self.tera.render(name, context).map_err(|e| {
-            let (file, line, text) = self
-                .files
-                .iter()
-                .find(|(n, ..)| n == name)
-                .map(|(_, f, l, t)| (f.as_str(), *l, t.as_str()))
-                .unwrap_or((name, 1, ""));
+        let source = self
+            .files
+            .iter()
+            .find(|(n, ..)| n == name)
+            .map_or((name, 1, ""), |(_, f, l, t)| (f.as_str(), *l, t.as_str()));
+        let tera = match self.lazy.iter().find(|(n, _)| n == name) {
+            Some((_, cell)) => cell
+                .get_or_init(|| {
+                    let (file, line, text) = source;
+                    let mut tera = environment();
+                    tera.add_raw_template(name, text)
+                        .map_err(|e| template_error(file, line, text, &e))?;
+                    Ok(tera)
+                })
+                .as_ref()
+                .map_err(Clone::clone)?,
+            None => &self.tera,
+        };
+        tera.render(name, context).map_err(|e| {
+            let (file, line, text) = source;
             template_error(file, line, text, &e)
         })
     }
+}
+
+/// A tera environment with Markdown autoescaping and the citation functions.
+fn environment() -> Tera {
+    let mut tera = Tera::new();
+    tera.set_escape_fn(escape_markdown);
+    tera.autoescape_on([".md"]);
+    tera.register_function("cite", Cite);
+    tera.register_function("cite_tag", CiteTag);
+    tera
 }
 
 /// Maps a tera error to the template file's own line numbers.
@@ -194,5 +226,45 @@ fn template_error(file: &str, first_line: usize, text: &str, err: &tera::Error) 
         location,
         message: message.lines().next().unwrap_or_default().trim().to_string(),
         hint: Some("fix the template syntax (tera 2, Jinja-like); see templates/blocks/README.md".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundled() -> Templates {
+        Templates::load(&Catalog::load(None).unwrap(), None).unwrap()
+    }
+
+    #[test]
+    fn every_bundled_block_parses() {
+        let templates = bundled();
+        assert!(templates.lazy.len() >= 13, "bundled blocks wait until used");
+        // The others were parsed by `load`.
+        let lazy = |name: &String| templates.lazy.iter().any(|(n, _)| n == name);
+        for (name, _, line, text) in templates.files.iter().filter(|f| lazy(&f.0)) {
+            let mut tera = environment();
+            let parsed = tera.add_raw_template(name, text);
+            assert!(parsed.is_ok(), "{name} (from line {line}): {parsed:?}");
+        }
+    }
+
+    #[test]
+    fn a_block_renders_the_same_on_first_and_later_use() {
+        let templates = bundled();
+        let mut ctx = tera::Context::new();
+        ctx.insert("__cites", &Vec::<String>::new());
+        // Missing variables are a rendering error, reported against the block's own file.
+        let first = templates.render("blocks/standard-of-care.md", &ctx).unwrap_err();
+        let again = templates.render("blocks/standard-of-care.md", &ctx).unwrap_err();
+        assert_eq!(first.to_string(), again.to_string());
+        assert!(
+            first
+                .location
+                .file
+                .ends_with("templates/blocks/standard-of-care.md"),
+            "{first}"
+        );
     }
 }

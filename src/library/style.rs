@@ -34,6 +34,8 @@ use hayagriva::{
 };
 
 use super::{PersonName, Reference};
+
+mod quiet;
 use crate::escape;
 
 /// The default style.
@@ -124,7 +126,7 @@ impl Style {
             .unwrap_or_else(|| "en-US".to_owned());
         // Decoding one bundled locale is cheap; hayagriva's archive decodes
         // every locale it ships (tens of milliseconds), so use it only for other languages.
-        let en_us: Option<Locale> = ciborium::de::from_reader(EN_US_LOCALE).ok();
+        let en_us: Option<Locale> = quiet::from_slice(EN_US_LOCALE).ok();
         let locales: Vec<Locale> = match en_us {
             Some(en) if wanted == "en-US" => vec![en],
             _ => hayagriva::archive::locales()

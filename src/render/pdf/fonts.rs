@@ -32,34 +32,48 @@ pub(super) struct Glyph {
     pub(super) ch: char,
 }
 
-/// The four bundled faces, parsed once per process (parsing takes about 2 ms) and never
-/// changed afterwards.
-static BUNDLED: OnceLock<Result<Vec<ParsedFont>, &'static str>> = OnceLock::new();
+/// The bundled faces in face-index order, with their file names for messages.
+const BUNDLED_FILES: [(&[u8], &str); STYLE_FACES] = [
+    (REGULAR, "LiberationSerif-Regular.ttf"),
+    (BOLD, "LiberationSerif-Bold.ttf"),
+    (ITALIC, "LiberationSerif-Italic.ttf"),
+    (BOLD_ITALIC, "LiberationSerif-BoldItalic.ttf"),
+];
 
-fn bundled() -> Result<&'static [ParsedFont], PdfError> {
-    let parsed = BUNDLED.get_or_init(|| {
-        [
-            (REGULAR, "LiberationSerif-Regular.ttf"),
-            (BOLD, "LiberationSerif-Bold.ttf"),
-            (ITALIC, "LiberationSerif-Italic.ttf"),
-            (BOLD_ITALIC, "LiberationSerif-BoldItalic.ttf"),
-        ]
-        .into_iter()
-        .map(|(bytes, name)| ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).ok_or(name))
-        .collect()
-    });
-    match parsed {
-        Ok(faces) => Ok(faces),
-        Err(name) => Err(PdfError::BundledFont { name }),
-    }
+/// Each bundled face, parsed the first time a document uses it (about 1 ms each) and never
+/// changed afterwards; a letter with no bold italic never parses that face.
+static BUNDLED: [OnceLock<Option<ParsedFont>>; STYLE_FACES] = [const { OnceLock::new() }; STYLE_FACES];
+
+fn bundled(face: usize) -> Result<&'static ParsedFont, PdfError> {
+    let (bytes, name) = BUNDLED_FILES[face];
+    BUNDLED[face]
+        .get_or_init(|| ParsedFont::from_bytes(bytes, 0, &mut Vec::new()))
+        .as_ref()
+        .ok_or(PdfError::BundledFont { name })
 }
 
 /// The faces used for one document.
 pub(super) struct Fonts {
-    /// Regular, bold, italic, bold-italic and, if given, the fallback.
-    pub(super) faces: Vec<ParsedFont>,
+    /// Regular, bold, italic, bold-italic (each `None` until a character asks for it) and, if
+    /// given, the fallback.
+    faces: Vec<Option<ParsedFont>>,
+    /// Units per em of each loaded face.
     units_per_em: Vec<f32>,
+    /// Lookups already made for characters below [`DIRECT`], indexed by
+    /// `style face * DIRECT + char`: most letters are Latin, so most lookups are an index.
+    direct: Vec<Option<Option<Glyph>>>,
+    /// Lookups already made for other characters.
     cache: HashMap<(u8, char), Option<Glyph>>,
+}
+
+/// Characters below this (Basic Latin to Latin Extended-A) are cached by index.
+const DIRECT: usize = 0x180;
+
+/// The number of style faces (regular, bold, italic, bold-italic).
+const STYLE_FACES: usize = 4;
+
+fn units_per_em(face: &ParsedFont) -> f32 {
+    f32::from(face.pdf_font_metrics.units_per_em.max(1))
 }
 
 /// The face index for a style.
@@ -73,9 +87,12 @@ pub(super) fn face_for(style: Style) -> u8 {
 }
 
 impl Fonts {
-    /// Parses the bundled faces and the fallback face, if any.
+    /// Prepares the bundled faces (the regular face is parsed now, so a broken build fails
+    /// early; the others when first used) and parses the fallback face, if any.
     pub(super) fn load(fallback: Option<&[u8]>) -> Result<Fonts, PdfError> {
-        let mut faces = bundled()?.to_vec();
+        let regular = bundled(0)?.clone();
+        let mut units = vec![units_per_em(&regular); STYLE_FACES];
+        let mut faces = vec![Some(regular), None, None, None];
         if let Some(bytes) = fallback {
             let mut warnings = Vec::new();
             let face =
@@ -86,23 +103,45 @@ impl Fonts {
                         .collect::<Vec<_>>()
                         .join("; "),
                 })?;
-            faces.push(face);
+            units.push(units_per_em(&face));
+            faces.push(Some(face));
         }
-        let units_per_em = faces
-            .iter()
-            .map(|f| f32::from(f.pdf_font_metrics.units_per_em.max(1)))
-            .collect();
         Ok(Fonts {
             faces,
-            units_per_em,
+            units_per_em: units,
+            direct: vec![None; STYLE_FACES * DIRECT],
             cache: HashMap::new(),
         })
+    }
+
+    /// The faces, in face-index order; `None` for a bundled face no character used.
+    pub(super) fn into_faces(self) -> Vec<Option<ParsedFont>> {
+        self.faces
+    }
+
+    /// Face `index`, parsing a bundled face on first use. A bundled face that fails to parse
+    /// (a broken build; a unit test parses all four) is treated as absent, so its characters
+    /// fall back to the regular face.
+    fn face(&mut self, index: u8) -> Option<&ParsedFont> {
+        let i = usize::from(index);
+        if self.faces.get(i)?.is_none() && i < STYLE_FACES {
+            let parsed = bundled(i).ok()?.clone();
+            self.units_per_em[i] = units_per_em(&parsed);
+            self.faces[i] = Some(parsed);
+        }
+        self.faces[i].as_ref()
     }
 
     /// The glyph for `ch` in `style`, or `None` if no face has it.
     pub(super) fn glyph(&mut self, style: Style, ch: char) -> Option<Glyph> {
         let preferred = face_for(style);
-        if let Some(hit) = self.cache.get(&(preferred, ch)) {
+        let slot = usize::from(preferred) * DIRECT + ch as usize;
+        let direct = (ch as usize) < DIRECT;
+        if direct {
+            if let Some(hit) = self.direct[slot] {
+                return hit;
+            }
+        } else if let Some(hit) = self.cache.get(&(preferred, ch)) {
             return *hit;
         }
         let mut order = vec![preferred];
@@ -113,22 +152,59 @@ impl Fonts {
             order.push(FALLBACK);
         }
         let found = order.into_iter().find_map(|face| {
-            let parsed = &self.faces[usize::from(face)];
+            let parsed = self.face(face)?;
             let gid = parsed.lookup_glyph_index(u32::from(ch))?;
+            let advance = parsed.get_horizontal_advance(gid);
             // Glyph 0 is .notdef, the "missing" box.
             (gid != 0).then(|| Glyph {
                 face,
                 gid,
                 // Truncated to 1/1000 em exactly as printpdf writes the /W widths, so the
                 // measured line is the line a viewer draws.
-                advance: (f32::from(parsed.get_horizontal_advance(gid)) * 1000.0
-                    / self.units_per_em[usize::from(face)])
-                .trunc()
+                advance: (f32::from(advance) * 1000.0 / self.units_per_em[usize::from(face)]).trunc()
                     / 1000.0,
                 ch,
             })
         });
-        self.cache.insert((preferred, ch), found);
+        if direct {
+            self.direct[slot] = Some(found);
+        } else {
+            self.cache.insert((preferred, ch), found);
+        }
         found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bundled_face_parses() {
+        for (face, (_, name)) in BUNDLED_FILES.iter().enumerate() {
+            assert!(bundled(face).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn faces_load_on_first_use_and_fall_back_to_regular() {
+        let mut fonts = Fonts::load(None).unwrap();
+        let bold = Style {
+            bold: true,
+            ..Style::default()
+        };
+        let g = fonts.glyph(bold, 'A').unwrap();
+        assert_eq!(g.face, 1);
+        // Cached lookups give the same glyph.
+        assert_eq!(fonts.glyph(bold, 'A'), Some(g));
+        // A character far above the direct cache goes through the map.
+        assert_eq!(fonts.glyph(bold, '\u{1F600}'), None);
+        assert_eq!(fonts.glyph(bold, '\u{1F600}'), None);
+        let faces = fonts.into_faces();
+        assert!(faces[0].is_some() && faces[1].is_some());
+        assert!(
+            faces[2].is_none() && faces[3].is_none(),
+            "unused faces stay unparsed"
+        );
     }
 }

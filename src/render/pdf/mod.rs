@@ -274,15 +274,18 @@ pub fn pdf(markdown: &str, options: &PdfOptions) -> Result<Vec<u8>, PdfError> {
     info.metadata_date = created;
     info.identifier = format!("{:016X}{:016X}", hash[0], hash[1]);
 
-    let font_ids: Vec<FontId> = (0..fonts.faces.len())
+    let faces = fonts.into_faces();
+    let font_ids: Vec<FontId> = (0..faces.len())
         .map(|k| FontId(subset_tag(hash[0], k)))
         .collect();
-    for (face, id) in fonts.faces.drain(..).zip(&font_ids) {
-        document
-            .resources
-            .fonts
-            .map
-            .insert(id.clone(), PdfFont::new(face));
+    for (face, id) in faces.into_iter().zip(&font_ids) {
+        if let Some(face) = face {
+            document
+                .resources
+                .fonts
+                .map
+                .insert(id.clone(), PdfFont::new(face));
+        }
     }
 
     let mut pdf_pages = Vec::with_capacity(count);
