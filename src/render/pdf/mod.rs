@@ -275,9 +275,7 @@ pub fn pdf(markdown: &str, options: &PdfOptions) -> Result<Vec<u8>, PdfError> {
     info.identifier = format!("{:016X}{:016X}", hash[0], hash[1]);
 
     let faces = fonts.into_faces();
-    let font_ids: Vec<FontId> = (0..faces.len())
-        .map(|k| FontId(subset_tag(hash[0], k)))
-        .collect();
+    let font_ids: Vec<FontId> = (0..faces.len()).map(|k| FontId(subset_tag(hash[0], k))).collect();
     for (face, id) in faces.into_iter().zip(&font_ids) {
         if let Some(face) = face {
             document
