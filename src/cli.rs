@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
+use rayon::prelude::*;
 
 use crate::case::{Case, LetterKind, Voice};
 use crate::output::{self, OutputError};
@@ -369,7 +370,8 @@ fn render(args: RenderArgs) -> Result<ExitCode, CliError> {
     let mut warnings = Vec::new();
     // Everything is drafted and typeset in memory first; files are written only when every
     // case succeeded, so a bad case never leaves half the outputs behind.
-    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    // (case file, document name, Markdown), in output order.
+    let mut documents: Vec<(&Path, String, String)> = Vec::new();
     for path in &args.cases {
         let case = read_case(path)?;
         let kinds = if args.packet {
@@ -398,28 +400,41 @@ fn render(args: RenderArgs) -> Result<ExitCode, CliError> {
                     path.display()
                 ));
             }
-            let mut documents = vec![(name.clone(), draft.markdown.clone())];
             // The cover sheet goes with the case's own letter, once per case.
-            if kind == case.letter.kind && kind != LetterKind::PeerToPeerBrief {
-                let sheet = crate::render::markdown::next_steps(&draft.letter, &workspace.templates)
-                    .map_err(crate::workspace::DraftError::from)?;
-                documents.push((format!("{stem}-next-steps"), sheet));
+            let sheet = if kind == case.letter.kind && kind != LetterKind::PeerToPeerBrief {
+                Some(
+                    crate::render::markdown::next_steps(&draft.letter, &workspace.templates)
+                        .map_err(crate::workspace::DraftError::from)?,
+                )
+            } else {
+                None
+            };
+            documents.push((path, name, draft.markdown));
+            if let Some(sheet) = sheet {
+                documents.push((path, format!("{stem}-next-steps"), sheet));
             }
-            for (name, markdown) in documents {
-                let md_name = format!("{name}.md");
-                if args.format != Format::Md {
-                    let typeset = |source| CliError::Typeset {
-                        case: path.display().to_string(),
-                        source,
-                    };
-                    let pdf =
-                        crate::render::pdf::pdf(&markdown, &args.pdf.options(&md_name)?).map_err(typeset)?;
-                    outputs.push((args.out.join(format!("{name}.pdf")), pdf));
-                }
-                if args.format != Format::Pdf {
-                    outputs.push((args.out.join(&md_name), markdown.into_bytes()));
-                }
-            }
+        }
+    }
+    // Typeset every document at once (one per core); report the first failure in order.
+    let pdfs: Vec<Option<Result<Vec<u8>, CliError>>> = documents
+        .par_iter()
+        .map(|(path, name, markdown)| {
+            (args.format != Format::Md).then(|| {
+                let options = args.pdf.options(&format!("{name}.md"))?;
+                crate::render::pdf::pdf(markdown, &options).map_err(|source| CliError::Typeset {
+                    case: path.display().to_string(),
+                    source,
+                })
+            })
+        })
+        .collect();
+    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    for ((_, name, markdown), pdf) in documents.into_iter().zip(pdfs) {
+        if let Some(pdf) = pdf {
+            outputs.push((args.out.join(format!("{name}.pdf")), pdf?));
+        }
+        if args.format != Format::Pdf {
+            outputs.push((args.out.join(format!("{name}.md")), markdown.into_bytes()));
         }
     }
     output::write_all(&outputs, args.force)?;
@@ -616,7 +631,6 @@ fn collect_cases(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
 }
 
 fn batch(args: BatchArgs) -> Result<ExitCode, CliError> {
-    use rayon::prelude::*;
     let workspace = Workspace::load(&args.data.sources())?;
     let options = args.data.options()?;
     let cases = collect_cases(&args.inputs)?;

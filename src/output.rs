@@ -7,6 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 /// A failure to write output.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -54,33 +56,43 @@ pub fn write_all(files: &[(PathBuf, Vec<u8>)], force: bool) -> Result<(), Output
     if !force && let Some((p, _)) = files.iter().find(|(p, _)| p.exists()) {
         return Err(OutputError::Exists(p.display().to_string()));
     }
-    let mut staged = Vec::with_capacity(files.len());
-    for (path, bytes) in files {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let io = |source| OutputError::Io {
-            path: dir.display().to_string(),
-            source,
-        };
-        std::fs::create_dir_all(&dir).map_err(io)?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".appeal-")
-            .suffix(".tmp")
-            .tempfile_in(&dir)
-            .map_err(io)?;
-        std::io::Write::write_all(&mut tmp, bytes).map_err(io)?;
-        tmp.as_file().sync_all().map_err(io)?;
-        staged.push((tmp, path));
+    // Each file goes to a temporary file beside its target and is flushed to disk; the
+    // flushes run side by side, since each waits on the disk. Only when every file is staged
+    // are they renamed into place. On any error the staged files are deleted as they drop.
+    let staged: Vec<Result<tempfile::NamedTempFile, OutputError>> =
+        files.par_iter().map(|(path, bytes)| stage(path, bytes)).collect();
+    let mut ready = Vec::with_capacity(files.len());
+    for ((path, _), tmp) in files.iter().zip(staged) {
+        ready.push((tmp?, path));
     }
-    for (tmp, path) in staged {
+    for (tmp, path) in ready {
         tmp.persist(path).map_err(|e| OutputError::Io {
             path: path.display().to_string(),
             source: e.error,
         })?;
     }
     Ok(())
+}
+
+/// Writes `bytes` to a new owner-only temporary file in `path`'s folder and flushes it to disk.
+fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, OutputError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let io = |source| OutputError::Io {
+        path: dir.display().to_string(),
+        source,
+    };
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".appeal-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(io)?;
+    std::io::Write::write_all(&mut tmp, bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    Ok(tmp)
 }
 
 #[cfg(test)]
