@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use crate::case::{Case, CaseDate, LetterKind, Sex, TreatmentStatus, Voice};
 use crate::catalog::Catalog;
+use crate::library::style::BibliographyCache;
 use crate::library::{Library, Style, Verification, format_bibliography};
 use crate::plan::Plan;
 use crate::rules::{DeadlineInput, Deadlines, RuleBook, Rules, Timing};
@@ -27,6 +28,8 @@ pub struct LetterOptions<'a> {
     pub style: &'a Style,
     /// Cite references marked unverified.
     pub allow_unverified: bool,
+    /// Reference lists already formatted with this library and style, if the caller keeps them.
+    pub bibliographies: Option<&'a BibliographyCache>,
 }
 
 /// The PDF/Markdown front matter: document metadata.
@@ -208,7 +211,11 @@ pub fn assemble(
         })
         .collect();
     let refs: Vec<_> = order.iter().filter_map(|k| library.get(k)).collect();
-    let texts = format_bibliography(&refs, options.style).map_err(|e| LetterError::Style(e.to_string()))?;
+    let texts = match options.bibliographies {
+        Some(cache) => cache.format(&refs, options.style),
+        None => format_bibliography(&refs, options.style),
+    }
+    .map_err(|e| LetterError::Style(e.to_string()))?;
     let references = order
         .iter()
         .zip(texts)
