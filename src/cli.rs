@@ -7,6 +7,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Mutex, OnceLock};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
@@ -668,21 +669,61 @@ fn batch(args: BatchArgs) -> Result<ExitCode, CliError> {
             }
         })
         .collect();
-    let results: Vec<Result<usize, String>> = pool.install(|| {
-        cases
-            .par_iter()
-            .zip(stems.par_iter())
-            .map(|(path, stem)| {
-                let result = stem.clone().and_then(|stem| {
-                    render_one(&workspace, path, &stem, &args, options, &pdf_options)
-                        .map_err(|e| e.to_string())
-                });
-                bar.inc(1);
-                result
-            })
-            .collect()
+    // Workers draft and typeset; writer threads take finished cases from a short queue and
+    // write them. A writer mostly waits for the disk to confirm a flush, and the filesystem
+    // commits flushes that arrive together at once, so many writers keep both the cores and
+    // the disk busy (one flush at a time took about 5 ms here; eight at a time, under 1 ms each).
+    let outcomes: Vec<OnceLock<Result<usize, String>>> = cases.iter().map(|_| OnceLock::new()).collect();
+    let (queue, waiting) = std::sync::mpsc::sync_channel::<(usize, Vec<(PathBuf, Vec<u8>)>)>(WRITE_QUEUE);
+    let waiting = Mutex::new(waiting);
+    std::thread::scope(|scope| {
+        for _ in 0..WRITERS {
+            scope.spawn(|| {
+                loop {
+                    // The lock only hands out the next case; writing happens outside it.
+                    let next = waiting
+                        .lock()
+                        .map_err(|_| ())
+                        .and_then(|rx| rx.recv().map_err(|_| ()));
+                    let Ok((index, files)) = next else { break };
+                    let written = output::write_all(&files, args.force)
+                        .map(|()| files.len())
+                        .map_err(|e| CliError::from(e).to_string());
+                    let _ = outcomes[index].set(written);
+                    bar.inc(1);
+                }
+            });
+        }
+        pool.install(|| {
+            cases.par_iter().zip(stems.par_iter()).enumerate().for_each_with(
+                queue,
+                |queue, (index, (path, stem))| {
+                    let drafted = stem.clone().and_then(|stem| {
+                        draft_one(&workspace, path, &stem, &args, options, &pdf_options)
+                            .map_err(|e| e.to_string())
+                    });
+                    match drafted {
+                        Ok(files) => {
+                            if let Err(unsent) = queue.send((index, files)) {
+                                let _ = outcomes[unsent.0.0].set(Err("no writer is left to write it".into()));
+                                bar.inc(1);
+                            }
+                        }
+                        Err(e) => {
+                            let _ = outcomes[index].set(Err(e));
+                            bar.inc(1);
+                        }
+                    }
+                },
+            );
+        });
+        // Every sender is dropped here, so the writers drain the queue and stop.
     });
     bar.finish_and_clear();
+    let results: Vec<Result<usize, String>> = outcomes
+        .into_iter()
+        .map(|o| o.into_inner().unwrap_or_else(|| Err("was not rendered".into())))
+        .collect();
     let failed: Vec<&String> = results.iter().filter_map(|r| r.as_ref().err()).collect();
     let files: usize = results.iter().filter_map(|r| r.as_ref().ok()).sum();
     let mut out = std::io::stdout().lock();
@@ -709,15 +750,21 @@ fn batch(args: BatchArgs) -> Result<ExitCode, CliError> {
     })
 }
 
-/// Drafts and writes one case of a batch; returns the number of files written.
-fn render_one(
+/// Cases drafted and waiting for a writer in `appeal batch`; bounds the memory they hold.
+const WRITE_QUEUE: usize = 16;
+
+/// Writer threads in `appeal batch`.
+const WRITERS: usize = 8;
+
+/// Drafts and typesets one case of a batch; returns the files to write.
+fn draft_one(
     workspace: &Workspace,
     path: &Path,
     stem: &str,
     args: &BatchArgs,
     options: DraftOptions,
     pdf_options: &PdfOptions,
-) -> Result<usize, CliError> {
+) -> Result<Vec<(PathBuf, Vec<u8>)>, CliError> {
     let case = read_case(path)?;
     let kind = args.data.kind.unwrap_or(case.letter.kind);
     check_kind(&case, path, kind)?;
@@ -740,8 +787,7 @@ fn render_one(
             })?,
         ));
     }
-    output::write_all(&files, args.force)?;
-    Ok(files.len())
+    Ok(files)
 }
 
 fn deadlines(args: DeadlinesArgs) -> Result<ExitCode, CliError> {

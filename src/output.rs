@@ -7,8 +7,6 @@
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
 /// A failure to write output.
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
@@ -57,10 +55,34 @@ pub fn write_all(files: &[(PathBuf, Vec<u8>)], force: bool) -> Result<(), Output
         return Err(OutputError::Exists(p.display().to_string()));
     }
     // Each file goes to a temporary file beside its target and is flushed to disk; the
-    // flushes run side by side, since each waits on the disk. Only when every file is staged
-    // are they renamed into place. On any error the staged files are deleted as they drop.
-    let staged: Vec<Result<tempfile::NamedTempFile, OutputError>> =
-        files.par_iter().map(|(path, bytes)| stage(path, bytes)).collect();
+    // flushes run side by side on their own threads, since each mostly waits for the disk and
+    // the filesystem commits flushes that arrive together at once. Only when every file is
+    // staged are they renamed into place. On any error the staged files are deleted as they
+    // drop.
+    let staged: Vec<Result<tempfile::NamedTempFile, OutputError>> = std::thread::scope(|scope| {
+        let others: Vec<_> = files
+            .iter()
+            .skip(1)
+            .map(|(path, bytes)| scope.spawn(move || stage(path, bytes)))
+            .collect();
+        let first = files.first().map(|(path, bytes)| stage(path, bytes));
+        first
+            .into_iter()
+            .chain(
+                others
+                    .into_iter()
+                    .zip(files.iter().skip(1))
+                    .map(|(h, (path, _))| {
+                        h.join().unwrap_or_else(|_| {
+                            Err(OutputError::Io {
+                                path: path.display().to_string(),
+                                source: std::io::Error::other("the writing thread stopped unexpectedly"),
+                            })
+                        })
+                    }),
+            )
+            .collect()
+    });
     let mut ready = Vec::with_capacity(files.len());
     for ((path, _), tmp) in files.iter().zip(staged) {
         ready.push((tmp?, path));
