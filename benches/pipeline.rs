@@ -27,16 +27,48 @@ fn options() -> DraftOptions {
     }
 }
 
-/// `n` synthetic cases: the examples with varied names, IDs and dates.
+/// Given and family names with varied letters (and some accents), so that generated letters
+/// do not all use the same characters, as real ones do not.
+const GIVEN: [&str; 12] = [
+    "Ana",
+    "Bartholomew",
+    "Chiamaka",
+    "Dmitri",
+    "Éloïse",
+    "Fatima",
+    "Giovanni",
+    "Hiroshi",
+    "Ingrid",
+    "José",
+    "Kwame",
+    "Zuzanna",
+];
+const FAMILY: [&str; 11] = [
+    "Quigley",
+    "Nakamura",
+    "Oyelaran",
+    "Van der Berg",
+    "Øvergaard",
+    "Jablonski",
+    "Xu",
+    "McAllister",
+    "Fitzgerald-Yoon",
+    "Papadopoulos",
+    "Dvořák",
+];
+
+/// `n` synthetic cases: the examples with varied patient names, dates and therefore letter
+/// dates, deadlines and characters.
 fn generate(n: usize) -> Vec<Case> {
     (0..n)
         .map(|i| {
             let base = EXAMPLES[i % EXAMPLES.len()];
+            let name = format!("{} {}", GIVEN[i % GIVEN.len()], FAMILY[(i / 4) % FAMILY.len()]);
             let text = base
-                .replace("Maria Lopez", &format!("Patient {i:04} Lopez"))
-                .replace("Daniel Okafor", &format!("Patient {i:04} Okafor"))
-                .replace("Susan Kim", &format!("Patient {i:04} Kim"))
-                .replace("Robert Chen", &format!("Patient {i:04} Chen"))
+                .replace("Maria Lopez", &name)
+                .replace("Daniel Okafor", &name)
+                .replace("Susan Kim", &name)
+                .replace("Robert Chen", &name)
                 .replace("2026-11-02", &format!("2026-{:02}-{:02}", 1 + i % 10, 1 + i % 28));
             Case::parse(&format!("case-{i}.toml"), &text).expect("generated case parses")
         })
