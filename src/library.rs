@@ -20,6 +20,7 @@ mod latex;
 pub mod style;
 
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
@@ -88,6 +89,205 @@ impl Verification {
     }
 }
 
+/// An entry's fields by lower-case name, iterated in name order (like a sorted map).
+///
+/// All names and values of one entry share one buffer, so a loaded entry costs two allocations
+/// for its fields instead of two per field; large libraries load and drop much faster. Fields
+/// are stored in source order: a lookup checks a one-word summary of the names and then scans
+/// a dozen or so lengths, and only iterating (rare: `refs show`, `crossref`) sorts.
+#[derive(Clone, Default)]
+pub struct Fields {
+    /// Every name and value back to back, in the order the fields were added.
+    text: String,
+    /// Where each value is in `text`; each name runs from the end of the previous value.
+    slots: Vec<FieldSlot>,
+    /// One bit per name present ([`name_bit`]): most absent names are ruled out without a scan.
+    names: u64,
+}
+
+/// One field in [`Fields::text`]: the value is `text[value..end]`, and the name comes just
+/// before it.
+#[derive(Debug, Clone, Copy)]
+struct FieldSlot {
+    value: usize,
+    end: usize,
+}
+
+/// A bit chosen by a name's first eight bytes and length, for [`Fields::names`].
+fn name_bit(name: &str) -> u64 {
+    let b = name.as_bytes();
+    let first = match b.first_chunk::<8>() {
+        Some(first) => u64::from_le_bytes(*first),
+        None => b
+            .iter()
+            .enumerate()
+            .fold(0, |acc, (i, &c)| acc | u64::from(c) << (8 * i)),
+    };
+    let mixed = (first ^ b.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    1 << (mixed >> 58)
+}
+
+impl Fields {
+    /// Room for `fields` fields of about `bytes` bytes of names and values in total.
+    fn with_capacity(fields: usize, bytes: usize) -> Fields {
+        Fields {
+            text: String::with_capacity(bytes),
+            slots: Vec::with_capacity(fields),
+            names: 0,
+        }
+    }
+
+    /// The name of field `i`.
+    fn name_of(&self, i: usize) -> &str {
+        let start = match i {
+            0 => 0,
+            _ => self.slots[i - 1].end,
+        };
+        &self.text[start..self.slots[i].value]
+    }
+
+    /// The value of field `i`.
+    fn value_of(&self, i: usize) -> &str {
+        let slot = &self.slots[i];
+        &self.text[slot.value..slot.end]
+    }
+
+    /// The index of field `name`.
+    fn position(&self, name: &str) -> Option<usize> {
+        if self.names & name_bit(name) == 0 {
+            return None;
+        }
+        let mut start = 0;
+        for (i, slot) in self.slots.iter().enumerate() {
+            if slot.value - start == name.len() && &self.text[start..slot.value] == name {
+                return Some(i);
+            }
+            start = slot.end;
+        }
+        None
+    }
+
+    /// Appends `name` (not present yet) and a value that `write` appends to the buffer.
+    fn push(&mut self, name: &str, write: impl FnOnce(&mut String)) {
+        self.text.push_str(name);
+        let value = self.text.len();
+        write(&mut self.text);
+        self.names |= name_bit(name);
+        self.slots.push(FieldSlot {
+            value,
+            end: self.text.len(),
+        });
+    }
+
+    /// A field's value by lower-case name.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        let i = self.position(name)?;
+        Some(self.value_of(i))
+    }
+
+    /// Whether the field is present.
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.position(name).is_some()
+    }
+
+    /// The number of fields.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether there are no fields.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// Every `(name, value)`, sorted by name.
+    pub fn iter(&self) -> FieldsIter<'_> {
+        let mut order: Vec<usize> = (0..self.slots.len()).collect();
+        // Names are unique, so the order is total.
+        order.sort_unstable_by(|&a, &b| self.name_of(a).cmp(self.name_of(b)));
+        FieldsIter {
+            fields: self,
+            order: order.into_iter(),
+        }
+    }
+
+    /// Every name, sorted.
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
+        self.iter().map(|(name, _)| name)
+    }
+
+    /// Every value, in name order.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
+        self.iter().map(|(_, value)| value)
+    }
+
+    /// Adds a field unless one with this name exists.
+    fn insert_if_absent(&mut self, name: &str, value: &str) {
+        if self.position(name).is_none() {
+            self.push(name, |text| text.push_str(value));
+        }
+    }
+}
+
+impl PartialEq for Fields {
+    fn eq(&self, other: &Fields) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Fields {}
+
+impl fmt::Debug for Fields {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<'a> IntoIterator for &'a Fields {
+    type Item = (&'a str, &'a str);
+    type IntoIter = FieldsIter<'a>;
+
+    fn into_iter(self) -> FieldsIter<'a> {
+        self.iter()
+    }
+}
+
+/// An iterator over [`Fields`] as `(name, value)`, sorted by name.
+#[derive(Debug, Clone)]
+pub struct FieldsIter<'a> {
+    fields: &'a Fields,
+    /// Field indices in name order.
+    order: std::vec::IntoIter<usize>,
+}
+
+impl<'a> FieldsIter<'a> {
+    fn pair(&self, i: usize) -> (&'a str, &'a str) {
+        (self.fields.name_of(i), self.fields.value_of(i))
+    }
+}
+
+impl<'a> Iterator for FieldsIter<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<(&'a str, &'a str)> {
+        let i = self.order.next()?;
+        Some(self.pair(i))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.order.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for FieldsIter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        let i = self.order.next_back()?;
+        Some(self.pair(i))
+    }
+}
+
+impl ExactSizeIterator for FieldsIter<'_> {}
+
 /// One cleaned library entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reference {
@@ -98,7 +298,7 @@ pub struct Reference {
     /// Every field by lower-case name; values are Unicode without LaTeX markup or stray braces.
     /// `author`/`editor` hold the name list as written (converted); use [`Reference::authors`]
     /// for structured names.
-    pub fields: BTreeMap<String, String>,
+    pub fields: Fields,
     /// The `keywords` tags, in order.
     pub tags: Vec<String>,
     /// Verification status from the `verification` / `verification_note` fields.
@@ -115,7 +315,7 @@ pub struct Reference {
 impl Reference {
     /// A field by lower-case name.
     pub fn field(&self, name: &str) -> Option<&str> {
-        self.fields.get(name).map(String::as_str)
+        self.fields.get(name)
     }
 
     /// The title, or an empty string.
@@ -270,6 +470,23 @@ const BUNDLED: &[(&str, &str)] = &[
     ),
 ];
 
+/// When loading uses threads. Threads cost more than they save on small libraries (the bundled
+/// one has 38 entries in 7 files).
+#[derive(Debug, Clone, Copy)]
+struct Parallelism {
+    /// Sources with at least this many entries are cleaned on all cores.
+    entries: usize,
+    /// Sources of at least this many bytes are parsed while their copy is made on another core.
+    bytes: usize,
+}
+
+impl Parallelism {
+    const AUTO: Parallelism = Parallelism {
+        entries: 1024,
+        bytes: 256 * 1024,
+    };
+}
+
 /// The bundled tag vocabulary.
 const BUNDLED_TAGS: (&str, &str) = ("references/tags.toml", include_str!("../references/tags.toml"));
 
@@ -288,15 +505,18 @@ impl Library {
     /// key, duplicate field, undefined macro, unbalanced value and dangling `crossref` is
     /// reported. The first definition of a key wins.
     pub fn load(sources: &[BibSource]) -> (Library, Vec<Diagnostic>) {
+        Library::load_with(sources, Parallelism::AUTO)
+    }
+
+    /// [`Library::load`] with explicit thresholds for using threads (tests compare both paths).
+    fn load_with(sources: &[BibSource], parallelism: Parallelism) -> (Library, Vec<Diagnostic>) {
         let mut lib = Library::default();
         let mut diags = Vec::new();
         let approx: usize = sources.iter().map(|s| s.text.len() / 400).sum();
-        lib.entries.reserve(approx);
         lib.index.reserve(approx);
         for source in sources {
-            lib.load_one(source, &mut diags);
-            lib.texts
-                .insert(Arc::from(source.name.as_str()), source.text.clone());
+            let copy = lib.load_one(source, parallelism, &mut diags);
+            lib.texts.insert(Arc::from(source.name.as_str()), copy);
         }
         lib.resolve_crossrefs(&mut diags);
         (lib, diags)
@@ -376,11 +596,24 @@ impl Library {
         }
     }
 
-    fn load_one(&mut self, source: &BibSource, diags: &mut Vec<Diagnostic>) {
+    /// Loads one source; returns a copy of its text, kept to locate fields for diagnostics.
+    fn load_one(
+        &mut self,
+        source: &BibSource,
+        parallelism: Parallelism,
+        diags: &mut Vec<Diagnostic>,
+    ) -> String {
         let file = source.name.as_str();
         let shared_file: Arc<str> = Arc::from(file);
         let text = source.text.as_str();
-        let parsed = match Parser::new().tolerant().capture_source().parse(text) {
+        let parse = || Parser::new().tolerant().capture_source().parse(text);
+        // Parsing is serial; for a large source the copy is made on the other core meanwhile.
+        let (parsed, copy) = if text.len() >= parallelism.bytes {
+            rayon::join(parse, || text.to_owned())
+        } else {
+            (parse(), text.to_owned())
+        };
+        let parsed = match parsed {
             Ok(p) => p,
             Err(e) => {
                 diags.push(Diagnostic {
@@ -391,7 +624,7 @@ impl Library {
                     message: format!("cannot parse BibTeX: {e}"),
                     hint: None,
                 });
-                return;
+                return copy;
             }
         };
         if !parsed.failed_blocks().is_empty() {
@@ -420,40 +653,92 @@ impl Library {
             };
             let mut local = Vec::new();
             let reference = clean_entry(entry, origin, text, &mut local);
-            (reference, local)
-        };
-        // Threads cost more than they save on small libraries (the bundled one has 38 entries).
-        let cleaned: Vec<(Reference, Vec<Diagnostic>)> = if entries.len() >= 1024 {
-            entries.par_iter().map(clean).collect()
-        } else {
-            entries.iter().map(clean).collect()
-        };
-        for (reference, mut local) in cleaned {
-            diags.append(&mut local);
+            // The index key, made here rather than in the serial loop below.
             let lower = reference.key.to_ascii_lowercase();
-            if let Some(&first) = self.index.get(&lower) {
-                let prev = &self.entries[first];
-                diags.push(Diagnostic {
-                    file: reference.origin.file.to_string(),
-                    line: reference.origin.line,
-                    column: reference.origin.column,
-                    kind: DiagnosticKind::DuplicateKey,
-                    message: format!(
-                        "duplicate key `{}`: already defined at {} (as `{}`); this definition is ignored",
-                        reference.key, prev.origin, prev.key
-                    ),
-                    hint: Some("rename one of the entries or delete the copy".to_owned()),
-                });
-                continue;
+            (reference, (lower, local))
+        };
+        // The references go straight to their own vector (no moving them one by one later);
+        // the index keys and diagnostics to another.
+        let mut cleaned: Vec<Reference> = Vec::with_capacity(entries.len());
+        let mut extras: Vec<(String, Vec<Diagnostic>)> = Vec::with_capacity(entries.len());
+        let parallel = entries.len() >= parallelism.entries;
+        if parallel {
+            entries
+                .par_iter()
+                .map(clean)
+                .unzip_into_vecs(&mut cleaned, &mut extras);
+        } else {
+            (cleaned, extras) = entries.iter().map(clean).unzip();
+        }
+        drop(entries);
+        drop(blocks);
+        // Dropping the parse tree takes a while for a large source: do it on the other core
+        // while this one indexes.
+        if parallel {
+            rayon::join(move || drop(parsed), || self.index_batch(cleaned, extras, diags));
+        } else {
+            drop(parsed);
+            self.index_batch(cleaned, extras, diags);
+        }
+        copy
+    }
+
+    /// Adds cleaned references in order, with their diagnostics; a key defined before (in any
+    /// case) is reported and the later entry dropped.
+    fn index_batch(
+        &mut self,
+        mut batch: Vec<Reference>,
+        extras: Vec<(String, Vec<Diagnostic>)>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let base = self.entries.len();
+        // Batch positions of the references kept, in order.
+        let mut kept: Vec<usize> = Vec::with_capacity(batch.len());
+        for (i, (lower, mut local)) in extras.into_iter().enumerate() {
+            diags.append(&mut local);
+            let first = match self.index.entry(lower) {
+                Entry::Vacant(slot) => {
+                    slot.insert(base + kept.len());
+                    kept.push(i);
+                    continue;
+                }
+                Entry::Occupied(first) => *first.get(),
+            };
+            let prev = match first.checked_sub(base) {
+                Some(in_batch) => &batch[kept[in_batch]],
+                None => &self.entries[first],
+            };
+            let reference = &batch[i];
+            diags.push(Diagnostic {
+                file: reference.origin.file.to_string(),
+                line: reference.origin.line,
+                column: reference.origin.column,
+                kind: DiagnosticKind::DuplicateKey,
+                message: format!(
+                    "duplicate key `{}`: already defined at {} (as `{}`); this definition is ignored",
+                    reference.key, prev.origin, prev.key
+                ),
+                hint: Some("rename one of the entries or delete the copy".to_owned()),
+            });
+        }
+        if kept.len() < batch.len() {
+            let mut keep = vec![false; batch.len()];
+            for &i in &kept {
+                keep[i] = true;
             }
-            self.index.insert(lower, self.entries.len());
-            self.entries.push(reference);
+            let mut flags = keep.into_iter();
+            batch.retain(|_| flags.next().unwrap_or(false));
+        }
+        if self.entries.is_empty() {
+            self.entries = batch;
+        } else {
+            self.entries.append(&mut batch);
         }
     }
 
     fn resolve_crossrefs(&mut self, diags: &mut Vec<Diagnostic>) {
         for i in 0..self.entries.len() {
-            let Some(parent_key) = self.entries[i].fields.get("crossref").cloned() else {
+            let Some(parent_key) = self.entries[i].fields.get("crossref").map(str::to_owned) else {
                 continue;
             };
             let parent = self
@@ -477,16 +762,16 @@ impl Library {
             let parent = self.entries[p].clone();
             let child = &mut self.entries[i];
             for (name, value) in &parent.fields {
-                if NOT_INHERITED.contains(&name.as_str()) {
+                if NOT_INHERITED.contains(&name) {
                     continue;
                 }
-                child.fields.entry(name.clone()).or_insert_with(|| value.clone());
+                child.fields.insert_if_absent(name, value);
             }
             if matches!(child.kind.as_str(), "inproceedings" | "incollection" | "inbook")
                 && !child.fields.contains_key("booktitle")
                 && let Some(title) = parent.fields.get("title")
             {
-                child.fields.insert("booktitle".to_owned(), title.clone());
+                child.fields.insert_if_absent("booktitle", title);
             }
             if child.raw_author.is_none() {
                 child.raw_author = parent.raw_author.clone();
@@ -641,6 +926,24 @@ fn raw_value<'v>(value: &'v Value<'_>) -> Result<Cow<'v, str>, String> {
     }
 }
 
+/// The tags of a `keywords` value: separated by `,` or `;`, trimmed, empty ones dropped.
+fn split_tags(keywords: &str) -> Vec<String> {
+    let separator = |b: &u8| matches!(b, b',' | b';');
+    let mut tags = Vec::with_capacity(keywords.bytes().filter(separator).count() + 1);
+    let mut start = 0;
+    // The separators are ASCII, so every piece is a `str` slice.
+    for (i, b) in keywords.bytes().enumerate().chain([(keywords.len(), b',')]) {
+        if separator(&b) {
+            let tag = keywords[start..i].trim();
+            if !tag.is_empty() {
+                tags.push(tag.to_owned());
+            }
+            start = i + 1;
+        }
+    }
+    tags
+}
+
 /// Builds a cleaned [`Reference`] from a parsed entry, reporting value problems.
 fn clean_entry(
     entry: &bibtex_parser::Entry<'_>,
@@ -648,17 +951,30 @@ fn clean_entry(
     text: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Reference {
-    let mut fields = BTreeMap::new();
+    // Names and values of the entry go to one buffer; converted text is rarely longer than raw
+    // (and the buffer grows if it is).
+    let bytes: usize = entry
+        .fields
+        .iter()
+        .map(|f| {
+            f.name.len()
+                + match &f.value {
+                    Value::Literal(s) => s.len(),
+                    _ => 16,
+                }
+        })
+        .sum();
+    let mut fields = Fields::with_capacity(entry.fields.len(), bytes + bytes / 32 + 8);
     let mut raw_author = None;
     let mut raw_editor = None;
     let key = entry.key().to_owned();
     for field in &entry.fields {
-        let name = if field.name.bytes().any(|b| b.is_ascii_uppercase()) {
-            field.name.to_ascii_lowercase()
+        let name: Cow<'_, str> = if field.name.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(field.name.to_ascii_lowercase())
         } else {
-            field.name.to_string()
+            Cow::Borrowed(field.name.as_ref())
         };
-        let duplicate = fields.contains_key(&name);
+        let duplicate = fields.position(&name).is_some();
         let mut report = |kind: DiagnosticKind, message: String, hint: Option<String>| {
             let (line, column) = find_field_nth(text, origin.span.clone(), &name, usize::from(duplicate))
                 .map_or((origin.line, origin.column), |o| line_col(text, o));
@@ -692,59 +1008,42 @@ fn clean_entry(
                 continue;
             }
         };
-        let cleaned = if is_verbatim_field(&name) {
-            latex::verbatim(&raw)
-        } else if name == "author" || name == "editor" {
-            match latex::to_unicode(&raw) {
-                Ok(shown) => {
-                    if name == "author" {
-                        raw_author = Some(raw.into_owned());
-                    } else {
-                        raw_editor = Some(raw.into_owned());
-                    }
-                    shown
-                }
-                Err(e) => {
-                    report(
-                        DiagnosticKind::UnbalancedBraces,
-                        format!("`{key}`: field `{name}`: {e}"),
-                        None,
-                    );
-                    latex::verbatim(&raw)
-                }
+        let verbatim = is_verbatim_field(&name);
+        let mut failure = None;
+        fields.push(&name, |out| {
+            if verbatim {
+                latex::verbatim_into(&raw, out);
+            } else if let Err(e) = latex::to_unicode_into(&raw, out) {
+                // Shown as written, minus braces; reported below.
+                latex::verbatim_into(&raw, out);
+                failure = Some(e);
             }
-        } else {
-            match latex::to_unicode(&raw) {
-                Ok(s) => s,
-                Err(e) => {
-                    report(
-                        DiagnosticKind::UnbalancedBraces,
-                        format!("`{key}`: field `{name}`: {e}"),
-                        Some("a `{\"}` inside a \"quoted\" value ends the value early; write the value in braces instead".to_owned()),
-                    );
-                    latex::verbatim(&raw)
-                }
-            }
-        };
-        fields.insert(name, cleaned);
+        });
+        let names = name == "author" || name == "editor";
+        if let Some(e) = failure {
+            let hint = (!names).then(|| {
+                "a `{\"}` inside a \"quoted\" value ends the value early; write the value in braces instead"
+                    .to_owned()
+            });
+            report(
+                DiagnosticKind::UnbalancedBraces,
+                format!("`{key}`: field `{name}`: {e}"),
+                hint,
+            );
+        } else if name == "author" {
+            raw_author = Some(raw.into_owned());
+        } else if name == "editor" {
+            raw_editor = Some(raw.into_owned());
+        }
     }
-    let tags: Vec<String> = fields
-        .get("keywords")
-        .map(|k| {
-            k.split([',', ';'])
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default();
+    let tags = fields.get("keywords").map(split_tags).unwrap_or_default();
     let verification = match fields.get("verification").map(|v| v.trim()) {
         Some(v) if v.eq_ignore_ascii_case("verified") => Verification::Verified,
         Some(v) if v.eq_ignore_ascii_case("unverified") => Verification::Unverified {
             note: fields
                 .get("verification_note")
-                .cloned()
-                .unwrap_or_else(|| "no verification_note given".to_owned()),
+                .unwrap_or("no verification_note given")
+                .to_owned(),
         },
         Some(other) => {
             let (line, column) = find_field(text, origin.span.clone(), "verification")

@@ -221,7 +221,11 @@ pub fn show(lib: &Library, key: &str, style: &Style) -> Result<ShowReport, RefsE
         origin: r.origin.to_string(),
         verification: r.verification.clone(),
         tags: r.tags.clone(),
-        fields: r.fields.clone(),
+        fields: r
+            .fields
+            .iter()
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+            .collect(),
         style: style.name().to_owned(),
         formatted,
     })

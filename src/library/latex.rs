@@ -28,76 +28,180 @@ impl fmt::Display for LatexError {
     }
 }
 
+/// A byte class table: `t[b]` is true for the bytes in `set`.
+const fn byte_table(set: &[u8]) -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < set.len() {
+        t[set[i] as usize] = true;
+        i += 1;
+    }
+    t
+}
+
+/// Bytes that always need conversion.
+const SPECIAL: [bool; 256] = byte_table(b"\\{}~$\n\r\t");
+/// Bytes that need conversion when doubled (`--`, ` `` `, `''`, two spaces).
+const DOUBLED: [bool; 256] = byte_table(b"-`' ");
+/// Bytes that matter to [`needs_work`]: the union of [`SPECIAL`] and [`DOUBLED`].
+const NOTABLE: [bool; 256] = byte_table(b"\\{}~$\n\r\t-`' ");
+/// Bytes that end a run of ordinary text in [`convert`].
+const STOP: [bool; 256] = byte_table(b"{}\\~$-`'\n\r\t");
+/// Bytes that make [`verbatim_into`] do more than copy.
+const VERBATIM_SPECIAL: [bool; 256] = byte_table(b"{}\\\n\r\t");
+
 /// Whether a value needs real conversion; anything else is copied as is.
 fn needs_work(s: &str) -> bool {
     let b = s.as_bytes();
     if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
         return true;
     }
-    b.iter().enumerate().any(|(i, &c)| match c {
-        b'\\' | b'{' | b'}' | b'~' | b'$' | b'\n' | b'\r' | b'\t' => true,
-        b'-' | b'`' | b'\'' | b' ' => b.get(i + 1) == Some(&c),
-        _ => false,
-    })
+    // Most bytes are ordinary; only look closer at the notable ones.
+    let mut i = 0;
+    while let Some(skip) = b[i..].iter().position(|&c| NOTABLE[usize::from(c)]) {
+        i += skip;
+        let c = b[i];
+        if SPECIAL[usize::from(c)] || (DOUBLED[usize::from(c)] && b.get(i + 1) == Some(&c)) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// The character index of byte offset `byte` (a character boundary) in `s`.
+fn char_index(s: &str, byte: usize) -> usize {
+    s[..byte].chars().count()
 }
 
 /// Checks that braces balance (ignoring escaped `\{` and `\}`), reporting character indices.
+///
+/// Works on bytes: `\`, `{` and `}` are ASCII and never occur inside a multi-byte character,
+/// so the (rare) character index is only computed for an error.
 pub(crate) fn check_braces(s: &str) -> Result<(), LatexError> {
-    let mut opens: Vec<usize> = Vec::new();
+    let mut depth = 0usize;
+    // Byte offset of the outermost `{` still open (the first one that is never closed).
+    let mut outer = 0usize;
     let mut backslashes = 0usize;
-    for (i, c) in s.chars().enumerate() {
+    for (i, &c) in s.as_bytes().iter().enumerate() {
         match c {
-            '\\' => {
+            b'\\' => {
                 backslashes += 1;
                 continue;
             }
-            '{' if backslashes.is_multiple_of(2) => opens.push(i),
-            '}' if backslashes.is_multiple_of(2) && opens.pop().is_none() => {
-                return Err(LatexError::UnexpectedClose(i));
+            b'{' if backslashes.is_multiple_of(2) => {
+                if depth == 0 {
+                    outer = i;
+                }
+                depth += 1;
+            }
+            b'}' if backslashes.is_multiple_of(2) => {
+                if depth == 0 {
+                    return Err(LatexError::UnexpectedClose(char_index(s, i)));
+                }
+                depth -= 1;
             }
             _ => {}
         }
         backslashes = 0;
     }
-    match opens.first() {
-        Some(&open) => Err(LatexError::Unclosed(open)),
-        None => Ok(()),
+    if depth > 0 {
+        Err(LatexError::Unclosed(char_index(s, outer)))
+    } else {
+        Ok(())
     }
 }
 
 /// Converts a LaTeX-flavoured BibTeX value to plain Unicode text with single spaces.
 pub(crate) fn to_unicode(s: &str) -> Result<String, LatexError> {
-    if !needs_work(s) {
-        return Ok(s.to_owned());
-    }
-    check_braces(s)?;
     let mut out = String::with_capacity(s.len());
-    convert(s, &mut 0, &mut out, false);
-    if out.contains("  ") || out.starts_with(' ') || out.ends_with(' ') {
-        out = collapse_spaces(&out);
-    }
+    to_unicode_into(s, &mut out)?;
     Ok(out)
 }
 
-/// Pushes one space unless the output is empty or already ends with one.
-fn push_space(out: &mut String) {
-    if !out.is_empty() && !out.ends_with(' ') {
+/// Like [`to_unicode`], appending the text to `out` (left unchanged on error).
+///
+/// A value without LaTeX markup, ligatures or irregular spacing (most years, volumes, journal
+/// names) is copied once; anything else is converted in one pass straight into `out`, which
+/// also checks the braces (with the same result as [`check_braces`]).
+pub(crate) fn to_unicode_into(s: &str, out: &mut String) -> Result<(), LatexError> {
+    if !needs_work(s) {
+        out.push_str(s);
+        return Ok(());
+    }
+    let floor = out.len();
+    out.reserve(s.len());
+    if let Err(e) = convert(s, &mut 0, out, floor, false) {
+        out.truncate(floor);
+        // The converter reports byte offsets; the error carries character indices.
+        return Err(match e {
+            LatexError::UnexpectedClose(at) => LatexError::UnexpectedClose(char_index(s, at)),
+            LatexError::Unclosed(at) => LatexError::Unclosed(char_index(s, at)),
+        });
+    }
+    let shown = &out[floor..];
+    if shown.starts_with(' ') || shown.ends_with(' ') || has_double_space(shown) {
+        let collapsed = collapse_spaces(shown);
+        out.truncate(floor);
+        out.push_str(&collapsed);
+    }
+    Ok(())
+}
+
+/// Whether `s` contains two spaces in a row. Looks at eight bytes at a time.
+fn has_double_space(s: &str) -> bool {
+    const LOW: u64 = u64::from_ne_bytes([0x7f; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    const SPACES: u64 = u64::from_ne_bytes([b' '; 8]);
+    let chunks = s.as_bytes().chunks_exact(8);
+    let rest = chunks.remainder();
+    // Whether the byte before the current chunk is a space.
+    let mut carry = false;
+    for chunk in chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word) ^ SPACES;
+        // The high bit of each byte of `spaces` is set exactly where `chunk` has a space.
+        let spaces = !(((x & LOW) + LOW) | x) & HIGH;
+        if spaces & (spaces >> 8) != 0 || (carry && spaces & 0x80 != 0) {
+            return true;
+        }
+        carry = spaces >> 63 != 0;
+    }
+    let mut space = carry;
+    for &c in rest {
+        let is_space = c == b' ';
+        if space && is_space {
+            return true;
+        }
+        space = is_space;
+    }
+    false
+}
+
+/// Pushes one space unless the output since `floor` is empty or already ends with one.
+fn push_space(out: &mut String, floor: usize) {
+    if out.len() > floor && !out.ends_with(' ') {
         out.push(' ');
     }
 }
 
-/// Converts a "verbatim" value (DOI, URL, identifiers): drops braces, unescapes `\_ \% \& \# \$`.
+/// [`verbatim_into`] a new string.
+#[cfg(test)]
 pub(crate) fn verbatim(s: &str) -> String {
-    if !s
-        .bytes()
-        .any(|b| matches!(b, b'{' | b'}' | b'\\' | b'\n' | b'\r' | b'\t'))
-        && !s.contains("  ")
-        && !s.starts_with(' ')
-        && !s.ends_with(' ')
-    {
-        return s.to_owned();
-    }
     let mut out = String::with_capacity(s.len());
+    verbatim_into(s, &mut out);
+    out
+}
+
+/// Converts a "verbatim" value (DOI, URL, identifiers), appending it to `out`: drops braces,
+/// unescapes `\_ \% \& \# \$ \~` and collapses whitespace. Most values are copied as they are.
+pub(crate) fn verbatim_into(s: &str, out: &mut String) {
+    if is_plain_verbatim(s) {
+        out.push_str(s);
+        return;
+    }
+    let floor = out.len();
     let mut it = s.chars().peekable();
     while let Some(c) = it.next() {
         match c {
@@ -110,7 +214,26 @@ pub(crate) fn verbatim(s: &str) -> String {
             c => out.push(c),
         }
     }
-    collapse_spaces(&out)
+    let collapsed = collapse_spaces(&out[floor..]);
+    out.truncate(floor);
+    out.push_str(&collapsed);
+}
+
+/// Whether [`verbatim_into`] copies `s` as it is: no braces, backslashes, line breaks or tabs, and no
+/// leading, trailing or doubled spaces.
+fn is_plain_verbatim(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let mut space = false;
+    for &c in b {
+        if VERBATIM_SPECIAL[usize::from(c)] || (space && c == b' ') {
+            return false;
+        }
+        space = c == b' ';
+    }
+    true
 }
 
 /// Collapses runs of whitespace into one space and trims.
@@ -136,40 +259,52 @@ fn char_at(s: &str, pos: usize) -> Option<char> {
     s.get(pos..)?.chars().next()
 }
 
-/// Converts `chars[*pos..]` until the end or, when `group` is set, the matching `}`.
-fn convert(chars: &str, pos: &mut usize, out: &mut String, group: bool) {
+/// Converts `chars[*pos..]` into `out` until the end or, when `group` is set, the matching `}`.
+///
+/// `floor` is where the current piece of output starts in `out` (the value, or an accent's
+/// argument): a tie or line break at its start adds no space.
+///
+/// Every `{` that [`check_braces`] counts opens a group here and every `}` it counts closes
+/// one, so unbalanced braces are found on the way: a `}` outside any group is
+/// [`LatexError::UnexpectedClose`], and the end of the text inside a group is
+/// [`LatexError::Unclosed`] (at the outermost open group, see [`convert_group`]). Offsets are
+/// bytes.
+fn convert(
+    chars: &str,
+    pos: &mut usize,
+    out: &mut String,
+    floor: usize,
+    group: bool,
+) -> Result<(), LatexError> {
     let bytes = chars.as_bytes();
     while *pos < bytes.len() {
         // Copy a run of ordinary text in one go.
         let run = bytes[*pos..]
             .iter()
-            .position(|b| {
-                matches!(
-                    b,
-                    b'{' | b'}' | b'\\' | b'~' | b'$' | b'-' | b'`' | b'\'' | b'\n' | b'\r' | b'\t'
-                )
-            })
+            .position(|&b| STOP[usize::from(b)])
             .unwrap_or(bytes.len() - *pos);
         if run > 0 {
             out.push_str(&chars[*pos..*pos + run]);
             *pos += run;
             continue;
         }
-        let Some(c) = char_at(chars, *pos) else { break };
-        *pos += c.len_utf8();
+        // Every stop byte is ASCII, so it is the whole character.
+        let c = bytes[*pos];
+        *pos += 1;
         match c {
-            '{' => convert(chars, pos, out, true),
-            '}' => {
+            b'{' => convert_group(chars, pos, out, floor, *pos - 1)?,
+            b'}' => {
                 if group {
-                    return;
+                    return Ok(());
                 }
+                return Err(LatexError::UnexpectedClose(*pos - 1));
             }
-            '\\' => command(chars, pos, out),
-            '~' => push_space(out),
-            '$' => {}
-            '-' => {
-                if chars.as_bytes().get(*pos) == Some(&b'-') {
-                    if chars.as_bytes().get(*pos + 1) == Some(&b'-') {
+            b'\\' => command(chars, pos, out, floor)?,
+            b'~' => push_space(out, floor),
+            b'$' => {}
+            b'-' => {
+                if bytes.get(*pos) == Some(&b'-') {
+                    if bytes.get(*pos + 1) == Some(&b'-') {
                         out.push('—');
                         *pos += 2;
                     } else {
@@ -180,69 +315,101 @@ fn convert(chars: &str, pos: &mut usize, out: &mut String, group: bool) {
                     out.push('-');
                 }
             }
-            '`' if chars.as_bytes().get(*pos) == Some(&b'`') => {
+            b'`' if bytes.get(*pos) == Some(&b'`') => {
                 out.push('“');
                 *pos += 1;
             }
-            '\'' if chars.as_bytes().get(*pos) == Some(&b'\'') => {
+            b'\'' if bytes.get(*pos) == Some(&b'\'') => {
                 out.push('”');
                 *pos += 1;
             }
-            c if c.is_whitespace() => push_space(out),
-            c => out.push(c),
+            b'\n' | b'\r' | b'\t' => push_space(out, floor),
+            c => out.push(char::from(c)),
         }
+    }
+    if group {
+        // The caller that opened the group fills in where.
+        Err(LatexError::Unclosed(0))
+    } else {
+        Ok(())
     }
 }
 
-/// Reads the argument of an accent command: a group, a command (`\i`) or one character.
-fn accent_argument(chars: &str, pos: &mut usize, letter_command: bool) -> Option<String> {
+/// Converts a group whose `{` is at byte `open` (its content starts at `*pos`). An unclosed
+/// group reports its own `{`, so the outermost open group is reported in the end.
+fn convert_group(
+    chars: &str,
+    pos: &mut usize,
+    out: &mut String,
+    floor: usize,
+    open: usize,
+) -> Result<(), LatexError> {
+    convert(chars, pos, out, floor, true).map_err(|e| match e {
+        LatexError::Unclosed(_) => LatexError::Unclosed(open),
+        e => e,
+    })
+}
+
+/// Reads the argument of an accent command (a group, a command such as `\i`, or one character)
+/// and appends it, converted, to `out`. Returns whether there was an argument.
+fn accent_argument(
+    chars: &str,
+    pos: &mut usize,
+    out: &mut String,
+    letter_command: bool,
+) -> Result<bool, LatexError> {
     if letter_command {
         while chars.as_bytes().get(*pos) == Some(&b' ') {
             *pos += 1;
         }
     }
-    let c = char_at(chars, *pos)?;
+    let Some(c) = char_at(chars, *pos) else {
+        return Ok(false);
+    };
+    // The argument is converted on its own: a tie or line break at its start adds no space.
+    let floor = out.len();
     match c {
         '{' => {
             *pos += 1;
-            let mut inner = String::new();
-            convert(chars, pos, &mut inner, true);
-            Some(inner)
+            convert_group(chars, pos, out, floor, *pos - 1)?;
         }
-        '}' => None,
+        '}' => return Ok(false),
         '\\' => {
             *pos += 1;
-            let mut inner = String::new();
-            command(chars, pos, &mut inner);
-            Some(inner)
+            command(chars, pos, out, floor)?;
         }
         c => {
             *pos += c.len_utf8();
-            Some(c.to_string())
+            out.push(c);
         }
     }
+    Ok(true)
 }
 
 /// Handles a command after a backslash at `chars[*pos - 1]`.
-fn command(chars: &str, pos: &mut usize, out: &mut String) {
+fn command(chars: &str, pos: &mut usize, out: &mut String, floor: usize) -> Result<(), LatexError> {
     let Some(first) = char_at(chars, *pos) else {
         out.push('\\');
-        return;
+        return Ok(());
     };
     if !first.is_ascii_alphabetic() {
         *pos += first.len_utf8();
         match first {
-            '\'' | '`' | '^' | '"' | '~' | '=' | '.' => match accent_argument(chars, pos, false) {
-                Some(arg) => apply_accent(first, &arg, out),
-                None => out.push(first),
-            },
+            '\'' | '`' | '^' | '"' | '~' | '=' | '.' => {
+                let start = out.len();
+                if accent_argument(chars, pos, out, false)? {
+                    apply_accent(first, out, start);
+                } else {
+                    out.push(first);
+                }
+            }
             '&' | '%' | '$' | '#' | '_' | '{' | '}' => out.push(first),
-            ' ' | ',' | ';' | ':' | '!' | '/' => push_space(out),
+            ' ' | ',' | ';' | ':' | '!' | '/' => push_space(out, floor),
             '-' => {}
-            '\\' => push_space(out),
+            '\\' => push_space(out, floor),
             other => out.push(other),
         }
-        return;
+        return Ok(());
     }
     let start = *pos;
     while chars.as_bytes().get(*pos).is_some_and(u8::is_ascii_alphabetic) {
@@ -254,11 +421,13 @@ fn command(chars: &str, pos: &mut usize, out: &mut String) {
         _ => None,
     };
     if let Some(a) = accent {
-        match accent_argument(chars, pos, true) {
-            Some(arg) => apply_accent(a, &arg, out),
-            None => out.push_str(name),
+        let arg_start = out.len();
+        if accent_argument(chars, pos, out, true)? {
+            apply_accent(a, out, arg_start);
+        } else {
+            out.push_str(name);
         }
-        return;
+        return Ok(());
     }
     // A control word swallows the spaces after it.
     let skip_space = |pos: &mut usize| {
@@ -310,7 +479,7 @@ fn command(chars: &str, pos: &mut usize, out: &mut String) {
     if let Some(l) = letter {
         out.push_str(l);
         skip_space(pos);
-        return;
+        return Ok(());
     }
     match name {
         // Formatting commands: keep their argument's text.
@@ -320,7 +489,7 @@ fn command(chars: &str, pos: &mut usize, out: &mut String) {
             skip_space(pos);
             if chars.as_bytes().get(*pos) == Some(&b'{') {
                 *pos += 1;
-                convert(chars, pos, out, true);
+                convert_group(chars, pos, out, floor, *pos - 1)?;
             }
         }
         "relax" | "protect" | "noopsort" | "itshape" | "bfseries" | "em" | "sc" => skip_space(pos),
@@ -330,16 +499,17 @@ fn command(chars: &str, pos: &mut usize, out: &mut String) {
             out.push_str(name);
         }
     }
+    Ok(())
 }
 
-/// Applies an accent to the first character of `arg`.
-fn apply_accent(accent: char, arg: &str, out: &mut String) {
-    let mut it = arg.chars();
-    let Some(base) = it.next() else {
+/// Applies an accent to the first character of the argument written at `out[start..]`, in
+/// place; an empty argument leaves the accent character itself.
+fn apply_accent(accent: char, out: &mut String, start: usize) {
+    let Some(written) = out[start..].chars().next() else {
         out.push(accent);
         return;
     };
-    let base = match base {
+    let base = match written {
         'ı' => 'i',
         'ȷ' => 'j',
         b => b,
@@ -368,10 +538,10 @@ fn apply_accent(accent: char, arg: &str, out: &mut String) {
             break;
         }
     }
-    match found {
-        Some(p) => out.push(p),
+    let mut buf = [0u8; 8];
+    let replacement: &str = match found {
+        Some(p) => p.encode_utf8(&mut buf),
         None => {
-            out.push(base);
             let combining = match accent {
                 '\'' => Some('\u{301}'),
                 '`' => Some('\u{300}'),
@@ -391,12 +561,20 @@ fn apply_accent(accent: char, arg: &str, out: &mut String) {
                 't' => Some('\u{361}'),
                 _ => None,
             };
-            if let Some(m) = combining {
-                out.push(m);
-            }
+            let n = base.encode_utf8(&mut buf).len();
+            let m = combining.map_or(0, |m| m.encode_utf8(&mut buf[n..]).len());
+            // Both halves were written by `encode_utf8`, so this is valid UTF-8.
+            std::str::from_utf8(&buf[..n + m]).unwrap_or_default()
         }
+    };
+    let end = start + written.len_utf8();
+    if end == out.len() {
+        // The usual one-letter argument: no tail to move.
+        out.truncate(start);
+        out.push_str(replacement);
+    } else {
+        out.replace_range(start..end, replacement);
     }
-    out.extend(it);
 }
 
 /// One name from a BibTeX name list, converted to Unicode.
@@ -626,6 +804,384 @@ fn split_words(s: &str) -> Vec<&str> {
         .collect()
 }
 
+/// The converter as it was before the single-pass rewrite, kept verbatim as a test oracle: the
+/// rewrite must produce byte-identical output (and errors) for every input.
+#[cfg(test)]
+mod previous {
+    use super::LatexError;
+
+    /// Whether a value needs real conversion; anything else is copied as is.
+    fn needs_work(s: &str) -> bool {
+        let b = s.as_bytes();
+        if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+            return true;
+        }
+        b.iter().enumerate().any(|(i, &c)| match c {
+            b'\\' | b'{' | b'}' | b'~' | b'$' | b'\n' | b'\r' | b'\t' => true,
+            b'-' | b'`' | b'\'' | b' ' => b.get(i + 1) == Some(&c),
+            _ => false,
+        })
+    }
+
+    /// Checks that braces balance (ignoring escaped `\{` and `\}`), reporting character indices.
+    pub(crate) fn check_braces(s: &str) -> Result<(), LatexError> {
+        let mut opens: Vec<usize> = Vec::new();
+        let mut backslashes = 0usize;
+        for (i, c) in s.chars().enumerate() {
+            match c {
+                '\\' => {
+                    backslashes += 1;
+                    continue;
+                }
+                '{' if backslashes.is_multiple_of(2) => opens.push(i),
+                '}' if backslashes.is_multiple_of(2) && opens.pop().is_none() => {
+                    return Err(LatexError::UnexpectedClose(i));
+                }
+                _ => {}
+            }
+            backslashes = 0;
+        }
+        match opens.first() {
+            Some(&open) => Err(LatexError::Unclosed(open)),
+            None => Ok(()),
+        }
+    }
+
+    /// Converts a LaTeX-flavoured BibTeX value to plain Unicode text with single spaces.
+    pub(crate) fn to_unicode(s: &str) -> Result<String, LatexError> {
+        if !needs_work(s) {
+            return Ok(s.to_owned());
+        }
+        check_braces(s)?;
+        let mut out = String::with_capacity(s.len());
+        convert(s, &mut 0, &mut out, false);
+        if out.contains("  ") || out.starts_with(' ') || out.ends_with(' ') {
+            out = collapse_spaces(&out);
+        }
+        Ok(out)
+    }
+
+    /// Pushes one space unless the output is empty or already ends with one.
+    fn push_space(out: &mut String) {
+        if !out.is_empty() && !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+
+    /// Converts a "verbatim" value (DOI, URL, identifiers): drops braces, unescapes `\_ \% \& \# \$`.
+    pub(crate) fn verbatim(s: &str) -> String {
+        if !s
+            .bytes()
+            .any(|b| matches!(b, b'{' | b'}' | b'\\' | b'\n' | b'\r' | b'\t'))
+            && !s.contains("  ")
+            && !s.starts_with(' ')
+            && !s.ends_with(' ')
+        {
+            return s.to_owned();
+        }
+        let mut out = String::with_capacity(s.len());
+        let mut it = s.chars().peekable();
+        while let Some(c) = it.next() {
+            match c {
+                '{' | '}' => {}
+                '\\' if matches!(it.peek(), Some('_' | '%' | '&' | '#' | '$' | '~')) => {
+                    if let Some(n) = it.next() {
+                        out.push(n);
+                    }
+                }
+                c => out.push(c),
+            }
+        }
+        collapse_spaces(&out)
+    }
+
+    /// Collapses runs of whitespace into one space and trims.
+    fn collapse_spaces(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut space = false;
+        for c in s.chars() {
+            if c.is_whitespace() {
+                space = true;
+            } else {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// The character starting at byte `pos`, if any.
+    fn char_at(s: &str, pos: usize) -> Option<char> {
+        s.get(pos..)?.chars().next()
+    }
+
+    /// Converts `chars[*pos..]` until the end or, when `group` is set, the matching `}`.
+    fn convert(chars: &str, pos: &mut usize, out: &mut String, group: bool) {
+        let bytes = chars.as_bytes();
+        while *pos < bytes.len() {
+            // Copy a run of ordinary text in one go.
+            let run = bytes[*pos..]
+                .iter()
+                .position(|b| {
+                    matches!(
+                        b,
+                        b'{' | b'}' | b'\\' | b'~' | b'$' | b'-' | b'`' | b'\'' | b'\n' | b'\r' | b'\t'
+                    )
+                })
+                .unwrap_or(bytes.len() - *pos);
+            if run > 0 {
+                out.push_str(&chars[*pos..*pos + run]);
+                *pos += run;
+                continue;
+            }
+            let Some(c) = char_at(chars, *pos) else { break };
+            *pos += c.len_utf8();
+            match c {
+                '{' => convert(chars, pos, out, true),
+                '}' => {
+                    if group {
+                        return;
+                    }
+                }
+                '\\' => command(chars, pos, out),
+                '~' => push_space(out),
+                '$' => {}
+                '-' => {
+                    if chars.as_bytes().get(*pos) == Some(&b'-') {
+                        if chars.as_bytes().get(*pos + 1) == Some(&b'-') {
+                            out.push('—');
+                            *pos += 2;
+                        } else {
+                            out.push('–');
+                            *pos += 1;
+                        }
+                    } else {
+                        out.push('-');
+                    }
+                }
+                '`' if chars.as_bytes().get(*pos) == Some(&b'`') => {
+                    out.push('“');
+                    *pos += 1;
+                }
+                '\'' if chars.as_bytes().get(*pos) == Some(&b'\'') => {
+                    out.push('”');
+                    *pos += 1;
+                }
+                c if c.is_whitespace() => push_space(out),
+                c => out.push(c),
+            }
+        }
+    }
+
+    /// Reads the argument of an accent command: a group, a command (`\i`) or one character.
+    fn accent_argument(chars: &str, pos: &mut usize, letter_command: bool) -> Option<String> {
+        if letter_command {
+            while chars.as_bytes().get(*pos) == Some(&b' ') {
+                *pos += 1;
+            }
+        }
+        let c = char_at(chars, *pos)?;
+        match c {
+            '{' => {
+                *pos += 1;
+                let mut inner = String::new();
+                convert(chars, pos, &mut inner, true);
+                Some(inner)
+            }
+            '}' => None,
+            '\\' => {
+                *pos += 1;
+                let mut inner = String::new();
+                command(chars, pos, &mut inner);
+                Some(inner)
+            }
+            c => {
+                *pos += c.len_utf8();
+                Some(c.to_string())
+            }
+        }
+    }
+
+    /// Handles a command after a backslash at `chars[*pos - 1]`.
+    fn command(chars: &str, pos: &mut usize, out: &mut String) {
+        let Some(first) = char_at(chars, *pos) else {
+            out.push('\\');
+            return;
+        };
+        if !first.is_ascii_alphabetic() {
+            *pos += first.len_utf8();
+            match first {
+                '\'' | '`' | '^' | '"' | '~' | '=' | '.' => match accent_argument(chars, pos, false) {
+                    Some(arg) => apply_accent(first, &arg, out),
+                    None => out.push(first),
+                },
+                '&' | '%' | '$' | '#' | '_' | '{' | '}' => out.push(first),
+                ' ' | ',' | ';' | ':' | '!' | '/' => push_space(out),
+                '-' => {}
+                '\\' => push_space(out),
+                other => out.push(other),
+            }
+            return;
+        }
+        let start = *pos;
+        while chars.as_bytes().get(*pos).is_some_and(u8::is_ascii_alphabetic) {
+            *pos += 1;
+        }
+        let name = &chars[start..*pos];
+        let accent = match name {
+            "u" | "v" | "H" | "c" | "k" | "r" | "d" | "b" | "t" => name.chars().next(),
+            _ => None,
+        };
+        if let Some(a) = accent {
+            match accent_argument(chars, pos, true) {
+                Some(arg) => apply_accent(a, &arg, out),
+                None => out.push_str(name),
+            }
+            return;
+        }
+        // A control word swallows the spaces after it.
+        let skip_space = |pos: &mut usize| {
+            while chars.as_bytes().get(*pos) == Some(&b' ') {
+                *pos += 1;
+            }
+        };
+        let letter = match name {
+            "ss" => Some("ß"),
+            "o" => Some("ø"),
+            "O" => Some("Ø"),
+            "aa" => Some("å"),
+            "AA" => Some("Å"),
+            "ae" => Some("æ"),
+            "AE" => Some("Æ"),
+            "oe" => Some("œ"),
+            "OE" => Some("Œ"),
+            "l" => Some("ł"),
+            "L" => Some("Ł"),
+            "i" => Some("ı"),
+            "j" => Some("ȷ"),
+            "textendash" => Some("–"),
+            "textemdash" => Some("—"),
+            "textquoteright" => Some("’"),
+            "textquoteleft" => Some("‘"),
+            "textquotedblleft" => Some("“"),
+            "textquotedblright" => Some("”"),
+            "ldots" | "dots" | "textellipsis" => Some("…"),
+            "textregistered" => Some("®"),
+            "texttrademark" => Some("™"),
+            "copyright" | "textcopyright" => Some("©"),
+            "textdegree" | "degree" => Some("°"),
+            "pm" => Some("±"),
+            "times" => Some("×"),
+            "leq" | "le" => Some("≤"),
+            "geq" | "ge" => Some("≥"),
+            "alpha" => Some("α"),
+            "beta" => Some("β"),
+            "gamma" => Some("γ"),
+            "delta" => Some("δ"),
+            "kappa" => Some("κ"),
+            "lambda" => Some("λ"),
+            "mu" => Some("μ"),
+            "textmu" => Some("µ"),
+            "Delta" => Some("Δ"),
+            "S" => Some("§"),
+            _ => None,
+        };
+        if let Some(l) = letter {
+            out.push_str(l);
+            skip_space(pos);
+            return;
+        }
+        match name {
+            // Formatting commands: keep their argument's text.
+            "emph" | "textit" | "textbf" | "textrm" | "textsf" | "texttt" | "textsc" | "textup"
+            | "textsuperscript" | "textsubscript" | "mbox" | "url" | "href" | "text" | "mathrm"
+            | "NoCaseChange" | "MakeUppercase" | "MakeLowercase" => {
+                skip_space(pos);
+                if chars.as_bytes().get(*pos) == Some(&b'{') {
+                    *pos += 1;
+                    convert(chars, pos, out, true);
+                }
+            }
+            "relax" | "protect" | "noopsort" | "itshape" | "bfseries" | "em" | "sc" => skip_space(pos),
+            _ => {
+                // Unknown command: keep it visibly, so `refs check` readers can spot it.
+                out.push('\\');
+                out.push_str(name);
+            }
+        }
+    }
+
+    /// Applies an accent to the first character of `arg`.
+    fn apply_accent(accent: char, arg: &str, out: &mut String) {
+        let mut it = arg.chars();
+        let Some(base) = it.next() else {
+            out.push(accent);
+            return;
+        };
+        let base = match base {
+            'ı' => 'i',
+            'ȷ' => 'j',
+            b => b,
+        };
+        let table: &str = match accent {
+            '\'' => "aáeéiíoóuúyýAÁEÉIÍOÓUÚYÝcćCĆnńNŃsśSŚzźZŹlĺLĹrŕRŔgǵGǴ",
+            '`' => "aàeèiìoòuùAÀEÈIÌOÒUÙnǹNǸ",
+            '^' => "aâeêiîoôuûAÂEÊIÎOÔUÛcĉCĈgĝGĜhĥHĤjĵJĴsŝSŜwŵWŴyŷYŶ",
+            '"' => "aäeëiïoöuüyÿAÄEËIÏOÖUÜYŸ",
+            '~' => "aãoõnñAÃOÕNÑiĩIĨuũUŨ",
+            '=' => "aāeēiīoōuūAĀEĒIĪOŌUŪ",
+            '.' => "zżZŻeėEĖcċCĊgġGĠIİ",
+            'u' => "aăAĂgğGĞuŭUŭ",
+            'v' => "cčCČsšSŠzžZŽrřRŘeěEĚnňNŇdďDĎtťTŤ",
+            'H' => "oőOŐuűUŰ",
+            'c' => "cçCÇsşSŞtţTŢ",
+            'k' => "aąAĄeęEĘ",
+            'r' => "aåAÅuůUŮ",
+            _ => "",
+        };
+        let mut tc = table.chars();
+        let mut found = None;
+        while let (Some(b), Some(p)) = (tc.next(), tc.next()) {
+            if b == base {
+                found = Some(p);
+                break;
+            }
+        }
+        match found {
+            Some(p) => out.push(p),
+            None => {
+                out.push(base);
+                let combining = match accent {
+                    '\'' => Some('\u{301}'),
+                    '`' => Some('\u{300}'),
+                    '^' => Some('\u{302}'),
+                    '"' => Some('\u{308}'),
+                    '~' => Some('\u{303}'),
+                    '=' => Some('\u{304}'),
+                    '.' => Some('\u{307}'),
+                    'u' => Some('\u{306}'),
+                    'v' => Some('\u{30C}'),
+                    'H' => Some('\u{30B}'),
+                    'c' => Some('\u{327}'),
+                    'k' => Some('\u{328}'),
+                    'r' => Some('\u{30A}'),
+                    'd' => Some('\u{323}'),
+                    'b' => Some('\u{331}'),
+                    't' => Some('\u{361}'),
+                    _ => None,
+                };
+                if let Some(m) = combining {
+                    out.push(m);
+                }
+            }
+        }
+        out.extend(it);
+    }
+}
+
 #[cfg(test)]
 mod tests {
 
@@ -711,5 +1267,227 @@ mod tests {
         let single = parse_names("Clark and Thomas").unwrap();
         assert_eq!(single.names[1].family, "Thomas");
         assert_eq!(single.names[1].given, None);
+    }
+
+    /// Values that exercise every branch of the converter: plain text (the copy-once fast
+    /// path), accents in all their spellings, specials, ligatures, ties, math, spacing,
+    /// unbalanced and escaped braces, unknown commands and non-ASCII text.
+    const SAMPLES: &[&str] = &[
+        "",
+        " ",
+        "  ",
+        "plain title without markup",
+        "1999",
+        "Journal of Surgical Oncology",
+        "Jörg Müller — café",
+        "a\u{a0}b",
+        "non\u{a0}breaking  space",
+        "\u{b}vertical tab",
+        " leading",
+        "trailing ",
+        "a  b",
+        "a-b",
+        "443--448",
+        "doctors---a matter",
+        "a----b",
+        "`single' quotes",
+        "``double'' quotes",
+        "it's",
+        "a~b",
+        "~a",
+        "a~",
+        "a~ b",
+        "a ~b",
+        "a\nb\r\nc\td",
+        "\n\ta",
+        "{}",
+        "{} a",
+        "{NCCN} guideline",
+        "{{nested {groups}}}",
+        "a {b",
+        "a }b",
+        "}{",
+        "{a}}",
+        "{{a}",
+        r"a \{ b \} c",
+        r"a \\{b}",
+        r"\\",
+        r"\",
+        r"a\",
+        r#"{\"u}"#,
+        r#"M{\"u}ller"#,
+        r#"M\"{u}ller"#,
+        r#"M\"uller"#,
+        r"\v{S}koda",
+        r"{\v S}koda",
+        r"\v  {S}",
+        r"\v}",
+        r"\v",
+        r"\'",
+        r"\'{}",
+        r"\'{~a}",
+        r"\'{ a}",
+        r"\'{\~n}",
+        r"\'\i",
+        r"Garc{\'\i}a",
+        r"\^\j",
+        r"Fran{\c{c}}oise",
+        r"Ducimeti{\`e}re",
+        r"\'x",
+        r"\=q",
+        r"\d{o}",
+        r"\b{x}",
+        r"\t{oo}",
+        r"\H{o}\H{x}",
+        r"\k{a}\r{u}\u{g}",
+        r"{\ss}",
+        r"\ss x",
+        r"\o{}re",
+        r"\O \AA\aa\ae\AE\oe\OE\l\L\i\j",
+        r"Smith \& Sons",
+        r"12\% of {NCCN}",
+        r"\$5 \#1 a\_b",
+        r"\emph{in vivo} study",
+        r"\textbf {bold} and \textit{it}",
+        r"\emph",
+        r"\emph x",
+        r"TNF-$\alpha$",
+        r"$\beta$-blocker $\pm$ 2 $\times$ 3 $\leq$ 4",
+        r#"a {\"} b"#,
+        r"\unknowncommand{x}",
+        r"\relax  x \protect\noopsort{a}b",
+        r"a\ b\,c\;d\:e\!f\/g\-h",
+        r"a\\b",
+        r"\textendash\textemdash\ldots\S",
+        r"\copyright{} 2020",
+        r"\'\u{301}",
+        r"\'ü",
+        r"\'{ı}",
+        "\\\u{e9}",
+        "{\\\"\u{e9}}",
+        r"van de Putte, L. B. A.",
+        r"{National Comprehensive Cancer Network}",
+        r#"M{\"u}ller, J{\"o}rg and van de Putte, L. B. A. and Smith, John 7 and {National Comprehensive Cancer Network}"#,
+        r"Generated entry 7 on {NCCN} soft-tissue sarcoma referral \& outcomes",
+        r"10.1002/(SICI)1097-0142(19991201)86:11<2426::AID-CNCR34>3.0.CO;2-3",
+        r"{10.1002/(SICI)1097-0142(19991201)86:11<2426::AID-CNCR34>3.0.CO;2-3}",
+        r"https://x.org/a\_b--c",
+        r"https://x.org/a\~b\%c\&d\#e\$f\q",
+        "sarcoma-center, referral-delay",
+        "  sarcoma-center ;\n referral-delay  ",
+    ];
+
+    /// A deterministic stream of values built from converter-relevant pieces.
+    fn generated(count: usize) -> Vec<String> {
+        const PIECES: &[&str] = &[
+            "a", "Z", "x y", " ", "  ", "\n", "\t", "\r", "~", "$", "-", "--", "`", "'", "{", "}", "\\",
+            "\\\\", "\\'", "\\\"", "\\v", "\\c", "\\i", "\\ss", "\\emph", "\\relax", "\\foo", "\\&", "\\{",
+            "\\}", "\\ ", "\\~", "u", "i", "ü", "é", "\u{a0}", "\u{301}", "ı", "—", ",", "and",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        (0..count)
+            .map(|_| {
+                let len = (next() % 12) as usize;
+                (0..len)
+                    .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Every sample and generated value converts exactly as before the rewrite.
+    #[test]
+    fn conversion_matches_the_previous_converter() {
+        let generated = generated(20_000);
+        let values = SAMPLES
+            .iter()
+            .copied()
+            .chain(generated.iter().map(String::as_str));
+        for s in values {
+            assert_eq!(to_unicode(s), previous::to_unicode(s), "to_unicode({s:?})");
+            assert_eq!(check_braces(s), previous::check_braces(s), "check_braces({s:?})");
+            assert_eq!(verbatim(s), previous::verbatim(s), "verbatim({s:?})");
+        }
+    }
+
+    /// Appending to a buffer that already holds text (other fields of the entry) gives the same
+    /// value as converting on its own, and an error leaves the buffer untouched.
+    #[test]
+    fn conversion_into_a_shared_buffer_is_independent_of_what_precedes() {
+        let generated = generated(5_000);
+        let values = SAMPLES
+            .iter()
+            .copied()
+            .chain(generated.iter().map(String::as_str));
+        for s in values {
+            for prefix in ["", "x", "x ", "title", "ü "] {
+                let mut out = prefix.to_owned();
+                match to_unicode_into(s, &mut out) {
+                    Ok(()) => assert_eq!(out, format!("{prefix}{}", u(s)), "{s:?} after {prefix:?}"),
+                    Err(e) => {
+                        assert_eq!(Err(e), to_unicode(s));
+                        assert_eq!(out, prefix, "{s:?} after {prefix:?}");
+                    }
+                }
+                let mut out = prefix.to_owned();
+                verbatim_into(s, &mut out);
+                assert_eq!(out, format!("{prefix}{}", verbatim(s)), "{s:?} after {prefix:?}");
+            }
+        }
+    }
+
+    /// The copy-once fast path: values without markup come back unchanged, and values with
+    /// markup still go through the converter.
+    #[test]
+    fn plain_values_are_copied_and_marked_up_values_converted() {
+        for plain in [
+            "1999",
+            "Journal of Surgical Oncology",
+            "Jörg Müller",
+            "a-b",
+            "it's",
+            "e.g. `x'",
+        ] {
+            assert!(!needs_work(plain), "{plain:?}");
+            assert_eq!(u(plain), plain);
+        }
+        for marked in [
+            "{NCCN}", r"\&", "a~b", "$x$", "1--2", "a  b", " a", "a ", "a\nb", "``q''",
+        ] {
+            assert!(needs_work(marked), "{marked:?}");
+        }
+        assert_eq!(u("{NCCN} and 1--2"), "NCCN and 1–2");
+    }
+
+    #[test]
+    fn double_spaces_are_found_at_every_position() {
+        for len in 0..40 {
+            for first in 0..len {
+                for second in first..len {
+                    let mut s: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+                    s[first] = b' ';
+                    s[second] = b' ';
+                    let s = String::from_utf8(s).unwrap();
+                    assert_eq!(has_double_space(&s), s.contains("  "), "{s:?}");
+                }
+            }
+        }
+        assert!(has_double_space("ü  x"));
+        assert!(!has_double_space("\u{a0}\u{a0} a b"));
+    }
+
+    #[test]
+    fn brace_errors_report_character_indices() {
+        assert_eq!(check_braces("ü {b"), Err(LatexError::Unclosed(2)));
+        assert_eq!(check_braces("ü }b"), Err(LatexError::UnexpectedClose(2)));
+        assert_eq!(check_braces("{a} {b {c}"), Err(LatexError::Unclosed(4)));
+        assert_eq!(check_braces(r"\\{a"), Err(LatexError::Unclosed(2)));
+        assert_eq!(check_braces(r"\{a"), Ok(()));
     }
 }

@@ -315,3 +315,216 @@ fn broken_entry_with_non_ascii_text_is_reported_not_a_panic() {
     assert_eq!(lib.entries().len(), 1);
     assert!(diags.iter().any(|d| d.line >= 5), "{diags:?}");
 }
+
+/// A deterministic xorshift stream for generated libraries.
+fn rng(seed: u64) -> impl FnMut(usize) -> usize {
+    let mut state = seed;
+    move |n| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    }
+}
+
+/// A library text with `n` entries mixing everything the loader reports or cleans: accents,
+/// ties, ligatures, case braces, macros, duplicate keys (in any case) and fields, crossrefs,
+/// verification values, broken entries and parenthesised entries.
+fn messy_library(n: usize, seed: u64) -> String {
+    const VALUES: &[&str] = &[
+        "Plain title",
+        "1999",
+        r#"M{\"u}ller, J{\"o}rg and van de Putte, L. B. A. and {National Comprehensive Cancer Network}"#,
+        r"Garc{\'\i}a, Mar{\'\i}a and \v{S}imi\'c, Ana and others",
+        r"{NCCN} soft-tissue sarcoma \& outcomes --- a review",
+        "100--110",
+        "a~b  c\n\td",
+        r"TNF-$\alpha$ \emph{in vivo} ``quoted''",
+        r"unbalanced {brace",
+        r"10.1002/(SICI)1097-0142(19991201)86:11<2426::AID-CNCR34>3.0.CO;2-3",
+        r"https://example.org/a\_b",
+        " leading and trailing ",
+        "Jörg Müller — café",
+        "",
+    ];
+    const NAMES: &[&str] = &[
+        "author",
+        "title",
+        "journal",
+        "year",
+        "pages",
+        "doi",
+        "url",
+        "note",
+        "editor",
+        "Title",
+        "AUTHOR",
+        "booktitle",
+        "verification_note",
+        "verificationx",
+        "abstract",
+    ];
+    let mut pick = rng(seed);
+    let mut s = String::from("@string{jso = {Journal of Surgical Oncology}}\n\n");
+    for i in 0..n {
+        let key = match pick(40) {
+            0 if i > 0 => format!("K{}", pick(i)),
+            1 if i > 0 => format!("k{}", pick(i)),
+            _ => format!("k{i}"),
+        };
+        let kind = ["article", "ARTICLE", "misc", "inproceedings", "InCollection"][pick(5)];
+        let mut fields = Vec::new();
+        for _ in 0..pick(10) {
+            let name = NAMES[pick(NAMES.len())];
+            fields.push(format!("  {name} = {{{}}}", VALUES[pick(VALUES.len())]));
+        }
+        match pick(8) {
+            0 => fields.push("  journal = jso".to_owned()),
+            1 => fields.push(format!("  crossref = {{k{}}}", pick(n + 5))),
+            2 => fields.push(format!("  month = {}", ["jan", "jun", "dec"][pick(3)])),
+            3 => fields.push("  title = \"a {\"} b\"".to_owned()),
+            _ => {}
+        }
+        let status = ["verified", "unverified", " Verified ", "maybe"][pick(4)];
+        fields.push(format!("  verification = {{{status}}}"));
+        fields.push(format!(
+            "  keywords = {{{}}}",
+            ["a, b", "x;y ; ,z", "", " tag "][pick(4)]
+        ));
+        let body = fields.join(",\n");
+        match pick(50) {
+            0 => s.push_str(&format!("@{kind}{{{key},\n{body}\n\n")),
+            1 | 2 => s.push_str(&format!("@{kind}({key},\n{body}\n)\n\n")),
+            _ => s.push_str(&format!("@{kind}{{{key},\n{body}\n}}\n\n")),
+        }
+    }
+    s
+}
+
+/// Everything a load produces, as text: entries, diagnostics, names and field locations.
+fn describe(lib: &Library, diags: &[Diagnostic]) -> String {
+    let mut out = format!("{:#?}\n{diags:#?}\n", lib.entries());
+    for r in lib.entries() {
+        out.push_str(&format!("{:?} {:?}", r.authors(), r.editors()));
+        for f in ["title", "author", "crossref", "verification", "none"] {
+            out.push_str(&format!(" {:?}", lib.field_location(r, f)));
+        }
+        let found = lib.get(&r.key).map(|x| x.origin.to_string());
+        out.push_str(&format!(" {found:?}\n"));
+    }
+    out
+}
+
+#[test]
+fn parallel_and_serial_loads_agree() {
+    let sources = [
+        BibSource::new("one.bib", messy_library(600, 0x9e37_79b9_7f4a_7c15)),
+        BibSource::new("two.bib", messy_library(200, 0x2545_f491_4f6c_dd1d)),
+    ];
+    let serial = Parallelism {
+        entries: usize::MAX,
+        bytes: usize::MAX,
+    };
+    let parallel = Parallelism { entries: 0, bytes: 0 };
+    let (lib_s, diags_s) = Library::load_with(&sources, serial);
+    let (lib_p, diags_p) = Library::load_with(&sources, parallel);
+    assert!(lib_s.entries().len() > 300, "{}", lib_s.entries().len());
+    for kind in [
+        DiagnosticKind::Syntax,
+        DiagnosticKind::DuplicateKey,
+        DiagnosticKind::DuplicateField,
+        DiagnosticKind::UnbalancedBraces,
+        DiagnosticKind::Crossref,
+        DiagnosticKind::InvalidVerification,
+    ] {
+        assert!(diags_s.iter().any(|d| d.kind == kind), "no {kind:?} diagnostic");
+    }
+    assert_eq!(describe(&lib_s, &diags_s), describe(&lib_p, &diags_p));
+    // The default thresholds pick one of the two.
+    let (lib, diags) = Library::load(&sources);
+    assert_eq!(describe(&lib, &diags), describe(&lib_s, &diags_s));
+}
+
+#[test]
+fn fields_behave_like_a_sorted_map() {
+    let names = [
+        "verification_note",
+        "zeta",
+        "ab",
+        "abcdefgh",
+        "verification",
+        "a",
+        "abcdefghi",
+        "abcdefgi",
+        "verificationx",
+        "title",
+        "abcdefgh2",
+        "b",
+    ];
+    let body: Vec<String> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| format!("{n} = {{v{i}}}"))
+        .collect();
+    let text = format!("@misc{{key, {}}}\n", body.join(", "));
+    let reversed: Vec<String> = body.iter().rev().cloned().collect();
+    let text_rev = format!("@misc{{key, {}}}\n", reversed.join(", "));
+    // (`verification = {v4}` is reported; the fields are kept all the same.)
+    let (lib, _) = Library::load(&[BibSource::new("f.bib", text)]);
+    let (lib_rev, _) = Library::load(&[BibSource::new("r.bib", text_rev)]);
+    let fields = &lib.get("key").unwrap().fields;
+    let expected: BTreeMap<String, String> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| ((*n).to_owned(), format!("v{i}")))
+        .collect();
+    let pairs: Vec<(&str, &str)> = fields.iter().collect();
+    let expected_pairs: Vec<(&str, &str)> = expected.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(pairs, expected_pairs);
+    assert_eq!(fields.len(), names.len());
+    assert!(!fields.is_empty());
+    assert!(fields.keys().eq(expected.keys().map(String::as_str)));
+    assert!(fields.values().eq(expected.values().map(String::as_str)));
+    assert!(fields.iter().rev().eq(expected_pairs.iter().rev().copied()));
+    assert_eq!(format!("{fields:?}"), format!("{expected:?}"));
+    for (name, value) in &expected {
+        assert_eq!(fields.get(name), Some(value.as_str()));
+        assert!(fields.contains_key(name));
+    }
+    for absent in [
+        "",
+        "abc",
+        "abcdefg",
+        "abcdefghij",
+        "verification_notes",
+        "Title",
+        "zeta ",
+    ] {
+        assert_eq!(fields.get(absent), None, "{absent:?}");
+        assert!(!fields.contains_key(absent));
+    }
+    // Equality does not depend on the order the fields were written in.
+    assert_eq!(fields, &lib_rev.get("key").unwrap().fields);
+}
+
+#[test]
+fn tags_split_on_commas_and_semicolons() {
+    for keywords in [
+        "",
+        "a",
+        "a, b",
+        "x;y ; ,z",
+        " tag ",
+        ",,;",
+        "ü ,\u{a0}b\u{a0}",
+        "a;;b,,c",
+    ] {
+        let old: Vec<String> = keywords
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(split_tags(keywords), old, "{keywords:?}");
+    }
+}
