@@ -686,7 +686,7 @@ fn batch(args: BatchArgs) -> Result<ExitCode, CliError> {
                         .map_err(|_| ())
                         .and_then(|rx| rx.recv().map_err(|_| ()));
                     let Ok((index, files)) = next else { break };
-                    let written = output::write_all(&files, args.force)
+                    let written = output::write_all_serially(&files, args.force)
                         .map(|()| files.len())
                         .map_err(|e| CliError::from(e).to_string());
                     let _ = outcomes[index].set(written);
