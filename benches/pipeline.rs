@@ -13,6 +13,10 @@ use appeal::workspace::{DraftOptions, Sources, Workspace};
 use criterion::{Criterion, criterion_group, criterion_main};
 use rayon::prelude::*;
 
+/// The allocator the `appeal` binary uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const EXAMPLES: [&str; 4] = [
     include_str!("../examples/her2-out-of-network.toml"),
     include_str!("../examples/sarcoma-center-referral.toml"),
