@@ -10,6 +10,10 @@ use std::hint::black_box;
 use appeal::library::{BibSource, Library};
 use criterion::{Criterion, criterion_group, criterion_main};
 
+/// The allocator the `appeal` binary uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A BibTeX text with `n` article entries.
 fn generate(n: usize) -> String {
     let mut s = String::with_capacity(n * 520);

@@ -5,6 +5,10 @@ use std::hint::black_box;
 use appeal::render::pdf::{PdfOptions, pdf};
 use criterion::{Criterion, criterion_group, criterion_main};
 
+/// The allocator the `appeal` binary uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const LETTER: &str = include_str!("fixtures/three-page-letter.md");
 
 fn typeset(c: &mut Criterion) {
