@@ -100,7 +100,7 @@ pub struct Style {
 
 impl Style {
     /// Loads a bundled style by name (`american-medical-association`, `vancouver`, ...). This
-    /// parses the style and its English locale once (tens of milliseconds); reuse the value.
+    /// parses the style and its English locale (about 1 ms); reuse the value.
     pub fn by_name(name: &str) -> Result<Style, StyleError> {
         let Some(archived) = ArchivedStyle::by_name(name) else {
             let suggestion = closest_style(name);
