@@ -116,7 +116,7 @@ struct DeadlinesArgs {
     /// Replace an existing calendar file.
     #[arg(long)]
     force: bool,
-    /// Folder of rules files (<regulation>.toml) overriding the bundled rules.
+    /// Folder of rules files (one REGULATION.toml each) overriding the bundled rules.
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
 }
@@ -150,10 +150,10 @@ struct DataArgs {
     /// Add a BibTeX file to the reference library (repeatable).
     #[arg(long = "library", value_name = "FILE")]
     libraries: Vec<PathBuf>,
-    /// Folder whose templates (letter.md, blocks/<id>.md, …) override the bundled ones.
+    /// Folder whose templates (letter.md, blocks/ID.md, …) override the bundled ones.
     #[arg(long, value_name = "DIR")]
     templates: Option<PathBuf>,
-    /// Folder of rules files (<regulation>.toml) overriding the bundled rules.
+    /// Folder of rules files (one REGULATION.toml each) overriding the bundled rules.
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
     /// Citation style (any style `appeal refs styles` lists).
