@@ -435,7 +435,37 @@ fn command(chars: &str, pos: &mut usize, out: &mut String, floor: usize) -> Resu
             *pos += 1;
         }
     };
-    let letter = match name {
+    let letter = letter_symbol(name);
+    if let Some(l) = letter {
+        out.push_str(l);
+        skip_space(pos);
+        return Ok(());
+    }
+    match name {
+        // Formatting commands: keep their argument's text.
+        "emph" | "textit" | "textbf" | "textrm" | "textsf" | "texttt" | "textsc" | "textup"
+        | "textsuperscript" | "textsubscript" | "mbox" | "url" | "href" | "text" | "mathrm"
+        | "NoCaseChange" | "MakeUppercase" | "MakeLowercase" => {
+            skip_space(pos);
+            if chars.as_bytes().get(*pos) == Some(&b'{') {
+                *pos += 1;
+                convert_group(chars, pos, out, floor, *pos - 1)?;
+            }
+        }
+        "relax" | "protect" | "noopsort" | "itshape" | "bfseries" | "em" | "sc" => skip_space(pos),
+        _ => {
+            // Unknown command: keep it visibly, so `refs check` readers can spot it.
+            out.push('\\');
+            out.push_str(name);
+        }
+    }
+    Ok(())
+}
+
+/// The character a LaTeX letter or symbol command (`\ss`, `\o`, `\textendash`, `\alpha`, …)
+/// stands for.
+fn letter_symbol(name: &str) -> Option<&'static str> {
+    match name {
         "ss" => Some("ß"),
         "o" => Some("ø"),
         "O" => Some("Ø"),
@@ -475,45 +505,11 @@ fn command(chars: &str, pos: &mut usize, out: &mut String, floor: usize) -> Resu
         "Delta" => Some("Δ"),
         "S" => Some("§"),
         _ => None,
-    };
-    if let Some(l) = letter {
-        out.push_str(l);
-        skip_space(pos);
-        return Ok(());
     }
-    match name {
-        // Formatting commands: keep their argument's text.
-        "emph" | "textit" | "textbf" | "textrm" | "textsf" | "texttt" | "textsc" | "textup"
-        | "textsuperscript" | "textsubscript" | "mbox" | "url" | "href" | "text" | "mathrm"
-        | "NoCaseChange" | "MakeUppercase" | "MakeLowercase" => {
-            skip_space(pos);
-            if chars.as_bytes().get(*pos) == Some(&b'{') {
-                *pos += 1;
-                convert_group(chars, pos, out, floor, *pos - 1)?;
-            }
-        }
-        "relax" | "protect" | "noopsort" | "itshape" | "bfseries" | "em" | "sc" => skip_space(pos),
-        _ => {
-            // Unknown command: keep it visibly, so `refs check` readers can spot it.
-            out.push('\\');
-            out.push_str(name);
-        }
-    }
-    Ok(())
 }
 
-/// Applies an accent to the first character of the argument written at `out[start..]`, in
-/// place; an empty argument leaves the accent character itself.
-fn apply_accent(accent: char, out: &mut String, start: usize) {
-    let Some(written) = out[start..].chars().next() else {
-        out.push(accent);
-        return;
-    };
-    let base = match written {
-        'ı' => 'i',
-        'ȷ' => 'j',
-        b => b,
-    };
+/// The precomposed character for `base` under a LaTeX accent command, if Unicode has one.
+fn precomposed(accent: char, base: char) -> Option<char> {
     let table: &str = match accent {
         '\'' => "aáeéiíoóuúyýAÁEÉIÍOÓUÚYÝcćCĆnńNŃsśSŚzźZŹlĺLĹrŕRŔgǵGǴ",
         '`' => "aàeèiìoòuùAÀEÈIÌOÒUÙnǹNǸ",
@@ -530,37 +526,56 @@ fn apply_accent(accent: char, out: &mut String, start: usize) {
         'r' => "aåAÅuůUŮ",
         _ => "",
     };
-    let mut tc = table.chars();
-    let mut found = None;
-    while let (Some(b), Some(p)) = (tc.next(), tc.next()) {
+    let mut pairs = table.chars();
+    while let (Some(b), Some(p)) = (pairs.next(), pairs.next()) {
         if b == base {
-            found = Some(p);
-            break;
+            return Some(p);
         }
     }
+    None
+}
+
+/// The combining mark for a LaTeX accent command, used when no precomposed character exists.
+fn combining_mark(accent: char) -> Option<char> {
+    match accent {
+        '\'' => Some('\u{301}'),
+        '`' => Some('\u{300}'),
+        '^' => Some('\u{302}'),
+        '"' => Some('\u{308}'),
+        '~' => Some('\u{303}'),
+        '=' => Some('\u{304}'),
+        '.' => Some('\u{307}'),
+        'u' => Some('\u{306}'),
+        'v' => Some('\u{30C}'),
+        'H' => Some('\u{30B}'),
+        'c' => Some('\u{327}'),
+        'k' => Some('\u{328}'),
+        'r' => Some('\u{30A}'),
+        'd' => Some('\u{323}'),
+        'b' => Some('\u{331}'),
+        't' => Some('\u{361}'),
+        _ => None,
+    }
+}
+
+/// Applies an accent to the first character of the argument written at `out[start..]`, in
+/// place; an empty argument leaves the accent character itself.
+fn apply_accent(accent: char, out: &mut String, start: usize) {
+    let Some(written) = out[start..].chars().next() else {
+        out.push(accent);
+        return;
+    };
+    let base = match written {
+        'ı' => 'i',
+        'ȷ' => 'j',
+        b => b,
+    };
+    let found = precomposed(accent, base);
     let mut buf = [0u8; 8];
     let replacement: &str = match found {
         Some(p) => p.encode_utf8(&mut buf),
         None => {
-            let combining = match accent {
-                '\'' => Some('\u{301}'),
-                '`' => Some('\u{300}'),
-                '^' => Some('\u{302}'),
-                '"' => Some('\u{308}'),
-                '~' => Some('\u{303}'),
-                '=' => Some('\u{304}'),
-                '.' => Some('\u{307}'),
-                'u' => Some('\u{306}'),
-                'v' => Some('\u{30C}'),
-                'H' => Some('\u{30B}'),
-                'c' => Some('\u{327}'),
-                'k' => Some('\u{328}'),
-                'r' => Some('\u{30A}'),
-                'd' => Some('\u{323}'),
-                'b' => Some('\u{331}'),
-                't' => Some('\u{361}'),
-                _ => None,
-            };
+            let combining = combining_mark(accent);
             let n = base.encode_utf8(&mut buf).len();
             let m = combining.map_or(0, |m| m.encode_utf8(&mut buf[n..]).len());
             // Both halves were written by `encode_utf8`, so this is valid UTF-8.
@@ -804,8 +819,10 @@ fn split_words(s: &str) -> Vec<&str> {
         .collect()
 }
 
-/// The converter as it was before the single-pass rewrite, kept verbatim as a test oracle: the
-/// rewrite must produce byte-identical output (and errors) for every input.
+/// The converter as it was before the single-pass rewrite, kept as a test oracle: the rewrite
+/// must produce byte-identical output (and errors) for every input. It shares the symbol and
+/// accent tables with the rewrite (what changed is how the text is walked, not what the
+/// commands mean).
 #[cfg(test)]
 mod previous {
     use super::LatexError;
@@ -1048,47 +1065,7 @@ mod previous {
                 *pos += 1;
             }
         };
-        let letter = match name {
-            "ss" => Some("ß"),
-            "o" => Some("ø"),
-            "O" => Some("Ø"),
-            "aa" => Some("å"),
-            "AA" => Some("Å"),
-            "ae" => Some("æ"),
-            "AE" => Some("Æ"),
-            "oe" => Some("œ"),
-            "OE" => Some("Œ"),
-            "l" => Some("ł"),
-            "L" => Some("Ł"),
-            "i" => Some("ı"),
-            "j" => Some("ȷ"),
-            "textendash" => Some("–"),
-            "textemdash" => Some("—"),
-            "textquoteright" => Some("’"),
-            "textquoteleft" => Some("‘"),
-            "textquotedblleft" => Some("“"),
-            "textquotedblright" => Some("”"),
-            "ldots" | "dots" | "textellipsis" => Some("…"),
-            "textregistered" => Some("®"),
-            "texttrademark" => Some("™"),
-            "copyright" | "textcopyright" => Some("©"),
-            "textdegree" | "degree" => Some("°"),
-            "pm" => Some("±"),
-            "times" => Some("×"),
-            "leq" | "le" => Some("≤"),
-            "geq" | "ge" => Some("≥"),
-            "alpha" => Some("α"),
-            "beta" => Some("β"),
-            "gamma" => Some("γ"),
-            "delta" => Some("δ"),
-            "kappa" => Some("κ"),
-            "lambda" => Some("λ"),
-            "mu" => Some("μ"),
-            "textmu" => Some("µ"),
-            "Delta" => Some("Δ"),
-            "S" => Some("§"),
-            _ => None,
-        };
+        let letter = super::letter_symbol(name);
         if let Some(l) = letter {
             out.push_str(l);
             skip_space(pos);
@@ -1126,53 +1103,12 @@ mod previous {
             'ȷ' => 'j',
             b => b,
         };
-        let table: &str = match accent {
-            '\'' => "aáeéiíoóuúyýAÁEÉIÍOÓUÚYÝcćCĆnńNŃsśSŚzźZŹlĺLĹrŕRŔgǵGǴ",
-            '`' => "aàeèiìoòuùAÀEÈIÌOÒUÙnǹNǸ",
-            '^' => "aâeêiîoôuûAÂEÊIÎOÔUÛcĉCĈgĝGĜhĥHĤjĵJĴsŝSŜwŵWŴyŷYŶ",
-            '"' => "aäeëiïoöuüyÿAÄEËIÏOÖUÜYŸ",
-            '~' => "aãoõnñAÃOÕNÑiĩIĨuũUŨ",
-            '=' => "aāeēiīoōuūAĀEĒIĪOŌUŪ",
-            '.' => "zżZŻeėEĖcċCĊgġGĠIİ",
-            'u' => "aăAĂgğGĞuŭUŭ",
-            'v' => "cčCČsšSŠzžZŽrřRŘeěEĚnňNŇdďDĎtťTŤ",
-            'H' => "oőOŐuűUŰ",
-            'c' => "cçCÇsşSŞtţTŢ",
-            'k' => "aąAĄeęEĘ",
-            'r' => "aåAÅuůUŮ",
-            _ => "",
-        };
-        let mut tc = table.chars();
-        let mut found = None;
-        while let (Some(b), Some(p)) = (tc.next(), tc.next()) {
-            if b == base {
-                found = Some(p);
-                break;
-            }
-        }
+        let found = super::precomposed(accent, base);
         match found {
             Some(p) => out.push(p),
             None => {
                 out.push(base);
-                let combining = match accent {
-                    '\'' => Some('\u{301}'),
-                    '`' => Some('\u{300}'),
-                    '^' => Some('\u{302}'),
-                    '"' => Some('\u{308}'),
-                    '~' => Some('\u{303}'),
-                    '=' => Some('\u{304}'),
-                    '.' => Some('\u{307}'),
-                    'u' => Some('\u{306}'),
-                    'v' => Some('\u{30C}'),
-                    'H' => Some('\u{30B}'),
-                    'c' => Some('\u{327}'),
-                    'k' => Some('\u{328}'),
-                    'r' => Some('\u{30A}'),
-                    'd' => Some('\u{323}'),
-                    'b' => Some('\u{331}'),
-                    't' => Some('\u{361}'),
-                    _ => None,
-                };
+                let combining = super::combining_mark(accent);
                 if let Some(m) = combining {
                     out.push(m);
                 }
