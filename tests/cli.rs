@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{appeal, files_in, root, visible_text};
+use common::{appeal, files_in, packet_markdown, root, visible_text};
 use predicates::prelude::*;
 
 const HER2: &str = "examples/her2-out-of-network.toml";
@@ -435,19 +435,7 @@ fn every_kind_renders_for_every_example_in_the_right_voice() {
 
 #[test]
 fn packet_writes_the_letters_that_fit_the_case() {
-    let out = tempfile::tempdir().unwrap();
-    appeal()
-        .args([
-            "render",
-            "examples/her2-non-preferred-drug.toml",
-            "--packet",
-            "--format",
-            "md",
-            "-o",
-        ])
-        .arg(out.path())
-        .assert()
-        .success();
+    let out = packet_markdown("examples/her2-non-preferred-drug.toml");
     assert_eq!(
         files_in(out.path()),
         [

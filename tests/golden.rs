@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{appeal, files_in, root};
+use common::{files_in, packet_markdown, root};
 
 #[test]
 fn example_letters_match_their_snapshots() {
@@ -16,19 +16,7 @@ fn example_letters_match_their_snapshots() {
     examples.sort();
     assert!(examples.len() >= 4);
     for example in examples {
-        let out = tempfile::tempdir().unwrap();
-        appeal()
-            .args([
-                "render",
-                &format!("examples/{example}"),
-                "--packet",
-                "--format",
-                "md",
-                "-o",
-            ])
-            .arg(out.path())
-            .assert()
-            .success();
+        let out = packet_markdown(&format!("examples/{example}"));
         for file in files_in(out.path()) {
             let text = std::fs::read_to_string(out.path().join(&file)).unwrap();
             insta::assert_snapshot!(file.trim_end_matches(".md").to_string(), text);

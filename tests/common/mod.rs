@@ -20,6 +20,18 @@ pub(crate) fn appeal() -> Command {
     cmd
 }
 
+/// Renders `case` (a path from the repository root) with `--packet` as Markdown into a new
+/// temporary folder, asserting success.
+pub(crate) fn packet_markdown(case: &str) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    appeal()
+        .args(["render", case, "--packet", "--format", "md", "-o"])
+        .arg(out.path())
+        .assert()
+        .success();
+    out
+}
+
 /// Every file in `dir`, sorted.
 pub(crate) fn files_in(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
