@@ -705,7 +705,10 @@ fn batch(args: BatchArgs) -> Result<ExitCode, CliError> {
                     match drafted {
                         Ok(files) => {
                             if let Err(unsent) = queue.send((index, files)) {
-                                let _ = outcomes[unsent.0.0].set(Err("no writer is left to write it".into()));
+                                let _ = outcomes[unsent.0.0].set(Err(format!(
+                                    "{}: was drafted but not written (the writer threads stopped); run the batch again",
+                                    path.display()
+                                )));
                                 bar.inc(1);
                             }
                         }
@@ -722,7 +725,15 @@ fn batch(args: BatchArgs) -> Result<ExitCode, CliError> {
     bar.finish_and_clear();
     let results: Vec<Result<usize, String>> = outcomes
         .into_iter()
-        .map(|o| o.into_inner().unwrap_or_else(|| Err("was not rendered".into())))
+        .zip(&cases)
+        .map(|(o, path)| {
+            o.into_inner().unwrap_or_else(|| {
+                Err(format!(
+                    "{}: was not rendered; run the batch again",
+                    path.display()
+                ))
+            })
+        })
         .collect();
     let failed: Vec<&String> = results.iter().filter_map(|r| r.as_ref().err()).collect();
     let files: usize = results.iter().filter_map(|r| r.as_ref().ok()).sum();
