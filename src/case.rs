@@ -453,8 +453,34 @@ pub struct Diagnosis {
     pub metastatic: Option<bool>,
     /// A rare cancer (e.g. sarcoma).
     pub rare: Option<bool>,
+    /// For a sarcoma: soft-tissue, bone (osteosarcoma, Ewing) or GIST. Evidence about one is
+    /// never cited for another; see [`Case::sarcoma_type`].
+    pub sarcoma_type: Option<SarcomaType>,
     /// ECOG or Karnofsky.
     pub performance_status: Option<String>,
+}
+
+/// The kinds of sarcoma whose evidence is kept apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SarcomaType {
+    /// Soft-tissue sarcoma (liposarcoma, leiomyosarcoma, synovial sarcoma, …).
+    SoftTissue,
+    /// Bone sarcoma: osteosarcoma, Ewing sarcoma, chondrosarcoma.
+    Bone,
+    /// Gastrointestinal stromal tumour.
+    Gist,
+}
+
+impl SarcomaType {
+    /// The id used in case files.
+    pub fn id(self) -> &'static str {
+        match self {
+            SarcomaType::SoftTissue => "soft-tissue",
+            SarcomaType::Bone => "bone",
+            SarcomaType::Gist => "gist",
+        }
+    }
 }
 
 /// `[[treatments]]`.
@@ -544,6 +570,9 @@ pub struct NetworkAttempt {
     pub date: Option<CaseDate>,
     /// Why they could not serve.
     pub outcome: Option<String>,
+    /// Whether this provider could provide the requested care: `false` when it could not. Only
+    /// when every attempt says `false` does a letter say the network cannot meet the need.
+    pub could_provide: Option<bool>,
 }
 
 /// `[[guidelines]]`.
@@ -558,6 +587,9 @@ pub struct Guideline {
     pub version: Option<String>,
     /// The recommendation, in the guideline's terms.
     pub recommendation: Option<String>,
+    /// `true` when this recommendation covers the requested care. Only then does a letter say
+    /// that the guideline recommends it; otherwise the guideline is quoted and attributed.
+    pub supports_request: Option<bool>,
     /// Category or level of evidence.
     pub category: Option<String>,
     /// Section or page.
@@ -760,11 +792,54 @@ impl Case {
     }
 
     /// The voice of a letter of `kind`: always the provider for medical-necessity and
-    /// peer-to-peer letters, otherwise the case's voice.
+    /// peer-to-peer letters, otherwise the case's voice ([`Case::voice`], which defaults from
+    /// the case's own kind). Every document of a packet resolves its voice here, so a
+    /// medical-necessity case's claim-file request is the provider's too.
     pub fn voice_for(&self, kind: LetterKind) -> Voice {
         match kind {
             LetterKind::MedicalNecessity | LetterKind::PeerToPeerBrief => Voice::Provider,
-            _ => self.letter.voice.unwrap_or(Voice::Patient),
+            _ => self.voice(),
+        }
+    }
+
+    /// The kind of sarcoma: `diagnosis.sarcoma_type` when given, otherwise read from the
+    /// condition and histology only when they name one kind unambiguously ("soft tissue
+    /// sarcoma", "osteosarcoma", "Ewing", "gastrointestinal stromal tumor"). `None` when the
+    /// diagnosis is not a sarcoma or its kind is unclear: then no kind's evidence is cited.
+    pub fn sarcoma_type(&self) -> Option<SarcomaType> {
+        if let Some(t) = self.diagnosis.sarcoma_type {
+            return Some(t);
+        }
+        // Whole words only ("gist" is in "oncologist", "ewing" in "reviewing").
+        let words: String = format!(
+            " {} {} ",
+            self.diagnosis.condition,
+            self.diagnosis.histology.as_deref().unwrap_or_default()
+        )
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+        let text = words.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = format!(" {text} ");
+        let has = |phrases: &[&str]| phrases.iter().any(|w| text.contains(&format!(" {w} ")));
+        let found: Vec<SarcomaType> = [
+            (SarcomaType::SoftTissue, has(&["soft tissue sarcoma", "soft tissue sarcomas"])),
+            (
+                SarcomaType::Bone,
+                has(&["osteosarcoma", "ewing", "ewing s", "chondrosarcoma", "bone sarcoma"]),
+            ),
+            (
+                SarcomaType::Gist,
+                has(&["gastrointestinal stromal", "gist"]),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(t, hit)| hit.then_some(t))
+        .collect();
+        match found.as_slice() {
+            [one] => Some(*one),
+            _ => None,
         }
     }
 
@@ -854,9 +929,11 @@ impl Case {
                     path.join("."),
                     c as u32
                 ),
-                Some(
-                    "remove it; use separate array entries or fields instead of line breaks and tabs".into(),
-                ),
+                Some(if crate::templates::is_private_use(c) {
+                    "remove it: characters U+E000 to U+F8FF are private-use codes with no agreed meaning, and appeal uses them internally".into()
+                } else {
+                    "remove it; use separate array entries or fields instead of line breaks and tabs".into()
+                }),
             ));
         }
         Ok(())
@@ -879,7 +956,7 @@ fn find_control_chars(
         serde_json::Value::String(s) => {
             if let Some(c) = s
                 .chars()
-                .find(|c| c.is_control() || ('\u{E000}'..='\u{E001}').contains(c))
+                .find(|&c| c.is_control() || crate::templates::is_private_use(c))
             {
                 *found = Some((path.clone(), c));
             }

@@ -815,14 +815,7 @@ fn deadlines(args: DeadlinesArgs) -> Result<ExitCode, CliError> {
             "no rules are recorded for plan regulation `{regulation}`"
         )));
     };
-    let input = crate::rules::DeadlineInput {
-        regulation: regulation.to_string(),
-        denial_date: case.denial.date.0,
-        received: case.denial.received.map(|d| d.0),
-        timing: case.denial.service_timing.map(crate::rules::Timing::from),
-        expedited: case.letter.expedited,
-        today,
-    };
+    let input = crate::rules::DeadlineInput::from_case(&case, today);
     let result = crate::rules::deadlines(rules, &input);
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -877,7 +870,12 @@ fn deadlines(args: DeadlinesArgs) -> Result<ExitCode, CliError> {
         } else {
             let ics = crate::rules::to_ics(&result, &format!("Appeal ({})", case.patient.name), today);
             output::write_all(&[(path.clone(), ics.into_bytes())], args.force)?;
-            let _ = writeln!(out, "wrote {}", path.display());
+            // With --json, stdout carries only the JSON document.
+            if args.json {
+                eprintln!("wrote {}", path.display());
+            } else {
+                let _ = writeln!(out, "wrote {}", path.display());
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -59,6 +59,7 @@ pub const KNOWN: &[&str] = &[
     "diagnosis.diagnosed",
     "diagnosis.metastatic",
     "diagnosis.rare",
+    "diagnosis.sarcoma_type",
     "diagnosis.performance_status",
     "treatments",
     "care.provider",

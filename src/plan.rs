@@ -146,7 +146,7 @@ fn decide(
     let applies = if !meta.kinds.contains(&kind) {
         Err(format!("not used in {kind} letters"))
     } else {
-        conditions(case, facts, block)
+        conditions(case, facts, kind, block)
     };
     let because = match applies {
         Ok(because) => because,
@@ -182,7 +182,7 @@ fn decide(
 }
 
 /// `Ok(why it applies)` or `Err(the first condition that fails)`.
-fn conditions(case: &Case, facts: &Facts, block: &Block) -> Result<String, String> {
+fn conditions(case: &Case, facts: &Facts, kind: LetterKind, block: &Block) -> Result<String, String> {
     let when = &block.meta.when;
     let mut why = Vec::new();
     if !when.reasons.is_empty() {
@@ -255,7 +255,7 @@ fn conditions(case: &Case, facts: &Facts, block: &Block) -> Result<String, Strin
         }
     }
     if why.is_empty() {
-        why.push(format!("used in every {} letter", case.letter.kind));
+        why.push(format!("used in every {kind} letter"));
     }
     Ok(format!("applies: {}", why.join("; ")))
 }

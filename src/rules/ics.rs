@@ -144,6 +144,8 @@ mod tests {
                     basis: "180 days after you received the notice (2026-03-02); a, b; c \\ d\nnext line — é ünïcödé text that is long enough to need folding at seventy-five octets".into(),
                     citation: "29 CFR 2560.503-1(h)(3)(i)".into(),
                     tag: Tag::S,
+                    sources_differ: false,
+                    conditional: false,
                     status: Status::Upcoming { days_left: 10 },
                     if_passed: Some("If you miss this date: ask.".into()),
                 },
@@ -154,6 +156,8 @@ mod tests {
                     basis: "use the date on your notice".into(),
                     citation: "x".into(),
                     tag: Tag::Unverified,
+                    sources_differ: false,
+                    conditional: false,
                     status: Status::Unknown,
                     if_passed: None,
                 },
@@ -255,6 +259,7 @@ mod tests {
             received: Some(date(2026, 11, 2)),
             timing: Some(Timing::PreService),
             expedited: true,
+            grandfathered: Some(false),
             today: date(2026, 11, 5),
         };
         let ds = deadlines(book.get("aca-individual").unwrap(), &input);

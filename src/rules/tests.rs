@@ -317,13 +317,18 @@ fn no_unverified_figure_yields_a_date() {
         let rules = book.get(reg).unwrap();
         for timing in timings {
             for expedited in [false, true] {
-                for received in [None, Some(date(2026, 3, 4))] {
+                for (received, grandfathered) in [
+                    (None, None),
+                    (Some(date(2026, 3, 4)), Some(false)),
+                    (Some(date(2026, 3, 4)), Some(true)),
+                ] {
                     let input = DeadlineInput {
                         regulation: reg.to_string(),
                         denial_date: date(2026, 3, 1),
                         received,
                         timing,
                         expedited,
+                        grandfathered,
                         today: date(2026, 3, 10),
                     };
                     let ds = deadlines(rules, &input);
