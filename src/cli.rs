@@ -224,6 +224,10 @@ struct CheckArgs {
     /// Case file (TOML).
     #[arg(value_name = "CASE")]
     case: PathBuf,
+    /// Print the report as JSON: every problem with its severity, field, file:line:col,
+    /// message and hint.
+    #[arg(long)]
+    json: bool,
     #[command(flatten)]
     data: DataArgs,
 }
@@ -523,68 +527,76 @@ fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
     let case = read_case(&args.case)?;
     let kind = args.data.kind.unwrap_or(case.letter.kind);
     check_kind(&case, &args.case, kind)?;
-    let draft = workspace.draft(&case, args.data.options()?)?;
-    let mut problems: Vec<String> = draft
-        .plan
-        .problems()
-        .map(|i| format!("{}: {}", i.id, i.reason))
-        .collect();
-    if draft.plan.selected().next().is_none() {
-        problems.push("no argument block applies to this case; check denial.reasons and the facts".into());
-    }
-    if case.voice_for(kind) == Voice::Provider && case.sender.npi.is_none() {
-        problems.push("sender.npi: a provider's letter should carry the provider's NPI".into());
-    }
-    if case.recipient.fax.is_none() && case.recipient.address.is_empty() {
-        problems.push("recipient: give a fax number or a postal address so the letter can be sent".into());
-    }
-    for item in &draft.plan.blocks {
-        for key in &item.citations {
-            if let Some(r) = workspace.library.get(key)
-                && let crate::library::Verification::Unverified { note } = &r.verification
-            {
-                problems.push(format!("{}: cites unverified reference {key} ({note})", item.id));
-            }
-        }
-    }
+    let options = args.data.options()?;
+    let draft = workspace.draft(&case, options)?;
+    let report = crate::check::check(
+        &case,
+        &draft.plan,
+        &draft.letter,
+        &workspace.catalog,
+        &workspace.library,
+        options.today,
+    );
     let mut out = std::io::stdout().lock();
-    let enclose: Vec<(&str, &String)> = draft
-        .letter
-        .sections
-        .iter()
-        .flat_map(|s| s.enclose.iter().map(move |e| (s.id.as_str(), e)))
-        .collect();
-    if problems.is_empty() {
+    let code = if report.is_ready() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    };
+    if args.json {
+        let value = serde_json::json!({
+            "ready": report.is_ready(),
+            "problems": report.problems,
+        });
         let _ = writeln!(
             out,
-            "{}: ready to send ({} arguments, {} citations)",
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+        return Ok(code);
+    }
+    let errors: Vec<_> = report.errors().collect();
+    let warnings: Vec<_> = report.warnings().collect();
+    if errors.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}: ready to send ({} arguments, {} citations){}",
             args.case.display(),
             draft.letter.sections.len(),
-            draft.letter.references.len()
+            draft.letter.references.len(),
+            if warnings.is_empty() { "" } else { "; read the warnings below first" }
         );
     } else {
         let _ = writeln!(
             out,
             "{}: {} problem{} to fix before sending:",
             args.case.display(),
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" }
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
         );
-        for p in &problems {
+        for p in &errors {
             let _ = writeln!(out, "  - {p}");
         }
     }
+    if !warnings.is_empty() {
+        let _ = writeln!(out, "warnings:");
+        for p in &warnings {
+            let _ = writeln!(out, "  - {p}");
+        }
+    }
+    let enclose: Vec<(&str, &String)> = draft
+        .letter
+        .sections
+        .iter()
+        .flat_map(|s| s.enclose.iter().map(move |e| (s.id.as_str(), e)))
+        .collect();
     if !enclose.is_empty() {
         let _ = writeln!(out, "enclose with the letter:");
         for (block, what) in enclose {
             let _ = writeln!(out, "  - {what} (for {block})");
         }
     }
-    Ok(if problems.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(code)
 }
 
 fn pdf_command(args: PdfArgs) -> Result<ExitCode, CliError> {
