@@ -824,15 +824,21 @@ impl Case {
         let text = format!(" {text} ");
         let has = |phrases: &[&str]| phrases.iter().any(|w| text.contains(&format!(" {w} ")));
         let found: Vec<SarcomaType> = [
-            (SarcomaType::SoftTissue, has(&["soft tissue sarcoma", "soft tissue sarcomas"])),
+            (
+                SarcomaType::SoftTissue,
+                has(&["soft tissue sarcoma", "soft tissue sarcomas"]),
+            ),
             (
                 SarcomaType::Bone,
-                has(&["osteosarcoma", "ewing", "ewing s", "chondrosarcoma", "bone sarcoma"]),
+                has(&[
+                    "osteosarcoma",
+                    "ewing",
+                    "ewing s",
+                    "chondrosarcoma",
+                    "bone sarcoma",
+                ]),
             ),
-            (
-                SarcomaType::Gist,
-                has(&["gastrointestinal stromal", "gist"]),
-            ),
+            (SarcomaType::Gist, has(&["gastrointestinal stromal", "gist"])),
         ]
         .into_iter()
         .filter_map(|(t, hit)| hit.then_some(t))

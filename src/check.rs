@@ -164,7 +164,11 @@ impl Checker<'_> {
         for (field, value, who) in [
             ("patient.name", &case.patient.name, "the patient's name"),
             ("sender.name", &case.sender.name, "the signer's name"),
-            ("recipient.organization", &case.recipient.organization, "the plan's name"),
+            (
+                "recipient.organization",
+                &case.recipient.organization,
+                "the plan's name",
+            ),
         ] {
             if value.trim().is_empty() {
                 self.error(
@@ -183,9 +187,7 @@ impl Checker<'_> {
         if denial > letter_date {
             self.error(
                 "denial.date",
-                format!(
-                    "the denial ({denial}) is dated after the letter ({letter_date})"
-                ),
+                format!("the denial ({denial}) is dated after the letter ({letter_date})"),
                 "check `denial.date` against the notice, and `letter.date` if you set it",
             );
         } else if denial > today {
@@ -283,6 +285,14 @@ impl Checker<'_> {
                     ),
                     "the letter does not claim continued benefits; if the change takes effect later than that, ask the plan at once",
                 ),
+                Status::Today | Status::Upcoming { .. } if continuation && soon(d.status) => self.warn(
+                    field,
+                    format!(
+                        "to keep your benefits during the appeal, ask the plan by {date} ({})",
+                        d.citation
+                    ),
+                    "say in the letter, or in a call the plan records, that you ask for your benefits to continue, and send the appeal now",
+                ),
                 Status::Today if filing => self.warn(
                     field,
                     format!("the deadline to file this appeal is today ({date}, {})", d.citation),
@@ -324,25 +334,32 @@ impl Checker<'_> {
                 .filter(|r| block.meta.answers.contains(r))
                 .map(|r| r.id())
                 .collect();
-            if answers.is_empty() {
-                continue;
-            }
             let field = first_path(&item.unlock[0]);
-            self.error(
-                &field,
-                format!(
-                    "the argument \"{}\" ({}) would answer the {} reason, but the case lacks {}",
-                    item.title,
-                    item.id,
-                    answers.join(" and "),
-                    item.unlock.iter().map(|u| how_to_add(u)).collect::<Vec<_>>().join(" and ")
-                ),
-                &format!(
-                    "add {}, or, if it does not apply to this case, add \"{}\" to [arguments] exclude",
-                    item.unlock.iter().map(|u| how_to_add(u)).collect::<Vec<_>>().join(" and "),
-                    item.id
-                ),
-            );
+            if !answers.is_empty() {
+                self.error(
+                    &field,
+                    format!(
+                        "the argument \"{}\" ({}) would answer the {} reason, but the case lacks {}",
+                        item.title,
+                        item.id,
+                        answers.join(" and "),
+                        item.unlock
+                            .iter()
+                            .map(|u| how_to_add(u))
+                            .collect::<Vec<_>>()
+                            .join(" and ")
+                    ),
+                    &format!(
+                        "add {}, or, if it does not apply to this case, add \"{}\" to [arguments] exclude",
+                        item.unlock
+                            .iter()
+                            .map(|u| how_to_add(u))
+                            .collect::<Vec<_>>()
+                            .join(" and "),
+                        item.id
+                    ),
+                );
+            }
             // Text the case gives that only this argument would print.
             let facts = crate::facts::Facts::of(case);
             for printed in block.meta.prints.iter().filter(|p| facts.present(p)) {
@@ -374,7 +391,11 @@ impl Checker<'_> {
             if !answered {
                 self.error(
                     "denial.reasons",
-                    format!("no argument in the letter answers the reason `{}` ({})", reason.id(), reason.describe()),
+                    format!(
+                        "no argument in the letter answers the reason `{}` ({})",
+                        reason.id(),
+                        reason.describe()
+                    ),
                     &reason_hint(*reason),
                 );
             }
@@ -418,7 +439,10 @@ impl Checker<'_> {
                 {
                     self.error(
                         "",
-                        format!("the argument {} cites unverified reference {key} ({note})", item.id),
+                        format!(
+                            "the argument {} cites unverified reference {key} ({note})",
+                            item.id
+                        ),
                         "check the reference against its source, or leave out --allow-unverified",
                     );
                 }
@@ -486,14 +510,19 @@ impl Checker<'_> {
     }
 }
 
+/// Whether a deadline is today or within [`SOON_DAYS`].
+fn soon(status: Status) -> bool {
+    match status {
+        Status::Today => true,
+        Status::Upcoming { days_left } => days_left <= SOON_DAYS,
+        _ => false,
+    }
+}
+
 /// The first dotted path in an `unlock` or `needs` entry (`one of a, b` → `a`; `a|b` → `a`).
 fn first_path(fact: &str) -> String {
     let fact = fact.strip_prefix("one of ").unwrap_or(fact);
-    fact.split([',', '|'])
-        .next()
-        .unwrap_or(fact)
-        .trim()
-        .to_string()
+    fact.split([',', '|']).next().unwrap_or(fact).trim().to_string()
 }
 
 /// How to add a fact, in the case file's own words.
@@ -517,11 +546,19 @@ fn how_to_add(fact: &str) -> String {
 /// What kind of argument answers a denial reason, for the hint when none does.
 fn reason_hint(reason: DenialReason) -> String {
     let what = match reason {
-        DenialReason::OutOfNetwork => "add [[network_attempts]] or `care.since`, so the network and continuity arguments can answer it",
-        DenialReason::NotMedicallyNecessary => "add [[guidelines]], [[treatments]] or the diagnosis details the medical-necessity arguments need",
+        DenialReason::OutOfNetwork => {
+            "add [[network_attempts]] or `care.since`, so the network and continuity arguments can answer it"
+        }
+        DenialReason::NotMedicallyNecessary => {
+            "add [[guidelines]], [[treatments]] or the diagnosis details the medical-necessity arguments need"
+        }
         DenialReason::ExperimentalInvestigational => "add [[guidelines]] that recommend the care",
-        DenialReason::NonPreferredDrug | DenialReason::StepTherapy => "add [[treatments]] with their status (failed, intolerant, contraindicated, ongoing)",
-        _ => "answer it in your own words before sending, or include an argument with [arguments] include; `appeal explain` lists them",
+        DenialReason::NonPreferredDrug | DenialReason::StepTherapy => {
+            "add [[treatments]] with their status (failed, intolerant, contraindicated, ongoing)"
+        }
+        _ => {
+            "answer it in your own words before sending, or include an argument with [arguments] include; `appeal explain` lists them"
+        }
     };
     what.to_string()
 }

@@ -512,6 +512,14 @@ fn explain(args: ExplainArgs) -> Result<ExitCode, CliError> {
         if item.selected && !item.citations.is_empty() {
             let _ = writeln!(out, "        {:<30} cites {}", "", item.citations.join(", "));
         }
+        if !item.unlock.is_empty() {
+            let _ = writeln!(
+                out,
+                "        {:<30} would apply with {}",
+                "",
+                item.unlock.join(" and ")
+            );
+        }
     }
     let _ = writeln!(out);
     if order.is_empty() {
@@ -564,7 +572,11 @@ fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
             args.case.display(),
             draft.letter.sections.len(),
             draft.letter.references.len(),
-            if warnings.is_empty() { "" } else { "; read the warnings below first" }
+            if warnings.is_empty() {
+                ""
+            } else {
+                "; read the warnings below first"
+            }
         );
     } else {
         let _ = writeln!(

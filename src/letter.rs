@@ -129,8 +129,7 @@ pub fn assemble(
     let voice = case.voice_for(kind);
     let date = case.letter.date.map_or(options.today, |d| d.0);
     let written_rules = rules.get(case.regulation().id());
-    let deadlines =
-        written_rules.map(|r| crate::rules::deadlines(r, &DeadlineInput::from_case(case, date)));
+    let deadlines = written_rules.map(|r| crate::rules::deadlines(r, &DeadlineInput::from_case(case, date)));
     // The rules as they apply to this plan (grandfathered status resolved once, here).
     let regulation_rules = written_rules.map(|r| r.for_plan(case.plan.grandfathered));
     let mut context = shared_context(
@@ -364,6 +363,9 @@ fn shared_context(
             .collect();
         by_status.insert(status.id().to_string(), Value::Array(list));
     }
+    let ask_continuation = case.denial.service_timing == Some(ServiceTiming::Concurrent)
+        && continuation_open
+        && rules.is_some_and(|r| r.continuation.as_ref().is_some_and(|c| c.tag.is_verified()));
     let rights = rules.map(|r| {
         r.rights(RightsFor {
             out_of_network: case.denial.reasons.contains(&DenialReason::OutOfNetwork),
@@ -374,7 +376,10 @@ fn shared_context(
     });
     // The letter says the network cannot meet the need only when every attempt says so.
     let network_inadequate = !case.network_attempts.is_empty()
-        && case.network_attempts.iter().all(|a| a.could_provide == Some(false));
+        && case
+            .network_attempts
+            .iter()
+            .all(|a| a.could_provide == Some(false));
     // Guidelines the case says recommend the requested care, and the rest (quoted only).
     let (mut supporting, mut other) = (Vec::new(), Vec::new());
     for (i, g) in case.guidelines.iter().enumerate() {
@@ -408,6 +413,7 @@ fn shared_context(
         "rights": rights,
         "deadlines": deadlines,
         "network_inadequate": network_inadequate,
+        "ask_continuation": ask_continuation,
         "guidelines_supporting": supporting,
         "guidelines_other": other,
         "sarcoma_type": case.sarcoma_type().map(|t| t.id()),

@@ -436,6 +436,10 @@ pub struct ExternalReview {
     /// `true` when the plan forwards the case itself (Medicare Advantage IRE).
     #[serde(default)]
     pub automatic: bool,
+    /// `true` when it is a State's option, not a right (Medicaid external medical review): it
+    /// is named after the next level, as something to ask about.
+    #[serde(default)]
+    pub optional: bool,
     /// Eligibility / what it is, in plain words.
     pub text: String,
     /// An optional further remark from the same source.
@@ -674,7 +678,8 @@ impl Rules {
                 resolve(slot, g);
             }
         }
-        r.coverage_criteria.retain(|i| !(i.non_grandfathered_only && g == Some(true)));
+        r.coverage_criteria
+            .retain(|i| !(i.non_grandfathered_only && g == Some(true)));
         for i in &mut r.coverage_criteria {
             if i.non_grandfathered_only && g.is_none() {
                 i.conditional = true;
@@ -715,8 +720,12 @@ impl Rules {
             &self.decision.extension,
             &self.continuation,
         ];
-        items.iter().any(|i| i.as_ref().is_some_and(Grandfathering::is_conditional))
-            || periods.iter().any(|p| p.as_ref().is_some_and(Grandfathering::is_conditional))
+        items
+            .iter()
+            .any(|i| i.as_ref().is_some_and(Grandfathering::is_conditional))
+            || periods
+                .iter()
+                .any(|p| p.as_ref().is_some_and(Grandfathering::is_conditional))
             || self.claim_file.as_ref().is_some_and(|c| {
                 [&c.relevant, &c.criteria, &c.reviewers, &c.new_evidence]
                     .iter()
@@ -788,7 +797,10 @@ impl Rules {
             );
         }
         let claim_file = self.claim_file.as_ref();
-        if let Some(i) = claim_file.and_then(|c| c.criteria.as_ref()).filter(|i| i.tag.is_verified()) {
+        if let Some(i) = claim_file
+            .and_then(|c| c.criteria.as_ref())
+            .filter(|i| i.tag.is_verified())
+        {
             add(
                 "The rule, guideline or standard the plan used to deny the claim",
                 &i.citation,
@@ -847,16 +859,25 @@ impl Rules {
                 c.conditional,
             );
         }
-        if !case.external_review_letter
-            && let Some(x) = self.external_review.as_ref().filter(|x| x.tag.is_verified())
-            && let Some(claim) = &x.claim
-        {
+        let external = self
+            .external_review
+            .as_ref()
+            .filter(|x| x.tag.is_verified() && !case.external_review_letter)
+            .and_then(|x| x.claim.as_ref().map(|c| (x, c)));
+        let next = self
+            .next_level
+            .as_ref()
+            .filter(|n| n.tag.is_verified())
+            .and_then(|n| n.claim.as_ref().map(|c| (n, c)));
+        // A State's optional review comes after the right that exists (the fair hearing).
+        if let Some((x, claim)) = external.filter(|(x, _)| !x.optional) {
             add(claim, &x.citation, x.conditional);
         }
-        if let Some(n) = self.next_level.as_ref().filter(|n| n.tag.is_verified())
-            && let Some(claim) = &n.claim
-        {
+        if let Some((n, claim)) = next {
             add(claim, &n.citation, false);
+        }
+        if let Some((x, claim)) = external.filter(|(x, _)| x.optional) {
+            add(claim, &x.citation, x.conditional);
         }
         rights
     }
@@ -1105,7 +1126,8 @@ fn validate(rules: &Rules, stem: &str) -> Result<(), (KeyPath, String)> {
     if rules.file_appeal.non_grandfathered_only {
         return Err((
             key(&["file_appeal", "non_grandfathered_only"]),
-            "every plan has a time to file its internal appeal; file_appeal cannot be non_grandfathered_only".into(),
+            "every plan has a time to file its internal appeal; file_appeal cannot be non_grandfathered_only"
+                .into(),
         ));
     }
     if let Some(g) = &rules.grandfathered {
@@ -1276,10 +1298,16 @@ fn check_period(path: &[&str], p: &Period, window: bool) -> Result<(), (KeyPath,
             return Err((at("amount"), "amount must be at least 1".into()));
         }
         if !window && a.from.is_some() {
-            return Err((at("from"), "a decision clock counts from the day the request is filed; remove `from`".into()));
+            return Err((
+                at("from"),
+                "a decision clock counts from the day the request is filed; remove `from`".into(),
+            ));
         }
         if window && a.from.is_none() && p.from.is_none() {
-            return Err((at("amount"), "a filing window needs `from` (\"notice\" or \"receipt\")".into()));
+            return Err((
+                at("amount"),
+                "a filing window needs `from` (\"notice\" or \"receipt\")".into(),
+            ));
         }
     }
     if p.month_end != MonthEnd::Clamp && p.unit != Some(TimeUnit::Months) {

@@ -252,7 +252,10 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
 
     // 3. External review.
     if input.grandfathered == Some(true)
-        && let Some(x) = written.external_review.as_ref().filter(|x| x.non_grandfathered_only)
+        && let Some(x) = written
+            .external_review
+            .as_ref()
+            .filter(|x| x.non_grandfathered_only)
     {
         notes.push(format!(
             "Your plan is grandfathered, so the federal external review rules ({}) do not apply \
@@ -269,9 +272,8 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
             let mut context =
                 "If this notice is the plan's final decision on your internal appeal: ".to_string();
             if x.conditional || p.conditional {
-                context = format!(
-                    "Only if your plan is not grandfathered (see below how to find out). {context}"
-                );
+                context =
+                    format!("Only if your plan is not grandfathered (see below how to find out). {context}");
             } else if let Some(a) = &x.applies_to {
                 context = format!("Only for {a}. {context}");
             }
@@ -670,12 +672,16 @@ fn decision(id: &str, label: String, p: &Period, input: &DeadlineInput, miss: &s
     let Some((date, remarks)) = add(today, amount, unit, p) else {
         return unknown(id, label, p, "time limit on your denial notice (out of range)");
     };
-    let mut parts = vec![format!(
+    let mut parts = Vec::new();
+    if p.conditional {
+        parts.push("only if your plan is not grandfathered".to_string());
+    }
+    parts.push(format!(
         "if you file today ({today}), the plan must decide by {date}: within {amount} {} after \
          the plan receives your request{}, so allow for delivery time",
         unit.word(amount),
         shown_as(amount, unit)
-    )];
+    ));
     parts.extend(remarks);
     parts.extend(p.note.clone());
     let status = status(date, today);

@@ -85,10 +85,18 @@ fn medicare_advantage_sources_differ_so_the_earlier_60_days_is_shown() {
         "{}",
         d.basis
     );
-    assert!(d.basis.contains("The sources differ on this limit"), "{}", d.basis);
+    assert!(
+        d.basis.contains("The sources differ on this limit"),
+        "{}",
+        d.basis
+    );
     assert!(d.basis.contains("which gives 2028-03-20"), "{}", d.basis);
     assert!(d.basis.contains("which gives 2028-03-15"), "{}", d.basis);
-    assert!(d.basis.contains("If the date on your notice is later"), "{}", d.basis);
+    assert!(
+        d.basis.contains("If the date on your notice is later"),
+        "{}",
+        d.basis
+    );
     assert!(d.citation.contains("CMS-4205-F"), "{}", d.citation);
     assert!(d.citation.contains("eCFR copy before 2025"), "{}", d.citation);
     // The same in a common year: Jan 31 +16, Feb 28 +44, Mar 16 +60.
@@ -334,7 +342,9 @@ fn grandfathered_status_decides_external_review() {
         let ds = run(&i);
         assert!(!has(&ds, "external-review-file"), "{reg}");
         assert!(
-            ds.notes.iter().any(|n| n.starts_with("Your plan is grandfathered")),
+            ds.notes
+                .iter()
+                .any(|n| n.starts_with("Your plan is grandfathered")),
             "{reg}: {:?}",
             ds.notes
         );
@@ -352,7 +362,8 @@ fn grandfathered_status_decides_external_review() {
         assert!(
             ds.notes
                 .iter()
-                .any(|n| n.contains("apply only if your plan is not grandfathered") && n.contains("147.140(a)(2)")),
+                .any(|n| n.contains("apply only if your plan is not grandfathered")
+                    && n.contains("147.140(a)(2)")),
             "{reg}: {:?}",
             ds.notes
         );
