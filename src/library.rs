@@ -447,14 +447,24 @@ const NOT_INHERITED: &[&str] = &[
 /// The bundled reference files, one line per file (a unit test checks the table is complete).
 const BUNDLED: &[(&str, &str)] = &[
     (
+        "references/bone-sarcoma.bib",
+        include_str!("../references/bone-sarcoma.bib"),
+    ),
+    (
         "references/continuity.bib",
         include_str!("../references/continuity.bib"),
     ),
+    ("references/fertility.bib", include_str!("../references/fertility.bib")),
+    ("references/gist.bib", include_str!("../references/gist.bib")),
     (
         "references/guidelines.bib",
         include_str!("../references/guidelines.bib"),
     ),
     ("references/her2.bib", include_str!("../references/her2.bib")),
+    (
+        "references/palliative-more.bib",
+        include_str!("../references/palliative-more.bib"),
+    ),
     (
         "references/palliative.bib",
         include_str!("../references/palliative.bib"),
@@ -468,6 +478,12 @@ const BUNDLED: &[(&str, &str)] = &[
         "references/sarcoma.bib",
         include_str!("../references/sarcoma.bib"),
     ),
+    (
+        "references/second-opinion-more.bib",
+        include_str!("../references/second-opinion-more.bib"),
+    ),
+    ("references/supportive.bib", include_str!("../references/supportive.bib")),
+    ("references/trials.bib", include_str!("../references/trials.bib")),
 ];
 
 /// When loading uses threads. Threads cost more than they save on small libraries (the bundled
