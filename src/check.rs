@@ -258,8 +258,21 @@ impl Checker<'_> {
         } else {
             "denial.date"
         };
+        let filed = self.case.appeal.as_ref().and_then(|a| a.filed);
+        if let Some(d) = deadlines.items.iter().find(|d| d.id == "file-internal-appeal")
+            && let (Some(notice), Some(rule)) = (self.case.denial.deadline_on_notice, d.rule_date)
+        {
+            self.warn(
+                "denial.deadline_on_notice",
+                format!(
+                    "the notice gives {notice} to appeal, but the rule ({}) gives {rule}; the earlier date is the one shown",
+                    d.citation
+                ),
+                "check the date on the notice; filing by the earlier date is safe",
+            );
+        }
         for d in &deadlines.items {
-            let filing = d.id == "file-internal-appeal";
+            let filing = d.id == "file-internal-appeal" && filed.is_none();
             let continuation = d.id == "continue-benefits";
             if !(filing || continuation) {
                 continue;
@@ -401,7 +414,11 @@ impl Checker<'_> {
             }
         }
         if case.denial.service_timing == Some(ServiceTiming::PostService)
-            && case.request.dates.as_deref().is_none_or(|d| d.trim().is_empty())
+            && case
+                .request
+                .dates
+                .as_ref()
+                .is_none_or(|d| d.0.iter().all(|x| x.trim().is_empty()))
         {
             self.error(
                 "request.dates",
@@ -414,6 +431,30 @@ impl Checker<'_> {
     /// Whether the letter can be signed and delivered.
     fn sending(&mut self, kind: LetterKind) {
         let case = self.case;
+        if case.voice_for(kind) == Voice::Representative {
+            let enclosed = case.enclosures.iter().any(|e| {
+                let t = e.title.to_lowercase();
+                [
+                    "authoriz",
+                    "authoris",
+                    "representative",
+                    "power of attorney",
+                    "appointment",
+                ]
+                .iter()
+                .any(|w| t.contains(w))
+            });
+            if !enclosed {
+                self.warn(
+                    "enclosures",
+                    format!(
+                        "a representative's letter should enclose {}'s written authorization for you to act for them",
+                        case.patient.name
+                    ),
+                    "add [[enclosures]] with title = \"Authorization to act as representative\" (plans often have their own form)",
+                );
+            }
+        }
         if case.voice_for(kind) == Voice::Provider && case.sender.npi.is_none() {
             self.error(
                 "sender.npi",

@@ -467,7 +467,12 @@ fn explain(args: ExplainArgs) -> Result<ExitCode, CliError> {
     let mut out = std::io::stdout().lock();
     if args.json {
         let value = serde_json::json!({
+            "format": 1,
             "kind": draft.plan.kind.id(),
+            "regulation": {
+                "id": case.regulation().id(),
+                "inferred": case.inferred_regulation().is_some(),
+            },
             "voice": case.voice_for(kind).id(),
             "blocks": draft.plan.blocks,
             "citations": order,
@@ -496,6 +501,13 @@ fn explain(args: ExplainArgs) -> Result<ExitCode, CliError> {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    if let Some(r) = case.inferred_regulation() {
+        let _ = writeln!(
+            out,
+            "plan regulation: {} (inferred from plan.type; set plan.regulation to change it)",
+            r.id()
+        );
+    }
     let _ = writeln!(out);
     for item in &draft.plan.blocks {
         let mark = if item.selected {
@@ -553,6 +565,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
     };
     if args.json {
         let value = serde_json::json!({
+            "format": 1,
             "ready": report.is_ready(),
             "problems": report.problems,
         });
@@ -843,10 +856,15 @@ fn deadlines(args: DeadlinesArgs) -> Result<ExitCode, CliError> {
     let result = crate::rules::deadlines(rules, &input);
     let mut out = std::io::stdout().lock();
     if args.json {
+        let value = serde_json::json!({
+            "format": 1,
+            "items": result.items,
+            "notes": result.notes,
+        });
         let _ = writeln!(
             out,
             "{}",
-            serde_json::to_string_pretty(&result).unwrap_or_default()
+            serde_json::to_string_pretty(&value).unwrap_or_default()
         );
     } else {
         let _ = writeln!(

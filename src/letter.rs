@@ -418,6 +418,12 @@ fn shared_context(
         "guidelines_other": other,
         "sarcoma_type": case.sarcoma_type().map(|t| t.id()),
         "post_service": case.denial.service_timing == Some(ServiceTiming::PostService),
+        "quote_paragraphs": case
+            .denial
+            .quote
+            .as_ref()
+            .map(|q| q.paragraphs().collect::<Vec<_>>())
+            .unwrap_or_default(),
     })
 }
 
@@ -515,7 +521,16 @@ fn signature_lines(case: &Case, voice: Voice) -> Vec<String> {
         None => s.name.clone(),
     }];
     if voice == Voice::Representative {
-        lines.push(format!("On behalf of {}", case.patient.name));
+        lines.push(match s.relationship.as_deref().map(str::trim) {
+            Some(rel) if !rel.is_empty() => {
+                let their = pronouns(case, voice)["their"]
+                    .as_str()
+                    .unwrap_or("their")
+                    .to_string();
+                format!("On behalf of {}, as {their} {rel}", case.patient.name)
+            }
+            _ => format!("On behalf of {}", case.patient.name),
+        });
     }
     if voice == Voice::Provider {
         if let Some(org) = &s.organization {

@@ -24,7 +24,8 @@ pub const BUNDLED_TEMPLATES: &[(&str, &str)] = crate::bundled![
 ];
 
 /// Opening and closing characters of a citation marker in rendered prose, replaced by numbers
-/// once every block is rendered. They are Unicode private-use characters ([`is_private_use`]),
+/// once every block is rendered. They are Unicode private-use characters
+/// ([`crate::escape::is_private_use`]),
 /// which the case parser rejects in every field, so case text can never forge or hide one.
 pub const MARK_OPEN: char = '\u{E000}';
 /// See [`MARK_OPEN`].
@@ -32,13 +33,6 @@ pub const MARK_CLOSE: char = '\u{E001}';
 /// Opens a marker for a declared key that may not be cited (unverified without opt-in); a
 /// block whose prose produces one is dropped from the letter and reported.
 pub const MARK_UNUSABLE: char = '\u{E002}';
-
-/// Whether `c` is in the Basic Multilingual Plane's private-use area (U+E000 to U+F8FF), where
-/// the citation markers live. Case files and reference libraries may not contain such
-/// characters, so text a user writes can never open, close or block a citation.
-pub fn is_private_use(c: char) -> bool {
-    ('\u{E000}'..='\u{F8FF}').contains(&c)
-}
 
 /// A template that failed to parse or render.
 #[derive(Debug, Clone, thiserror::Error)]

@@ -50,6 +50,14 @@ pub struct DeadlineInput {
     pub expedited: bool,
     /// Whether the plan is grandfathered under the ACA (`plan.grandfathered`), when known.
     pub grandfathered: Option<bool>,
+    /// The filing deadline printed on the notice (`denial.deadline_on_notice`), if the case
+    /// gives it: the earlier of it and the rule's date is shown.
+    pub deadline_on_notice: Option<Date>,
+    /// The day the internal appeal was sent (`appeal.filed`): decision clocks count from it.
+    pub appeal_filed: Option<Date>,
+    /// The date of the plan's final decision on the appeal (`appeal.decision`): the windows for
+    /// external review and the next level count from it.
+    pub final_decision: Option<Date>,
     /// Today; also the assumed filing date for decision clocks.
     pub today: Date,
 }
@@ -64,6 +72,9 @@ impl DeadlineInput {
             timing: case.denial.service_timing.map(Timing::from),
             expedited: case.letter.expedited,
             grandfathered: case.plan.grandfathered,
+            deadline_on_notice: case.denial.deadline_on_notice.map(|d| d.0),
+            appeal_filed: case.appeal.as_ref().and_then(|a| a.filed).map(|d| d.0),
+            final_decision: case.appeal.as_ref().and_then(|a| a.decision).map(|d| d.0),
             today,
         }
     }
@@ -112,6 +123,10 @@ pub struct Deadline {
     /// Whether the limit applies only if the plan is not grandfathered, which the case does not
     /// say.
     pub conditional: bool,
+    /// The date the rule alone gives, when the date printed on the notice differs from it (the
+    /// earlier of the two is `date`).
+    #[serde(serialize_with = "ser_date")]
+    pub rule_date: Option<Date>,
     /// Where it stands relative to today.
     pub status: Status,
     /// What can still be done once the date has gone by (for a plan's decision: if the plan has
@@ -158,7 +173,45 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
 
     // 1. Filing the internal appeal.
     let label = label_or(&rules.file_appeal, "File your internal appeal");
-    let mut appeal = filing("file-internal-appeal", label, &rules.file_appeal, input, None);
+    let mut appeal = filing(
+        "file-internal-appeal",
+        label,
+        &rules.file_appeal,
+        input,
+        None,
+        None,
+    );
+    if let Some(notice) = input.deadline_on_notice {
+        match appeal.date {
+            Some(rule) if notice < rule => {
+                appeal.basis = format!(
+                    "{} Your notice gives {notice}, earlier than the {rule} this rule gives; the \
+                     earlier date is shown.",
+                    appeal.basis
+                );
+                appeal.date = Some(notice);
+                appeal.rule_date = Some(rule);
+                appeal.status = status(notice, input.today);
+            }
+            Some(rule) if notice > rule => {
+                appeal.rule_date = Some(rule);
+                appeal.basis = format!(
+                    "{} Your notice gives {notice}, later than this rule's {rule}; the earlier \
+                     date is shown, and filing by it is safe.",
+                    appeal.basis
+                );
+            }
+            Some(_) => {}
+            None => {
+                appeal.basis = format!("The date printed on your notice. {}", appeal.basis);
+                appeal.date = Some(notice);
+                appeal.status = status(notice, input.today);
+            }
+        }
+    }
+    if let Some(filed) = input.appeal_filed {
+        appeal.basis = format!("{} You filed your appeal on {filed}.", appeal.basis);
+    }
     if appeal.date.is_some() {
         let advice = match &rules.late_filing {
             Some(late) if late.tag.is_verified() => format!(
@@ -195,6 +248,7 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
                 label_or(p, "Plan's decision on your expedited appeal"),
                 p,
                 input,
+                input.appeal_filed,
                 &miss_advice,
             )),
             None => notes.push(
@@ -243,6 +297,7 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
             label_or(p, "Plan's decision on your appeal"),
             p,
             input,
+            input.appeal_filed,
             &miss_advice,
         ));
         if let Some(ext) = d.extension.as_ref().filter(|e| e.tag.is_verified()) {
@@ -269,8 +324,11 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
             notes.push(rule_note(&x.text, &x.citation, x.tag));
         }
         if let Some(p) = &x.file {
-            let mut context =
-                "If this notice is the plan's final decision on your internal appeal: ".to_string();
+            let mut context = if input.final_decision.is_some() {
+                String::new()
+            } else {
+                "If this notice is the plan's final decision on your internal appeal: ".to_string()
+            };
             if x.conditional || p.conditional {
                 context =
                     format!("Only if your plan is not grandfathered (see below how to find out). {context}");
@@ -278,7 +336,14 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
                 context = format!("Only for {a}. {context}");
             }
             let label = label_or(p, "Ask for external review");
-            let mut item = filing("external-review-file", label, p, input, Some(&context));
+            let mut item = filing(
+                "external-review-file",
+                label,
+                p,
+                input,
+                Some(&context),
+                input.final_decision,
+            );
             if item.date.is_some() {
                 item.if_passed = Some(passed_prefix(
                     item.status,
@@ -300,6 +365,7 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
                         label_or(p, "External reviewer's expedited decision"),
                         p,
                         input,
+                        None,
                         "Contact the external reviewer in writing and keep a record.",
                     );
                     item.basis = item
@@ -327,7 +393,9 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
             label,
             p,
             input,
-            Some("If this notice is the plan's decision on your appeal: "),
+            (input.final_decision.is_none())
+                .then_some("If this notice is the plan's decision on your appeal: "),
+            input.final_decision,
         );
         if item.date.is_some() {
             item.if_passed = Some(passed_prefix(
@@ -344,7 +412,7 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
         && let Some(p) = rules.continuation.as_ref().filter(|p| p.amount.is_some())
     {
         let label = label_or(p, "Ask for your benefits to continue during the appeal");
-        let mut item = filing("continue-benefits", label, p, input, None);
+        let mut item = filing("continue-benefits", label, p, input, None, None);
         if item.date.is_some() {
             item.if_passed = Some(passed_prefix(
                 item.status,
@@ -518,6 +586,7 @@ fn unknown(id: &str, label: String, p: &Period, what: &str) -> Deadline {
         tag: p.tag,
         sources_differ: false,
         conditional: p.conditional,
+        rule_date: None,
         status: Status::Unknown,
         if_passed: None,
     }
@@ -534,7 +603,14 @@ struct Figure<'a> {
 
 /// A filing window counted from the notice (or its receipt). Where sources differ
 /// (`alternatives`), every verified figure is dated and the earliest date is shown.
-fn filing(id: &str, label: String, p: &Period, input: &DeadlineInput, context: Option<&str>) -> Deadline {
+fn filing(
+    id: &str,
+    label: String,
+    p: &Period,
+    input: &DeadlineInput,
+    context: Option<&str>,
+    from_decision: Option<Date>,
+) -> Deadline {
     let mut figures: Vec<Figure<'_>> = Vec::new();
     if let Some((amount, unit)) = p.figure() {
         figures.push(Figure {
@@ -561,7 +637,10 @@ fn filing(id: &str, label: String, p: &Period, input: &DeadlineInput, context: O
     }
     let mut dated = Vec::new();
     for f in &figures {
-        let (start, anchor) = anchor(f.from, input);
+        let (start, anchor) = match from_decision {
+            Some(d) => (d, format!("after the plan's final decision on your appeal ({d})")),
+            None => anchor(f.from, input),
+        };
         let Some((date, remarks)) = add(start, f.amount, f.unit, p) else {
             return unknown(
                 id,
@@ -637,6 +716,7 @@ fn filing(id: &str, label: String, p: &Period, input: &DeadlineInput, context: O
         tag: p.tag,
         sources_differ,
         conditional: p.conditional,
+        rule_date: None,
         status: status(*date, input.today),
         if_passed: None,
     }
@@ -663,21 +743,34 @@ fn anchor(from: Option<Anchor>, input: &DeadlineInput) -> (Date, String) {
     }
 }
 
-/// A decision clock, counted from an assumed filing date of `today`.
-fn decision(id: &str, label: String, p: &Period, input: &DeadlineInput, miss: &str) -> Deadline {
+/// A decision clock, counted from the day the request was sent (`filed`) or, when it has not
+/// been, from an assumed filing date of `today`.
+fn decision(
+    id: &str,
+    label: String,
+    p: &Period,
+    input: &DeadlineInput,
+    filed: Option<Date>,
+    miss: &str,
+) -> Deadline {
     let Some((amount, unit)) = p.figure() else {
         return unknown(id, label, p, "time limit on your denial notice or plan document");
     };
     let today = input.today;
-    let Some((date, remarks)) = add(today, amount, unit, p) else {
+    let start = filed.unwrap_or(today);
+    let Some((date, remarks)) = add(start, amount, unit, p) else {
         return unknown(id, label, p, "time limit on your denial notice (out of range)");
     };
     let mut parts = Vec::new();
     if p.conditional {
         parts.push("only if your plan is not grandfathered".to_string());
     }
+    let lead = match filed {
+        Some(f) => format!("you filed on {f}, so the plan must decide by {date}"),
+        None => format!("if you file today ({today}), the plan must decide by {date}"),
+    };
     parts.push(format!(
-        "if you file today ({today}), the plan must decide by {date}: within {amount} {} after \
+        "{lead}: within {amount} {} after \
          the plan receives your request{}, so allow for delivery time",
         unit.word(amount),
         shown_as(amount, unit)
@@ -694,6 +787,7 @@ fn decision(id: &str, label: String, p: &Period, input: &DeadlineInput, miss: &s
         tag: p.tag,
         sources_differ: false,
         conditional: p.conditional,
+        rule_date: None,
         status,
         if_passed: Some(match status {
             Status::Passed { .. } => passed_prefix(status, miss),

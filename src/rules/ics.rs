@@ -146,6 +146,7 @@ mod tests {
                     tag: Tag::S,
                     sources_differ: false,
                     conditional: false,
+                    rule_date: None,
                     status: Status::Upcoming { days_left: 10 },
                     if_passed: Some("If you miss this date: ask.".into()),
                 },
@@ -158,6 +159,7 @@ mod tests {
                     tag: Tag::Unverified,
                     sources_differ: false,
                     conditional: false,
+                    rule_date: None,
                     status: Status::Unknown,
                     if_passed: None,
                 },
@@ -260,6 +262,9 @@ mod tests {
             timing: Some(Timing::PreService),
             expedited: true,
             grandfathered: Some(false),
+            deadline_on_notice: None,
+            appeal_filed: None,
+            final_decision: None,
             today: date(2026, 11, 5),
         };
         let ds = deadlines(book.get("aca-individual").unwrap(), &input);

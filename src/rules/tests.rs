@@ -329,6 +329,9 @@ fn no_unverified_figure_yields_a_date() {
                         timing,
                         expedited,
                         grandfathered,
+                        deadline_on_notice: None,
+                        appeal_filed: None,
+                        final_decision: None,
                         today: date(2026, 3, 10),
                     };
                     let ds = deadlines(rules, &input);

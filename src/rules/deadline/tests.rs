@@ -16,6 +16,9 @@ fn input(reg: &str, denial: Date, today: Date) -> DeadlineInput {
         timing: Some(Timing::PreService),
         expedited: false,
         grandfathered: Some(false),
+        deadline_on_notice: None,
+        appeal_filed: None,
+        final_decision: None,
         today,
     }
 }
