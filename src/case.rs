@@ -42,6 +42,8 @@ pub const FIELDS: &[&str] = &[
     "patient.pronouns",
     "patient.member_id",
     "patient.group_number",
+    "patient.height",
+    "patient.weight",
     "plan.name",
     "plan.type",
     "plan.regulation",
@@ -61,6 +63,9 @@ pub const FIELDS: &[&str] = &[
     "request.network",
     "request.dates",
     "request.setting",
+    "request.line_of_therapy",
+    "request.administered_by",
+    "request.regimen",
     "diagnosis.condition",
     "diagnosis.icd10",
     "diagnosis.stage",
@@ -80,6 +85,12 @@ pub const FIELDS: &[&str] = &[
     "guidelines",
     "enclosures",
     "statement.text",
+    "radiation.modality",
+    "radiation.facility",
+    "radiation.total_dose",
+    "radiation.fractions",
+    "radiation.goal",
+    "radiation.plan_comparison",
     "appeal.filed",
     "appeal.decision",
     "appeal.level",
@@ -103,8 +114,10 @@ pub struct Case {
     /// The health plan.
     #[serde(default)]
     pub plan: Plan,
-    /// The insurer's adverse decision.
-    pub denial: Denial,
+    /// The insurer's adverse decision. Absent for a request made before any decision (a letter
+    /// of medical necessity for a prior authorization); see [`Case::is_request`].
+    #[serde(default)]
+    pub denial: Option<Denial>,
     /// The service being requested.
     pub request: Request,
     /// The condition being treated.
@@ -130,6 +143,9 @@ pub struct Case {
     /// The signer's own words answering the denial, printed verbatim.
     #[serde(default)]
     pub statement: Option<Statement>,
+    /// What a radiation prior authorization asks for.
+    #[serde(default)]
+    pub radiation: Option<Radiation>,
     /// Where the appeal stands: when it was filed and decided.
     #[serde(default)]
     pub appeal: Option<AppealHistory>,
@@ -193,6 +209,14 @@ impl LetterKind {
         LetterKind::ClaimFileRequest,
         LetterKind::PeerToPeerBrief,
     ];
+
+    /// "a" or "an", for the kind's id in a sentence.
+    pub fn article(self) -> &'static str {
+        match self {
+            LetterKind::Appeal | LetterKind::ExternalReview => "an",
+            _ => "a",
+        }
+    }
 
     /// The id used in case files and on the command line.
     pub fn id(self) -> &'static str {
@@ -305,6 +329,10 @@ pub struct Patient {
     pub member_id: Option<String>,
     /// Group number.
     pub group_number: Option<String>,
+    /// Height as written ("178 cm", "5 ft 10 in"); prior-authorization forms ask for it.
+    pub height: Option<String>,
+    /// Weight as written ("82 kg"); dosing and prior-authorization forms ask for it.
+    pub weight: Option<String>,
 }
 
 /// Sex, for third-person wording.
@@ -508,8 +536,48 @@ pub struct Request {
     pub network: Option<Network>,
     /// When, in the user's words.
     pub dates: Option<DateList>,
-    /// Where (outpatient clinic, infusion center, …).
+    /// Where (outpatient clinic, infusion center, …): the place of service.
     pub setting: Option<Text>,
+    /// Line of treatment ("first line", "third line after two HER2-directed regimens").
+    pub line_of_therapy: Option<Text>,
+    /// Who gives or dispenses it, when not `provider` (an infusion center, a specialty
+    /// pharmacy).
+    pub administered_by: Option<Text>,
+    /// The regimen: one table per drug.
+    #[serde(default)]
+    pub regimen: Vec<RegimenDrug>,
+}
+
+/// `[[request.regimen]]`: one drug of the requested regimen.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegimenDrug {
+    /// The drug.
+    pub drug: Text,
+    /// Dose as written ("840 mg IV loading, then 420 mg").
+    pub dose: Option<Text>,
+    /// Cycle length or schedule ("every 21 days").
+    pub cycle: Option<Text>,
+    /// Number of cycles requested.
+    pub cycles: Option<u32>,
+}
+
+/// `[radiation]`: what a radiation prior authorization asks for.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Radiation {
+    /// Technique: IMRT, proton, SBRT, brachytherapy, 3D conformal, …
+    pub modality: Option<Text>,
+    /// Where it is given.
+    pub facility: Option<Text>,
+    /// Total dose ("70 Gy").
+    pub total_dose: Option<Text>,
+    /// Number of fractions.
+    pub fractions: Option<u32>,
+    /// `curative` or `palliative` (as written).
+    pub goal: Option<Text>,
+    /// Whether a 3D-conformal versus IMRT (or proton) plan comparison is enclosed.
+    pub plan_comparison: Option<bool>,
 }
 
 /// Network status of the requested provider.
@@ -1134,6 +1202,35 @@ impl Case {
         }
     }
 
+    /// Whether this is a request before any decision: the case has no `[denial]`.
+    pub fn is_request(&self) -> bool {
+        self.denial.is_none()
+    }
+
+    /// The reasons the letter answers: the denial's, or, for a request before any decision,
+    /// the questions a reviewer asks of one (medical necessity, and the network when the
+    /// provider is out of network).
+    pub fn reasons(&self) -> Vec<DenialReason> {
+        match &self.denial {
+            Some(d) => d.reasons.clone(),
+            None => {
+                let mut r = vec![DenialReason::NotMedicallyNecessary];
+                if self.request.network == Some(Network::OutOfNetwork) {
+                    r.push(DenialReason::OutOfNetwork);
+                }
+                r
+            }
+        }
+    }
+
+    /// When the care happens: the denial's `service_timing`, or pre-service for a request.
+    pub fn service_timing(&self) -> Option<ServiceTiming> {
+        match &self.denial {
+            Some(d) => d.service_timing,
+            None => Some(ServiceTiming::PreService),
+        }
+    }
+
     /// The kind of sarcoma: `diagnosis.sarcoma_type` when given, otherwise read from the
     /// condition and histology only when they name one kind unambiguously ("soft tissue
     /// sarcoma", "osteosarcoma", "Ewing", "gastrointestinal stromal tumor"). `None` when the
@@ -1231,14 +1328,31 @@ impl Case {
                 Some("remove `language` or set it to \"en\"".into()),
             ));
         }
-        if self.letter.expedited && self.denial.service_timing == Some(ServiceTiming::PostService) {
+        let Some(denial) = &self.denial else {
+            if !matches!(
+                self.letter.kind,
+                LetterKind::MedicalNecessity | LetterKind::PeerToPeerBrief
+            ) {
+                return Err(at(
+                    &["letter", "kind"],
+                    format!(
+                        "{} {} letter answers a decision, but the case has no [denial] table",
+                        self.letter.kind.article(),
+                        self.letter.kind
+                    ),
+                    Some("add [denial] with the notice's `date` and `reasons`; for a request before any decision, set `kind = \"medical-necessity\"`".into()),
+                ));
+            }
+            return self.validate_text(file, text);
+        };
+        if self.letter.expedited && denial.service_timing == Some(ServiceTiming::PostService) {
             return Err(at(
                 &["letter", "expedited"],
                 "expedited review is for care not yet received (pre-service) or still going on (concurrent); this denial is post-service".into(),
                 Some("set `expedited = false`, or correct `denial.service_timing` if the care has not happened yet".into()),
             ));
         }
-        if self.denial.reasons.is_empty() {
+        if denial.reasons.is_empty() {
             return Err(at(
                 &["denial", "reasons"],
                 "`denial.reasons` is empty; name at least one reason the insurer gave".into(),
@@ -1262,7 +1376,7 @@ impl Case {
                 ),
             ));
         }
-        if let (Some(received), date) = (self.denial.received, self.denial.date)
+        if let (Some(received), date) = (denial.received, denial.date)
             && received < date
         {
             return Err(at(
@@ -1271,7 +1385,16 @@ impl Case {
                 Some("check `denial.date` and `denial.received`".into()),
             ));
         }
-        // Free text is data; control characters would corrupt the letter and the PDF.
+        self.validate_text(file, text)
+    }
+
+    /// Free text is data; control characters would corrupt the letter and the PDF.
+    fn validate_text(&self, file: &str, text: &str) -> Result<(), CaseError> {
+        let at = |path: &[&str], message: String, hint: Option<String>| CaseError {
+            location: locate_path(file, text, path),
+            message,
+            hint,
+        };
         let value = serde_json::to_value(self).unwrap_or_default();
         let mut problem = None;
         find_control_chars(&value, &mut Vec::new(), &mut problem);
@@ -1511,7 +1634,7 @@ condition = "Breast cancer"
         assert_eq!(case.letter.kind, LetterKind::Appeal);
         assert_eq!(case.voice(), Voice::Patient);
         assert_eq!(case.regulation(), Regulation::Unknown);
-        assert_eq!(case.denial.date.long(), "March 2, 2026");
+        assert_eq!(case.denial.as_ref().unwrap().date.long(), "March 2, 2026");
     }
 
     #[test]

@@ -120,6 +120,9 @@ pub fn check(
     c.sending(plan.kind);
     c.citations(plan, library);
     c.facts_to_confirm(plan);
+    if case.is_request() {
+        c.prior_authorization();
+    }
     let mut problems = c.problems;
     // File order; problems without a place last, in the order found.
     problems.sort_by_key(|p| {
@@ -183,7 +186,14 @@ impl Checker<'_> {
     /// Dates that cannot be true together.
     fn dates(&mut self, letter_date: Date, today: Date) {
         let case = self.case;
-        let denial = case.denial.date.0;
+        if let Some(d) = &case.denial {
+            self.denial_dates(d, letter_date, today);
+        }
+        self.other_dates(letter_date, today);
+    }
+
+    fn denial_dates(&mut self, d: &crate::case::Denial, letter_date: Date, today: Date) {
+        let denial = d.date.0;
         if denial > letter_date {
             self.error(
                 "denial.date",
@@ -197,7 +207,7 @@ impl Checker<'_> {
                 "copy the date printed on the notice",
             );
         }
-        if let Some(received) = case.denial.received
+        if let Some(received) = d.received
             && received.0 > today
         {
             self.error(
@@ -206,6 +216,10 @@ impl Checker<'_> {
                 "give the day the notice arrived, or leave `received` out",
             );
         }
+    }
+
+    fn other_dates(&mut self, letter_date: Date, today: Date) {
+        let case = self.case;
         for (i, t) in case.treatments.iter().enumerate() {
             if let (Some(start), Some(end)) = (t.started, t.ended)
                 && end < start
@@ -253,14 +267,17 @@ impl Checker<'_> {
         let Some(deadlines) = &letter.deadlines else {
             return;
         };
-        let field = if self.case.denial.received.is_some() {
+        let Some(denial) = &self.case.denial else {
+            return;
+        };
+        let field = if denial.received.is_some() {
             "denial.received"
         } else {
             "denial.date"
         };
         let filed = self.case.appeal.as_ref().and_then(|a| a.filed);
         if let Some(d) = deadlines.items.iter().find(|d| d.id == "file-internal-appeal")
-            && let (Some(notice), Some(rule)) = (self.case.denial.deadline_on_notice, d.rule_date)
+            && let (Some(notice), Some(rule)) = (denial.deadline_on_notice, d.rule_date)
         {
             self.warn(
                 "denial.deadline_on_notice",
@@ -341,8 +358,7 @@ impl Checker<'_> {
                 continue;
             };
             let answers: Vec<&str> = case
-                .denial
-                .reasons
+                .reasons()
                 .iter()
                 .filter(|r| block.meta.answers.contains(r))
                 .map(|r| r.id())
@@ -395,7 +411,7 @@ impl Checker<'_> {
             );
             return;
         }
-        for reason in &case.denial.reasons {
+        for reason in &case.reasons() {
             let answered = plan.selected().any(|item| {
                 catalog
                     .get(&item.id)
@@ -413,7 +429,7 @@ impl Checker<'_> {
                 );
             }
         }
-        if case.denial.service_timing == Some(ServiceTiming::PostService)
+        if case.service_timing() == Some(ServiceTiming::PostService)
             && case
                 .request
                 .dates
@@ -546,6 +562,81 @@ impl Checker<'_> {
                 "diagnosis",
                 "the case does not say which kind of sarcoma this is, so the letter cites no sarcoma studies: evidence for soft-tissue sarcoma, bone sarcoma and GIST is kept apart".into(),
                 "set `sarcoma_type` under [diagnosis] to \"soft-tissue\", \"bone\" or \"gist\"",
+            );
+        }
+    }
+}
+
+impl Checker<'_> {
+    /// What payers' prior-authorization checklists ask for, named item by item when a request
+    /// before any decision lacks it (warnings: the plan may ask for it and the clock waits).
+    fn prior_authorization(&mut self) {
+        let case = self.case;
+        let blank = |v: Option<&str>| v.is_none_or(|s| s.trim().is_empty());
+        let mut missing: Vec<(String, &str)> = Vec::new();
+        if blank(case.patient.height.as_deref()) || blank(case.patient.weight.as_deref()) {
+            missing.push((
+                "patient".into(),
+                "the patient's height and weight (`height`, `weight`)",
+            ));
+        }
+        if case.diagnosis.stage.as_ref().is_none_or(|s| s.0.is_empty()) {
+            missing.push(("diagnosis".into(), "the stage, or T, N and M (`stage`)"));
+        }
+        if blank(case.diagnosis.histology.as_deref()) {
+            missing.push(("diagnosis".into(), "the histology (`histology`)"));
+        }
+        if blank(case.diagnosis.performance_status.as_deref()) {
+            missing.push((
+                "diagnosis".into(),
+                "the performance status, ECOG or Karnofsky (`performance_status`)",
+            ));
+        }
+        if blank(case.request.setting.as_deref()) {
+            missing.push(("request".into(), "the place of service (`setting`)"));
+        }
+        if !case.request.regimen.is_empty() && blank(case.request.line_of_therapy.as_deref()) {
+            missing.push(("request".into(), "the line of treatment (`line_of_therapy`)"));
+        }
+        for (i, d) in case.request.regimen.iter().enumerate() {
+            if d.dose.is_none() || d.cycle.is_none() || d.cycles.is_none() {
+                missing.push((
+                    format!("request.regimen.{i}"),
+                    "each drug's dose, cycle length and number of cycles (`dose`, `cycle`, `cycles`)",
+                ));
+            }
+        }
+        if let Some(r) = &case.radiation {
+            for (present, what) in [
+                (r.modality.is_some(), "the radiation technique (`modality`)"),
+                (r.facility.is_some(), "the treating facility (`facility`)"),
+                (r.total_dose.is_some(), "the total dose (`total_dose`)"),
+                (r.fractions.is_some(), "the number of fractions (`fractions`)"),
+                (
+                    r.goal.is_some(),
+                    "the goal of treatment, curative or palliative (`goal`)",
+                ),
+            ] {
+                if !present {
+                    missing.push(("radiation".into(), what));
+                }
+            }
+            let advanced = r.modality.as_deref().is_some_and(|m| {
+                let m = m.to_lowercase();
+                m.contains("imrt") || m.contains("proton") || m.contains("intensity")
+            });
+            if advanced && r.plan_comparison != Some(true) {
+                missing.push((
+                    "radiation".into(),
+                    "a 3D-conformal versus IMRT (or proton) plan comparison, enclosed (`plan_comparison = true`)",
+                ));
+            }
+        }
+        for (field, what) in missing {
+            self.warn(
+                &field,
+                format!("prior-authorization requests usually give {what}"),
+                "add it if you have it; a plan that must ask for it may stop its clock until it arrives",
             );
         }
     }

@@ -365,6 +365,13 @@ fn check_kind(case: &Case, path: &Path, kind: LetterKind) -> Result<(), CliError
             case.voice().id()
         )));
     }
+    if case.is_request() && !matches!(kind, LetterKind::MedicalNecessity | LetterKind::PeerToPeerBrief) {
+        return Err(CliError::Usage(format!(
+            "{}: {} {kind} letter answers a decision, but the case has no [denial] table\n  hint: add [denial] with the notice's `date` and `reasons`, or choose --kind medical-necessity",
+            path.display(),
+            kind.article()
+        )));
+    }
     Ok(())
 }
 
@@ -493,9 +500,13 @@ fn explain(args: ExplainArgs) -> Result<ExitCode, CliError> {
     );
     let _ = writeln!(
         out,
-        "denial reasons: {}",
-        case.denial
-            .reasons
+        "{}: {}",
+        if case.is_request() {
+            "a request before any decision; the letter answers"
+        } else {
+            "denial reasons"
+        },
+        case.reasons()
             .iter()
             .map(|r| r.id())
             .collect::<Vec<_>>()
@@ -852,8 +863,7 @@ fn deadlines(args: DeadlinesArgs) -> Result<ExitCode, CliError> {
             "no rules are recorded for plan regulation `{regulation}`"
         )));
     };
-    let input = crate::rules::DeadlineInput::from_case(&case, today);
-    let result = crate::rules::deadlines(rules, &input);
+    let result = crate::rules::deadlines_for(rules, &case, today);
     let mut out = std::io::stdout().lock();
     if args.json {
         let value = serde_json::json!({

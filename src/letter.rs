@@ -16,7 +16,7 @@ use crate::catalog::Catalog;
 use crate::library::style::BibliographyCache;
 use crate::library::{Library, Style, Verification, format_bibliography};
 use crate::plan::Plan;
-use crate::rules::{DeadlineInput, Deadlines, RightsFor, RuleBook, Rules};
+use crate::rules::{Deadlines, RightsFor, RuleBook, Rules};
 use crate::templates::{MARK_CLOSE, MARK_OPEN, MARK_UNUSABLE, TemplateError, Templates};
 
 /// Inputs to assembly that do not come from the case.
@@ -129,7 +129,7 @@ pub fn assemble(
     let voice = case.voice_for(kind);
     let date = case.letter.date.map_or(options.today, |d| d.0);
     let written_rules = rules.get(case.regulation().id());
-    let deadlines = written_rules.map(|r| crate::rules::deadlines(r, &DeadlineInput::from_case(case, date)));
+    let deadlines = written_rules.map(|r| crate::rules::deadlines_for(r, case, date));
     // The rules as they apply to this plan (grandfathered status resolved once, here).
     let regulation_rules = written_rules.map(|r| r.for_plan(case.plan.grandfathered));
     let mut context = shared_context(
@@ -318,17 +318,16 @@ fn front_matter(case: &Case, kind: LetterKind, date: Date) -> FrontMatter {
     if let Some(id) = &case.patient.member_id {
         header.push(format!("Member ID {id}"));
     }
-    if let Some(r) = &case.denial.reference {
+    if let Some(r) = case.denial.as_ref().and_then(|d| d.reference.as_ref()) {
         header.push(format!("Ref. {r}"));
     }
     FrontMatter {
         title,
         author: case.sender.name.clone(),
-        subject: format!(
-            "{}; denial dated {}",
-            case.request.service,
-            case.denial.date.long()
-        ),
+        subject: match &case.denial {
+            Some(d) => format!("{}; denial dated {}", case.request.service, d.date.long()),
+            None => format!("{}; request before a coverage decision", case.request.service),
+        },
         header: header.join(" · "),
         date: date.to_string(),
     }
@@ -349,6 +348,12 @@ fn shared_context(
             .any(|i| i.id == "continue-benefits" && matches!(i.status, crate::rules::Status::Passed { .. }))
     });
     let mut view = serde_json::to_value(case).unwrap_or(Value::Null);
+    if case.is_request() {
+        // Before any decision: the questions a reviewer will ask stand in for the reasons, and
+        // there is no date (templates test `case.denial.date` before speaking of a denial).
+        let reasons: Vec<&str> = case.reasons().iter().map(|r| r.id()).collect();
+        view["denial"] = json!({"reasons": reasons, "service_timing": "pre-service"});
+    }
     long_dates(&mut view, None);
     let mut deadlines = serde_json::to_value(deadlines).unwrap_or(Value::Null);
     long_dates(&mut deadlines, None);
@@ -363,13 +368,13 @@ fn shared_context(
             .collect();
         by_status.insert(status.id().to_string(), Value::Array(list));
     }
-    let ask_continuation = case.denial.service_timing == Some(ServiceTiming::Concurrent)
+    let ask_continuation = case.service_timing() == Some(ServiceTiming::Concurrent)
         && continuation_open
         && rules.is_some_and(|r| r.continuation.as_ref().is_some_and(|c| c.tag.is_verified()));
     let rights = rules.map(|r| {
         r.rights(RightsFor {
-            out_of_network: case.denial.reasons.contains(&DenialReason::OutOfNetwork),
-            concurrent: case.denial.service_timing == Some(ServiceTiming::Concurrent),
+            out_of_network: case.reasons().contains(&DenialReason::OutOfNetwork),
+            concurrent: case.service_timing() == Some(ServiceTiming::Concurrent),
             continuation_open,
             external_review_letter: kind == LetterKind::ExternalReview,
         })
@@ -391,8 +396,7 @@ fn shared_context(
         }
     }
     let reasons: Vec<Value> = case
-        .denial
-        .reasons
+        .reasons()
         .iter()
         .map(|r| json!({"id": r.id(), "text": r.describe()}))
         .collect();
@@ -417,11 +421,11 @@ fn shared_context(
         "guidelines_supporting": supporting,
         "guidelines_other": other,
         "sarcoma_type": case.sarcoma_type().map(|t| t.id()),
-        "post_service": case.denial.service_timing == Some(ServiceTiming::PostService),
+        "post_service": case.service_timing() == Some(ServiceTiming::PostService),
         "quote_paragraphs": case
             .denial
-            .quote
             .as_ref()
+            .and_then(|d| d.quote.as_ref())
             .map(|q| q.paragraphs().collect::<Vec<_>>())
             .unwrap_or_default(),
     })
@@ -504,13 +508,15 @@ fn re_lines(case: &Case, kind: LetterKind) -> Vec<String> {
     if let Some(g) = &p.group_number {
         lines.push(format!("Group number: {g}"));
     }
-    if let Some(r) = &case.denial.reference {
+    if let Some(r) = case.denial.as_ref().and_then(|d| d.reference.as_ref()) {
         lines.push(format!("Reference: {r}"));
     }
     if !case.request.codes.is_empty() {
         lines.push(format!("Codes: {}", case.request.codes.join(", ")));
     }
-    lines.push(format!("Date of denial: {}", case.denial.date.long()));
+    if let Some(d) = &case.denial {
+        lines.push(format!("Date of denial: {}", d.date.long()));
+    }
     lines
 }
 

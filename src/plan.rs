@@ -213,9 +213,8 @@ fn conditions(case: &Case, facts: &Facts, kind: LetterKind, block: &Block) -> Re
         unlock: Vec::new(),
     };
     if !when.reasons.is_empty() {
-        let hit: Vec<&str> = case
-            .denial
-            .reasons
+        let reasons = case.reasons();
+        let hit: Vec<&str> = reasons
             .iter()
             .filter(|r| when.reasons.contains(r))
             .map(|r| r.id())
@@ -256,7 +255,7 @@ fn conditions(case: &Case, facts: &Facts, kind: LetterKind, block: &Block) -> Re
     let mut first_missing: Option<String> = None;
     let mut unlock = Vec::new();
     if !when.timing.is_empty() {
-        match case.denial.service_timing {
+        match case.service_timing() {
             Some(t) if when.timing.iter().any(|x| x == t.id()) => why.push(format!("{} care", t.id())),
             Some(t) => {
                 return Err(fail(format!(

@@ -14,7 +14,9 @@
 mod deadline;
 mod ics;
 
-pub use deadline::{Deadline, DeadlineInput, Deadlines, Status, Timing, deadlines};
+pub use deadline::{
+    Deadline, DeadlineInput, Deadlines, Status, Timing, deadlines, deadlines_for, request_deadlines,
+};
 pub use ics::to_ics;
 
 use std::collections::BTreeMap;
@@ -301,6 +303,19 @@ pub struct Decisions {
     pub extension: Option<Period>,
 }
 
+/// The plan's clocks for deciding a request for care not yet received (a prior
+/// authorization), counted from the day the plan receives it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RequestDecision {
+    /// The standard clock.
+    #[serde(default)]
+    pub standard: Option<Period>,
+    /// The expedited (urgent) clock.
+    #[serde(default)]
+    pub expedited: Option<Period>,
+}
+
 /// Whether a doctor's statement of urgency binds the plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -558,6 +573,9 @@ pub struct Rules {
     /// The plan's appeal decision clocks.
     #[serde(default)]
     pub decision: Decisions,
+    /// The plan's clocks for deciding a request before any denial (prior authorization).
+    #[serde(default)]
+    pub request_decision: RequestDecision,
     /// What happens when the plan misses its deadline or the rules.
     #[serde(default)]
     pub plan_misses_deadline: Option<Item>,
@@ -1157,6 +1175,14 @@ fn validate(rules: &Rules, stem: &str) -> Result<(), (KeyPath, String)> {
             check_period(&["decision", name], p, false)?;
         }
     }
+    for (name, p) in [
+        ("standard", &rules.request_decision.standard),
+        ("expedited", &rules.request_decision.expedited),
+    ] {
+        if let Some(p) = p {
+            check_period(&["request_decision", name], p, false)?;
+        }
+    }
     if let Some(u) = &rules.urgent {
         check_item(&["urgent"], &u.text, &u.citation)?;
         if let Some(p) = &u.physician {
@@ -1353,6 +1379,8 @@ fn mark_verified(rules: &mut Rules) {
         &mut d.concurrent,
         &mut d.extension,
         &mut rules.continuation,
+        &mut rules.request_decision.standard,
+        &mut rules.request_decision.expedited,
     ]
     .into_iter()
     .flatten()

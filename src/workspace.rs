@@ -172,10 +172,13 @@ impl Workspace {
         if provider && !kinds.contains(&LetterKind::MedicalNecessity) {
             kinds.push(LetterKind::MedicalNecessity);
         }
-        if matches!(
-            case.letter.kind,
-            LetterKind::Appeal | LetterKind::MedicalNecessity
-        ) {
+        // A claim file exists only once the plan has decided.
+        if !case.is_request()
+            && matches!(
+                case.letter.kind,
+                LetterKind::Appeal | LetterKind::MedicalNecessity
+            )
+        {
             kinds.push(LetterKind::ClaimFileRequest);
         }
         kinds

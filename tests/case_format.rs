@@ -315,3 +315,130 @@ fn salutations_read_naturally() {
         "{letter}"
     );
 }
+
+const REQUEST: &str = r#"schema = 1
+
+[letter]
+kind = "medical-necessity"
+date = 2026-11-19
+
+[sender]
+name = "Amy Lee"
+credentials = "MD"
+organization = "Capital Radiation Oncology"
+npi = "1234567893"
+address = ["5 Park Ave", "Albany, NY 12207"]
+
+[recipient]
+organization = "Empire Health Plan"
+fax = "(518) 555-0190"
+
+[patient]
+name = "Tom Hart"
+sex = "male"
+
+[plan]
+type = "medicare-advantage"
+
+[request]
+service = "intensity-modulated radiation therapy (IMRT) to the oropharynx"
+codes = ["77385", "77301"]
+provider = "Capital Radiation Oncology"
+
+[diagnosis]
+condition = "squamous cell carcinoma of the oropharynx"
+stage = ["cT2", "cN1", "M0"]
+
+[radiation]
+modality = "IMRT"
+total_dose = "70 Gy"
+fractions = 35
+goal = "curative"
+"#;
+
+#[test]
+fn a_request_before_any_decision_is_a_letter_of_medical_necessity_without_appeal_deadlines() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pa.toml");
+    std::fs::write(&path, REQUEST).unwrap();
+    appeal()
+        .args(["render", "--packet", "--format", "md", "-o"])
+        .arg(dir.path())
+        .arg(&path)
+        .assert()
+        .success();
+    let mut written: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md"))
+        .collect();
+    written.sort();
+    // No claim file exists before a decision.
+    assert_eq!(written, ["pa-next-steps.md", "pa.md"]);
+    let letter = visible(&std::fs::read_to_string(dir.path().join("pa.md")).unwrap());
+    assert!(!letter.contains("The decision"), "{letter}");
+    assert!(!letter.contains("denial"), "{letter}");
+    assert!(!letter.contains("Rights that apply"), "{letter}");
+    assert!(
+        letter.contains("1. Approve intensity-modulated radiation therapy")
+            || letter.contains(
+                "Approve intensity-modulated radiation therapy (IMRT) to the oropharynx (77385, 77301)"
+            ),
+        "{letter}"
+    );
+    assert!(letter.contains("Radiation technique: IMRT"), "{letter}");
+    assert!(letter.contains("Dose: 70 Gy in 35 fractions"), "{letter}");
+    let sheet = visible(&std::fs::read_to_string(dir.path().join("pa-next-steps.md")).unwrap());
+    assert!(
+        sheet.contains("Plan's decision on your request (organization determination): November 26, 2026"),
+        "{sheet}"
+    );
+    assert!(sheet.contains("42 CFR 422.568(b)"), "{sheet}");
+    assert!(sheet.contains("there is no appeal deadline yet"), "{sheet}");
+    assert!(!sheet.contains("File your"), "{sheet}");
+    // check names what a prior-authorization checklist asks for.
+    let (code, out) = run(&["check"], REQUEST);
+    assert_eq!(code, 0, "{out}");
+    for item in [
+        "the patient's height and weight",
+        "the histology",
+        "the performance status",
+        "the place of service",
+        "the treating facility",
+        "a 3D-conformal versus IMRT (or proton) plan comparison",
+    ] {
+        assert!(
+            out.contains(&format!("prior-authorization requests usually give {item}")),
+            "{item}: {out}"
+        );
+    }
+    assert!(!out.contains("the stage, or T, N and M"), "{out}");
+}
+
+#[test]
+fn an_appeal_needs_a_denial() {
+    let appeal_case = REQUEST.replace(
+        "kind = \"medical-necessity\"",
+        "kind = \"appeal\"\nvoice = \"provider\"",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.toml");
+    std::fs::write(&path, appeal_case).unwrap();
+    appeal()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "a.toml:4:8: an appeal letter answers a decision, but the case has no [denial] table",
+        ));
+    let path = dir.path().join("pa.toml");
+    std::fs::write(&path, REQUEST).unwrap();
+    appeal()
+        .args(["render", "--kind", "claim-file-request", "-o"])
+        .arg(dir.path())
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("has no [denial] table"));
+}

@@ -63,21 +63,94 @@ pub struct DeadlineInput {
 }
 
 impl DeadlineInput {
-    /// The dates of `case`, with `today` as the letter date and assumed filing date.
-    pub fn from_case(case: &crate::case::Case, today: Date) -> DeadlineInput {
-        DeadlineInput {
+    /// The dates of `case`, with `today` as the letter date and assumed filing date; `None`
+    /// for a request before any decision (see [`request_deadlines`]).
+    pub fn from_case(case: &crate::case::Case, today: Date) -> Option<DeadlineInput> {
+        let denial = case.denial.as_ref()?;
+        Some(DeadlineInput {
             regulation: case.regulation().id().to_string(),
-            denial_date: case.denial.date.0,
-            received: case.denial.received.map(|d| d.0),
-            timing: case.denial.service_timing.map(Timing::from),
+            denial_date: denial.date.0,
+            received: denial.received.map(|d| d.0),
+            timing: denial.service_timing.map(Timing::from),
             expedited: case.letter.expedited,
             grandfathered: case.plan.grandfathered,
-            deadline_on_notice: case.denial.deadline_on_notice.map(|d| d.0),
+            deadline_on_notice: denial.deadline_on_notice.map(|d| d.0),
             appeal_filed: case.appeal.as_ref().and_then(|a| a.filed).map(|d| d.0),
             final_decision: case.appeal.as_ref().and_then(|a| a.decision).map(|d| d.0),
             today,
+        })
+    }
+}
+
+/// The deadlines of `case` under `rules`: an appeal's ([`deadlines`]) or, before any
+/// decision, the plan's clocks for deciding the request ([`request_deadlines`]).
+pub fn deadlines_for(rules: &Rules, case: &crate::case::Case, today: Date) -> Deadlines {
+    match DeadlineInput::from_case(case, today) {
+        Some(input) => deadlines(rules, &input),
+        None => request_deadlines(rules, case.regulation().id(), case.letter.expedited, today),
+    }
+}
+
+/// Before any decision: when the plan must decide a request for care not yet received,
+/// assuming it is sent `today` (`[request_decision]` in the rules file). No appeal deadline
+/// exists yet.
+pub fn request_deadlines(rules: &Rules, regulation: &str, expedited: bool, today: Date) -> Deadlines {
+    let input = DeadlineInput {
+        regulation: regulation.to_string(),
+        denial_date: today,
+        received: None,
+        timing: Some(Timing::PreService),
+        expedited,
+        grandfathered: None,
+        deadline_on_notice: None,
+        appeal_filed: None,
+        final_decision: None,
+        today,
+    };
+    let mut notes = vec![
+        "This is a request before any decision, so there is no appeal deadline yet. If the plan \
+         denies it, the denial notice starts the time to appeal: keep it, and note the day it \
+         arrived."
+            .to_string(),
+    ];
+    let mut items = Vec::new();
+    let miss = "Ask the plan in writing for its decision and keep a record of every contact; a \
+                plan that does not decide in time may have to treat the request as denied, so \
+                you can appeal.";
+    let r = &rules.request_decision;
+    if expedited {
+        match &r.expedited {
+            Some(p) => items.push(decision(
+                "request-decision-expedited",
+                label_or(p, "Plan's decision on your expedited request"),
+                p,
+                &input,
+                None,
+                miss,
+            )),
+            None => notes.push(
+                "No time limit for an expedited request is recorded for this plan type: ask the \
+                 plan, and use the one in its plan document."
+                    .to_string(),
+            ),
         }
     }
+    match &r.standard {
+        Some(p) => items.push(decision(
+            "request-decision-standard",
+            label_or(p, "Plan's decision on your request"),
+            p,
+            &input,
+            None,
+            miss,
+        )),
+        None => notes.push(
+            "No time limit for deciding a request is recorded for this plan type: ask the plan, \
+             and use the one in its plan document."
+                .to_string(),
+        ),
+    }
+    Deadlines { items, notes }
 }
 
 /// Where a deadline stands relative to `today`.
