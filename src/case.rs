@@ -57,6 +57,13 @@ pub struct Case {
     /// Documents the signer encloses.
     #[serde(default)]
     pub enclosures: Vec<Enclosure>,
+    /// What was wrong in an administrative denial and the corrected information.
+    pub correction: Option<Correction>,
+    /// Why prior authorization was not obtained before the care.
+    pub authorization: Option<Authorization>,
+    /// Clauses of the plan's own documents, quoted verbatim, that the letter answers.
+    #[serde(default)]
+    pub plan_terms: Vec<PlanTerm>,
     /// The file this case was read from, for locating later problems.
     #[serde(skip)]
     pub source: Source,
@@ -616,6 +623,93 @@ pub struct Enclosure {
     pub title: String,
     /// Its date.
     pub date: Option<CaseDate>,
+}
+
+/// `[correction]`: the error behind an administrative denial and its correction.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    /// What was wrong (a member ID, a code, a missing record), in the user's words.
+    pub what: Option<String>,
+    /// The corrected information.
+    pub corrected: Option<String>,
+    /// The corrected documents sent with the letter, one title each.
+    #[serde(default)]
+    pub documents: Vec<String>,
+}
+
+/// `[authorization]`: why prior authorization was not obtained before the care.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Authorization {
+    /// Why it was not obtained first.
+    pub reason: Option<MissedAuthorization>,
+    /// The circumstances, in the user's words.
+    pub explanation: Option<String>,
+    /// When authorization was asked for after the fact, if it was.
+    pub requested: Option<CaseDate>,
+    /// Calls to the plan about authorization, as logged.
+    #[serde(default)]
+    pub calls: Vec<AuthorizationCall>,
+}
+
+/// Why prior authorization was not obtained first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MissedAuthorization {
+    /// The care could not wait for the plan's authorization process.
+    Urgent,
+    /// The plan told the caller that no authorization was needed.
+    PlanSaidNotNeeded,
+    /// The plan made an error (lost or misdirected the request, wrong information).
+    PlanError,
+    /// The provider's office made an administrative error.
+    OfficeError,
+}
+
+/// `[[authorization.calls]]`: one logged call to the plan.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorizationCall {
+    /// When.
+    pub date: Option<CaseDate>,
+    /// The call reference number the plan gave.
+    pub reference: Option<String>,
+    /// Who at the plan answered (name or role).
+    pub spoke_with: Option<String>,
+    /// What the plan said, as logged.
+    pub said: Option<String>,
+}
+
+/// `[[plan_terms]]`: one clause of the plan's documents, quoted verbatim.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanTerm {
+    /// Where it is, e.g. "Certificate of Coverage §4.2".
+    pub source: Option<String>,
+    /// The clause, word for word.
+    pub text: String,
+    /// The case facts that answer it. The letter answers a clause only with these facts, and
+    /// only when the case holds them; otherwise it quotes the clause and asks the plan to
+    /// explain how it applies.
+    #[serde(default)]
+    pub answered_by: Vec<TermAnswer>,
+}
+
+/// Case facts a plan clause can be answered with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TermAnswer {
+    /// `[[network_attempts]]`: the in-network providers tried.
+    NetworkAttempts,
+    /// `[[guidelines]]` that support the request.
+    Guidelines,
+    /// `[[treatments]]`: the treatment history.
+    Treatments,
+    /// `[diagnosis]`: the condition, its histology and whether it is rare.
+    Diagnosis,
+    /// `[care]`: the care relationship and prior authorizations.
+    Care,
 }
 
 /// A calendar date from a TOML date value, validated (no February 30).

@@ -18,6 +18,7 @@ type Bundled = (&'static str, &'static str);
 
 /// The block files compiled into the binary, sorted by path.
 pub const BUNDLED_BLOCKS: &[Bundled] = crate::bundled![
+    "blocks/administrative-correction.md",
     "blocks/continuity-of-care.md",
     "blocks/expedited-review.md",
     "blocks/expert-pathology-review.md",
@@ -27,8 +28,10 @@ pub const BUNDLED_BLOCKS: &[Bundled] = crate::bundled![
     "blocks/not-experimental.md",
     "blocks/palliative-care.md",
     "blocks/plan-rights.md",
+    "blocks/plan-terms.md",
     "blocks/preferred-drug-exception.md",
     "blocks/records-and-criteria-request.md",
+    "blocks/retroactive-authorization.md",
     "blocks/sarcoma-center.md",
     "blocks/standard-of-care.md",
 ];

@@ -69,6 +69,14 @@ pub const KNOWN: &[&str] = &[
     "network_attempts",
     "guidelines",
     "enclosures",
+    "correction.what",
+    "correction.corrected",
+    "correction.documents",
+    "authorization.reason",
+    "authorization.explanation",
+    "authorization.requested",
+    "authorization.calls",
+    "plan_terms",
 ];
 
 /// Whether `path` is a fact blocks may name.

@@ -462,7 +462,10 @@ const BUNDLED: &[(&str, &str)] = &[
         "references/drug-access.bib",
         include_str!("../references/drug-access.bib"),
     ),
-    ("references/fertility.bib", include_str!("../references/fertility.bib")),
+    (
+        "references/fertility.bib",
+        include_str!("../references/fertility.bib"),
+    ),
     ("references/gist.bib", include_str!("../references/gist.bib")),
     (
         "references/guidelines.bib",
@@ -473,7 +476,10 @@ const BUNDLED: &[(&str, &str)] = &[
         include_str!("../references/her2-later-line.bib"),
     ),
     ("references/her2.bib", include_str!("../references/her2.bib")),
-    ("references/imaging.bib", include_str!("../references/imaging.bib")),
+    (
+        "references/imaging.bib",
+        include_str!("../references/imaging.bib"),
+    ),
     (
         "references/palliative-more.bib",
         include_str!("../references/palliative-more.bib"),
@@ -499,7 +505,10 @@ const BUNDLED: &[(&str, &str)] = &[
         "references/second-opinion-more.bib",
         include_str!("../references/second-opinion-more.bib"),
     ),
-    ("references/supportive.bib", include_str!("../references/supportive.bib")),
+    (
+        "references/supportive.bib",
+        include_str!("../references/supportive.bib"),
+    ),
     ("references/trials.bib", include_str!("../references/trials.bib")),
 ];
 

@@ -1,0 +1,334 @@
+//! The argument blocks of issue 15, one small case each (unlike the examples): what the letter
+//! says and does not say in every voice, and why `explain` used or skipped the block.
+
+mod common;
+
+use common::appeal;
+
+/// What a reader sees, with runs of whitespace as one space.
+fn visible(markdown: &str) -> String {
+    common::visible_text(markdown)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(common::root().join("tests/cases/blocks").join(name)).unwrap()
+}
+
+/// `text` with `voice` set (every fixture names a voice in `[letter]`).
+fn in_voice(text: &str, voice: &str) -> String {
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("voice = "))
+        .expect("the fixture names a voice");
+    text.replacen(line, &format!("voice = \"{voice}\""), 1)
+}
+
+/// Renders `text` as a Markdown letter and returns what a reader sees.
+fn letter(text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("case.toml");
+    std::fs::write(&path, text).unwrap();
+    appeal()
+        .arg("render")
+        .arg(&path)
+        .args(["--format", "md", "-o"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    visible(&std::fs::read_to_string(dir.path().join("case.md")).unwrap())
+}
+
+/// `appeal explain` on `text`.
+fn explain(text: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("case.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = appeal().arg("explain").arg(&path).output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `appeal check` on `text`: (exit code, stdout).
+fn check(text: &str) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("case.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = appeal().arg("check").arg(&path).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+/// The explain line for block `id`.
+fn explain_line<'a>(text: &'a str, id: &str) -> &'a str {
+    text.lines()
+        .find(|l| l.split_whitespace().nth(1) == Some(id))
+        .unwrap_or_else(|| panic!("{id} is not in {text}"))
+}
+
+/// A patient letter never speaks of "my patient"; a third-person letter never says "my claim".
+fn assert_voice(letter: &str, voice: &str) {
+    if voice == "patient" {
+        assert!(!letter.contains("my patient"), "{letter}");
+    } else {
+        assert!(!letter.contains("my claim"), "{letter}");
+        assert!(!letter.contains("my doctor"), "{letter}");
+    }
+}
+
+const VOICES: [&str; 3] = ["patient", "provider", "representative"];
+
+#[test]
+fn administrative_correction_states_the_error_and_asks_to_pay_the_corrected_claim() {
+    let case = fixture("administrative-correction.toml");
+    for voice in VOICES {
+        let l = letter(&in_voice(&case, voice));
+        assert_voice(&l, voice);
+        assert!(l.contains("The administrative error is corrected"), "{l}");
+        assert!(
+            l.contains("What was wrong: The claim listed member ID LS-0000000 instead of LS-4471902."),
+            "{l}"
+        );
+        assert!(
+            l.contains(
+                "The correct information: Member ID LS-4471902, as shown on the enclosed member card."
+            ),
+            "{l}"
+        );
+        assert!(
+            l.contains("Enclosed: Corrected claim form (CMS-1500) and Copy of the member card."),
+            "{l}"
+        );
+        assert!(
+            l.contains("(code 78815; dates of service: October 14, 2026)"),
+            "{l}"
+        );
+        assert!(
+            l.contains("reprocess the claim with the corrected information and pay it"),
+            "{l}"
+        );
+        assert!(l.contains("The denial gave no other reason"), "{l}");
+        // Post-service: nothing still to come.
+        assert!(!l.contains("decide the request"), "{l}");
+        let who = match voice {
+            "patient" => "The plan denied my claim for PET/CT",
+            "provider" => "October 14, 2026) for my patient for an administrative reason",
+            _ => "October 14, 2026) for Rosa Delgado for an administrative reason",
+        };
+        assert!(l.contains(who), "{voice}: {l}");
+    }
+    let e = explain(&case);
+    assert!(
+        explain_line(&e, "administrative-correction").contains("applies: denial reason administrative"),
+        "{e}"
+    );
+    assert!(
+        explain_line(&e, "retroactive-authorization").starts_with("skipped"),
+        "{e}"
+    );
+}
+
+#[test]
+fn administrative_correction_before_the_care_asks_for_a_decision_not_payment() {
+    let case = fixture("administrative-correction.toml")
+        .replace(
+            "service_timing = \"post-service\"",
+            "service_timing = \"pre-service\"",
+        )
+        .replace(
+            "reasons = [\"administrative\"]",
+            "reasons = [\"administrative\", \"not-medically-necessary\"]",
+        )
+        .replace(
+            "documents = [\"Corrected claim form (CMS-1500)\", \"Copy of the member card\"]",
+            "",
+        );
+    let l = letter(&case);
+    assert!(
+        l.contains(
+            "decide the request for PET/CT scan for lung cancer staging with the corrected information"
+        ),
+        "{l}"
+    );
+    assert!(!l.contains("pay it"), "{l}");
+    assert!(!l.contains("Enclosed:"), "{l}");
+    assert!(!l.contains("The denial gave no other reason"), "{l}");
+    assert!(
+        l.contains("For the other reasons the plan gave, see the rest of this letter"),
+        "{l}"
+    );
+}
+
+#[test]
+fn administrative_denial_without_its_correction_is_reported_missing() {
+    let case = fixture("administrative-correction.toml");
+    let case = &case[..case.find("[correction]").unwrap()];
+    let e = explain(case);
+    assert!(
+        explain_line(&e, "administrative-correction")
+            .contains("applies, but the case lacks correction.what, correction.corrected"),
+        "{e}"
+    );
+    let (code, out) = check(case);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("correction.what"), "{out}");
+}
+
+#[test]
+fn retroactive_authorization_prints_the_logged_call_in_every_voice() {
+    let case = fixture("retroactive-authorization.toml");
+    for voice in VOICES {
+        let l = letter(&in_voice(&case, voice));
+        assert_voice(&l, voice);
+        assert!(
+            l.contains("because authorization was not obtained in advance. It was not obtained first because the plan said that no authorization was needed."),
+            "{l}"
+        );
+        assert!(
+            l.contains("Authorization was requested on October 20, 2026."),
+            "{l}"
+        );
+        assert!(
+            l.contains("September 30, 2026, provider services (agent Kim) (call reference REF-55120): “No authorization is required for CPT 38221 in the office setting.”"),
+            "{l}"
+        );
+        assert!(l.contains("honour what its representative said"), "{l}");
+        assert!(
+            l.contains("grant authorization retroactively and to pay the claim"),
+            "{l}"
+        );
+        assert!(!l.contains("urgent"), "{l}");
+        let who = match voice {
+            "patient" => "The plan denied my claim for bone marrow biopsy",
+            "provider" => "bone marrow biopsy for my patient (codes 38221, 88305",
+            _ => "bone marrow biopsy for Tomas Berg (codes 38221, 88305",
+        };
+        assert!(l.contains(who), "{voice}: {l}");
+    }
+    let e = explain(&case);
+    assert!(
+        explain_line(&e, "retroactive-authorization")
+            .contains("applies: denial reason no-prior-authorization"),
+        "{e}"
+    );
+    assert!(
+        explain_line(&e, "administrative-correction").starts_with("skipped"),
+        "{e}"
+    );
+}
+
+#[test]
+fn retroactive_authorization_says_only_the_reason_the_case_gives() {
+    let base = fixture("retroactive-authorization.toml");
+    let base = &base[..base.find("[[authorization.calls]]").unwrap()];
+    // Urgent care still under way: no call log, no payment, no "representative said".
+    let urgent = base
+        .replace("reason = \"plan-said-not-needed\"", "reason = \"urgent\"\nexplanation = \"Blast counts rose and treatment decisions could not wait.\"")
+        .replace("service_timing = \"post-service\"", "service_timing = \"concurrent\"");
+    let l = letter(&urgent);
+    assert!(
+        l.contains("the care was urgent and could not wait for the plan's authorization process: Blast counts rose and treatment decisions could not wait."),
+        "{l}"
+    );
+    assert!(
+        l.contains("to authorize it, including any care already given"),
+        "{l}"
+    );
+    assert!(!l.contains("pay the claim"), "{l}");
+    assert!(!l.contains("representative said"), "{l}");
+    assert!(!l.contains("logged"), "{l}");
+    // The office's error, in the patient's own words.
+    let office = in_voice(
+        &base.replace("reason = \"plan-said-not-needed\"", "reason = \"office-error\""),
+        "patient",
+    );
+    let l = letter(&office);
+    assert!(
+        l.contains("because of an administrative error in my doctor's office. The error was not mine."),
+        "{l}"
+    );
+    assert!(!l.contains("plan said"), "{l}");
+    // Without a reason the block cannot answer the denial, and check says so.
+    let none = base.replace("reason = \"plan-said-not-needed\"\n", "");
+    let e = explain(&none);
+    assert!(
+        explain_line(&e, "retroactive-authorization")
+            .contains("applies, but the case lacks authorization.reason"),
+        "{e}"
+    );
+    let (code, out) = check(&none);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("authorization.reason"), "{out}");
+}
+
+#[test]
+fn plan_terms_quotes_each_clause_and_answers_only_with_named_facts() {
+    let case = fixture("plan-terms.toml");
+    for voice in VOICES {
+        let l = letter(&in_voice(&case, voice));
+        assert_voice(&l, voice);
+        assert!(l.contains("The plan's own terms"), "{l}");
+        assert!(
+            l.contains("Evidence of Coverage, section 4.2: “Care from a non-participating provider is not covered if it may be provided by a participating specialist.”"),
+            "{l}"
+        );
+        assert!(
+            l.contains("In-network providers were asked, and none could provide this care: Front Range Orthopedics (October 28, 2026): no orthopaedic oncologist on staff; Mile High Surgical Group: referred the patient back to the sarcoma center."),
+            "{l}"
+        );
+        assert!(
+            l.contains("NCCN, Bone Cancer , v1.2026, recommends this care: “Treatment at a center with sarcoma expertise.”"),
+            "{l}"
+        );
+        assert!(
+            l.contains("diagnosis: osteosarcoma of the distal femur (high-grade conventional osteosarcoma), a rare cancer."),
+            "{l}"
+        );
+        // A clause with no facts named is quoted, and the plan is asked; never interpreted.
+        assert!(
+            l.contains(
+                "The plan's document: “Services must be the most cost-efficient appropriate alternative.”"
+            ),
+            "{l}"
+        );
+        assert!(
+            l.contains("I ask the plan to explain how this clause applies to limb-sparing resection of a femoral osteosarcoma"),
+            "{l}"
+        );
+        // No treatments in the case: nothing is said about them.
+        assert!(!l.contains("treatment so far"), "{l}");
+    }
+    let e = explain(&case);
+    assert!(explain_line(&e, "plan-terms").starts_with("used"), "{e}");
+    assert!(explain_line(&e, "plan-terms").contains("plan_terms"), "{e}");
+}
+
+#[test]
+fn plan_terms_never_says_the_network_failed_when_a_provider_could_help() {
+    let case = fixture("plan-terms.toml")
+        .replacen("could_provide = false", "could_provide = true", 1)
+        .replace("supports_request = true", "supports_request = false");
+    let l = letter(&case);
+    assert!(!l.contains("none could provide"), "{l}");
+    assert!(
+        l.contains("In-network providers were asked: Front Range Orthopedics"),
+        "{l}"
+    );
+    assert!(
+        l.contains("name the participating provider it believes can give this care"),
+        "{l}"
+    );
+    // The guideline no longer supports the request, so it is not said to recommend it.
+    assert!(!l.contains("recommends this care"), "{l}");
+    // Without [[plan_terms]] the block is skipped, and explain says why.
+    let none = fixture("plan-terms.toml");
+    let none = &none[..none.find("[[plan_terms]]").unwrap()];
+    let e = explain(none);
+    let line = explain_line(&e, "plan-terms");
+    assert!(line.starts_with("skipped"), "{e}");
+    assert!(line.contains("plan_terms"), "{e}");
+}
