@@ -24,6 +24,7 @@ pub const BUNDLED_BLOCKS: &[Bundled] = crate::bundled![
     "blocks/expert-pathology-review.md",
     "blocks/guideline-concordance.md",
     "blocks/harm-of-delay.md",
+    "blocks/medicare-coverage-criteria.md",
     "blocks/network-adequacy.md",
     "blocks/not-experimental.md",
     "blocks/palliative-care.md",

@@ -332,3 +332,48 @@ fn plan_terms_never_says_the_network_failed_when_a_provider_could_help() {
     assert!(line.starts_with("skipped"), "{e}");
     assert!(line.contains("plan_terms"), "{e}");
 }
+
+#[test]
+fn medicare_coverage_criteria_prints_the_verified_rules_and_asks_for_the_ncd_or_lcd() {
+    let case = fixture("medicare-coverage-criteria.toml");
+    for voice in VOICES {
+        let l = letter(&in_voice(&case, voice));
+        assert_voice(&l, voice);
+        let opening = match voice {
+            "patient" => "My plan, Harbor Senior Choice (HMO), is a Medicare Advantage plan.",
+            "provider" => "My patient's plan, Harbor Senior Choice (HMO), is a Medicare Advantage plan.",
+            _ => "Edith Norris's plan, Harbor Senior Choice (HMO), is a Medicare Advantage plan.",
+        };
+        assert!(l.contains(opening), "{voice}: {l}");
+        assert!(l.contains("(42 CFR 422.101(a)–(b)(3))"), "{l}");
+        assert!(l.contains("(42 CFR 422.101(b)(6))"), "{l}");
+        assert!(
+            l.contains("I ask the plan to name the national or local coverage determination it applied to PET/CT after two cycles of R-CHOP"),
+            "{l}"
+        );
+        assert!(
+            l.contains("The denial names these criteria: “Vendor imaging guideline IMG-12: restaging PET/CT only after six cycles”."),
+            "{l}"
+        );
+        assert!(
+            l.contains("If Original Medicare would cover this care, I ask the plan to cover it."),
+            "{l}"
+        );
+        assert!(!l.contains("pay the claim"), "{l}");
+    }
+    let e = explain(&case);
+    assert!(
+        explain_line(&e, "medicare-coverage-criteria")
+            .contains("applies: denial reason not-medically-necessary"),
+        "{e}"
+    );
+    // Any other regulation: skipped, and explain says why.
+    let erisa = case.replace("regulation = \"medicare-advantage\"", "regulation = \"erisa\"");
+    let e = explain(&erisa);
+    let line = explain_line(&e, "medicare-coverage-criteria");
+    assert!(
+        line.starts_with("skipped") && line.contains("medicare-advantage"),
+        "{e}"
+    );
+    assert!(!letter(&erisa).contains("422.101"));
+}
