@@ -64,6 +64,11 @@ pub struct Case {
     /// Clauses of the plan's own documents, quoted verbatim, that the letter answers.
     #[serde(default)]
     pub plan_terms: Vec<PlanTerm>,
+    /// The clinical trial the patient takes part in, for routine-cost denials.
+    pub clinical_trial: Option<ClinicalTrial>,
+    /// Compendium listings that support an off-label use of the requested drug.
+    #[serde(default)]
+    pub compendia: Vec<CompendiumListing>,
     /// The file this case was read from, for locating later problems.
     #[serde(skip)]
     pub source: Source,
@@ -710,6 +715,45 @@ pub enum TermAnswer {
     Diagnosis,
     /// `[care]`: the care relationship and prior authorizations.
     Care,
+}
+
+/// `[clinical_trial]`: the approved clinical trial the patient takes part in.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClinicalTrial {
+    /// The trial's title.
+    pub name: Option<String>,
+    /// Its ClinicalTrials.gov number, e.g. `NCT01234567`.
+    pub nct: Option<String>,
+    /// Phase (I, II, III or IV).
+    pub phase: Option<String>,
+    /// Who approved or funds it (NCI, an NIH cooperative group, an FDA IND), in the user's words.
+    pub approved_by: Option<String>,
+    /// The investigational item the trial studies, which the request does not include.
+    pub investigational: Option<String>,
+    /// `true` when the requested service is routine care the plan would cover for a member who
+    /// is not in a trial: not the investigational item itself and not done only to collect
+    /// data. Only then does a letter call it a routine patient cost.
+    pub routine_care: Option<bool>,
+}
+
+/// `[[compendia]]`: one compendium listing for the requested drug's use.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompendiumListing {
+    /// The compendium, e.g. "NCCN Drugs & Biologics Compendium".
+    pub name: Option<String>,
+    /// The drug as listed.
+    pub drug: Option<String>,
+    /// The indication the listing supports, in its words.
+    pub indication: Option<String>,
+    /// The listing's rating: category, strength of recommendation or level of evidence.
+    pub rating: Option<String>,
+    /// Version, edition or date consulted.
+    pub version: Option<String>,
+    /// `true` when the drug is used in an anti-cancer chemotherapeutic regimen, the use
+    /// Medicare's compendia rule covers; only then does a letter state that rule.
+    pub anticancer_regimen: Option<bool>,
 }
 
 /// A calendar date from a TOML date value, validated (no February 30).

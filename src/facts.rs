@@ -77,6 +77,13 @@ pub const KNOWN: &[&str] = &[
     "authorization.requested",
     "authorization.calls",
     "plan_terms",
+    "clinical_trial.name",
+    "clinical_trial.nct",
+    "clinical_trial.phase",
+    "clinical_trial.approved_by",
+    "clinical_trial.investigational",
+    "clinical_trial.routine_care",
+    "compendia",
 ];
 
 /// Whether `path` is a fact blocks may name.

@@ -377,3 +377,159 @@ fn medicare_coverage_criteria_prints_the_verified_rules_and_asks_for_the_ncd_or_
     );
     assert!(!letter(&erisa).contains("422.101"));
 }
+
+#[test]
+fn clinical_trial_routine_costs_states_phsa_2709_only_for_a_plan_that_is_not_grandfathered() {
+    let case = fixture("clinical-trial-routine-costs.toml");
+    for voice in VOICES {
+        let l = letter(&in_voice(&case, voice));
+        assert_voice(&l, voice);
+        let who = match voice {
+            "patient" => "I am taking part in a phase II clinical trial",
+            "provider" => "My patient is taking part in a phase II clinical trial",
+            _ => "Lena Hale is taking part in a phase II clinical trial",
+        };
+        assert!(l.contains(who), "{voice}: {l}");
+        assert!(
+            l.contains("(NCT07654321), approved or funded by an FDA investigational new drug application."),
+            "{l}"
+        );
+        assert!(
+            l.contains(
+                "It is not the investigational treatment the trial studies (the KRAS inhibitor under study)"
+            ),
+            "{l}"
+        );
+        assert!(
+            l.contains("plan is not grandfathered under the Affordable Care Act"),
+            "{l}"
+        );
+        assert!(
+            l.contains("(Public Health Service Act §2709(a), 42 U.S.C. 300gg-8(a))"),
+            "{l}"
+        );
+        assert!(
+            l.contains("I ask the plan to cover CT scans of the chest, abdomen and pelvis every nine weeks as a routine patient cost"),
+            "{l}"
+        );
+        assert!(!l.contains("pay the claim"), "{l}");
+    }
+    let e = explain(&case);
+    assert!(
+        explain_line(&e, "clinical-trial-routine-costs")
+            .contains("the plan is not grandfathered; clinical_trial.routine_care is given"),
+        "{e}"
+    );
+    // Grandfathered, or not said: the block is skipped and the law is never stated.
+    for (g, why) in [
+        ("grandfathered = true", "the plan is grandfathered"),
+        ("", "the case does not say whether the plan is grandfathered"),
+    ] {
+        let text = case.replace("grandfathered = false", g);
+        let e = explain(&text);
+        let line = explain_line(&e, "clinical-trial-routine-costs");
+        assert!(line.starts_with("skipped") && line.contains(why), "{e}");
+        assert!(!letter(&text).contains("300gg-8"));
+    }
+    // The case does not say the care is routine: nothing about routine costs.
+    let text = case.replace("routine_care = true", "");
+    let e = explain(&text);
+    assert!(
+        explain_line(&e, "clinical-trial-routine-costs").starts_with("skipped"),
+        "{e}"
+    );
+    assert!(!letter(&text).contains("routine patient cost"));
+    // Medicare Advantage has no [clinical_trials] rule here: skipped.
+    let text = case.replace(
+        "regulation = \"aca-individual\"",
+        "regulation = \"medicare-advantage\"",
+    );
+    assert!(explain_line(&explain(&text), "clinical-trial-routine-costs").starts_with("skipped"));
+}
+
+#[test]
+fn clinical_trial_routine_costs_after_the_care_asks_to_pay_the_claim() {
+    let case = fixture("clinical-trial-routine-costs.toml")
+        .replace(
+            "service_timing = \"pre-service\"",
+            "service_timing = \"post-service\"",
+        )
+        .replace(
+            "codes = [\"74177\", \"71260\"]",
+            "codes = [\"74177\", \"71260\"]\ndates = \"September 8, 2026\"",
+        );
+    let l = letter(&case);
+    assert!(
+        l.contains("I was taking part in a phase II clinical trial")
+            || l.contains("Lena Hale was taking part"),
+        "{l}"
+    );
+    assert!(
+        l.contains("I ask the plan to pay the claim for CT scans of the chest, abdomen and pelvis every nine weeks as a routine patient cost for the dates of service September 8, 2026."),
+        "{l}"
+    );
+    assert!(!l.contains("I ask the plan to cover CT scans"), "{l}");
+}
+
+#[test]
+fn off_label_compendia_lists_the_compendium_and_the_medicare_rule() {
+    let case = fixture("off-label-compendia.toml");
+    for voice in VOICES {
+        let l = letter(&in_voice(&case, voice));
+        assert_voice(&l, voice);
+        let who = match voice {
+            "patient" => {
+                "The plan denied bevacizumab, used in an anti-cancer regimen for my recurrent glioblastoma."
+            }
+            "provider" => {
+                "The plan denied bevacizumab, used in an anti-cancer regimen for my patient's recurrent glioblastoma."
+            }
+            _ => {
+                "The plan denied bevacizumab, used in an anti-cancer regimen for Harold Finch's recurrent glioblastoma."
+            }
+        };
+        assert!(l.contains(who), "{voice}: {l}");
+        assert!(
+            l.contains("NCCN Drugs & Biologics Compendium (2026): bevacizumab, for recurrent glioblastoma, as a single agent (category 2A)"),
+            "{l}"
+        );
+        assert!(
+            l.contains(
+                "(42 U.S.C. 1395x(t)(2)(B); Medicare Benefit Policy Manual ch. 15 §50.4.5; 42 CFR 422.101(b))"
+            ),
+            "{l}"
+        );
+        assert!(
+            l.contains("I ask the plan to pay the claim for bevacizumab for this use."),
+            "{l}"
+        );
+    }
+    let e = explain(&case);
+    assert!(
+        explain_line(&e, "off-label-compendia")
+            .contains("plan regulation medicare-advantage; compendia is given"),
+        "{e}"
+    );
+    // Not said to be an anti-cancer regimen: the listing is quoted, the rule is not claimed.
+    let text = case.replace("anticancer_regimen = true", "");
+    let l = letter(&text);
+    assert!(l.contains("NCCN Drugs & Biologics Compendium"), "{l}");
+    assert!(!l.contains("1395x"), "{l}");
+    assert!(!l.contains("anti-cancer regimen for"), "{l}");
+    // Part D: its own statute.
+    let text = case.replace(
+        "regulation = \"medicare-advantage\"",
+        "regulation = \"medicare-part-d\"",
+    );
+    let l = letter(&text);
+    assert!(l.contains("is a Medicare Part D plan"), "{l}");
+    assert!(l.contains("(42 U.S.C. 1395w-102(e)(4)(A)(i))"), "{l}");
+    // A commercial plan: no verified off-label law, so the block is skipped.
+    let text = case.replace("regulation = \"medicare-advantage\"", "regulation = \"erisa\"");
+    let e = explain(&text);
+    assert!(
+        explain_line(&e, "off-label-compendia").starts_with("skipped"),
+        "{e}"
+    );
+    assert!(!letter(&text).contains("1395x"));
+}
