@@ -69,6 +69,12 @@ pub struct Case {
     /// Compendium listings that support an off-label use of the requested drug.
     #[serde(default)]
     pub compendia: Vec<CompendiumListing>,
+    /// The radiation technique requested, when the denial concerns one.
+    pub radiation: Option<Radiation>,
+    /// The imaging study requested, when the denial concerns one.
+    pub imaging: Option<Imaging>,
+    /// The biomarker or genomic test requested, when the denial concerns one.
+    pub biomarker_test: Option<BiomarkerTest>,
     /// The file this case was read from, for locating later problems.
     #[serde(skip)]
     pub source: Source,
@@ -754,6 +760,102 @@ pub struct CompendiumListing {
     /// `true` when the drug is used in an anti-cancer chemotherapeutic regimen, the use
     /// Medicare's compendia rule covers; only then does a letter state that rule.
     pub anticancer_regimen: Option<bool>,
+}
+
+/// `[radiation]`: the radiotherapy technique requested.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Radiation {
+    /// The technique.
+    pub technique: Option<RadiationTechnique>,
+    /// What the plan approved or proposed instead, e.g. "3D conformal radiotherapy".
+    pub alternative: Option<String>,
+    /// Why the treating team chose this technique (organs to spare, dose constraints), in
+    /// their words.
+    pub rationale: Option<String>,
+    /// `true` when the treating team documents a controlled primary tumour and no more than
+    /// five metastases (the population of the SABR-COMET trial).
+    pub oligometastatic: Option<bool>,
+}
+
+/// A radiotherapy technique.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RadiationTechnique {
+    /// Intensity-modulated radiotherapy.
+    Imrt,
+    /// Stereotactic body (ablative) radiotherapy, SBRT or SABR.
+    Sbrt,
+    /// Proton beam therapy.
+    Proton,
+    /// Another technique.
+    Other,
+}
+
+/// `[imaging]`: the imaging study requested.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Imaging {
+    /// The kind of study.
+    pub modality: Option<ImagingModality>,
+    /// What it is for.
+    pub purpose: Option<ImagingPurpose>,
+    /// Why it is needed now, in the treating team's words.
+    pub rationale: Option<String>,
+}
+
+/// An imaging modality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImagingModality {
+    /// FDG PET/CT.
+    PetCt,
+    /// Magnetic resonance imaging.
+    Mri,
+    /// Computed tomography.
+    Ct,
+    /// Another modality.
+    Other,
+}
+
+/// What an imaging study is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImagingPurpose {
+    /// Staging before treatment.
+    Staging,
+    /// Assessing response during or after treatment.
+    Response,
+    /// Evaluating a mass or lesion before a diagnosis is made.
+    Diagnosis,
+    /// Routine follow-up with no new symptoms.
+    Surveillance,
+}
+
+/// `[biomarker_test]`: the biomarker or genomic test requested.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BiomarkerTest {
+    /// The test's name, e.g. "FoundationOne CDx".
+    pub test: Option<String>,
+    /// The kind of test.
+    pub kind: Option<BiomarkerKind>,
+    /// The drug the test selects patients for, when it is a companion diagnostic.
+    pub drug: Option<String>,
+    /// Why it is needed, in the treating team's words.
+    pub rationale: Option<String>,
+}
+
+/// A kind of biomarker test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BiomarkerKind {
+    /// Comprehensive genomic profiling (a next-generation sequencing panel).
+    GenomicProfiling,
+    /// A companion diagnostic required to select patients for a drug.
+    CompanionDiagnostic,
+    /// Another test.
+    Other,
 }
 
 /// A calendar date from a TOML date value, validated (no February 30).

@@ -19,12 +19,14 @@ type Bundled = (&'static str, &'static str);
 /// The block files compiled into the binary, sorted by path.
 pub const BUNDLED_BLOCKS: &[Bundled] = crate::bundled![
     "blocks/administrative-correction.md",
+    "blocks/biomarker-testing.md",
     "blocks/clinical-trial-routine-costs.md",
     "blocks/continuity-of-care.md",
     "blocks/expedited-review.md",
     "blocks/expert-pathology-review.md",
     "blocks/guideline-concordance.md",
     "blocks/harm-of-delay.md",
+    "blocks/imaging.md",
     "blocks/medicare-coverage-criteria.md",
     "blocks/network-adequacy.md",
     "blocks/not-experimental.md",
@@ -33,6 +35,7 @@ pub const BUNDLED_BLOCKS: &[Bundled] = crate::bundled![
     "blocks/plan-rights.md",
     "blocks/plan-terms.md",
     "blocks/preferred-drug-exception.md",
+    "blocks/radiation-technique.md",
     "blocks/records-and-criteria-request.md",
     "blocks/retroactive-authorization.md",
     "blocks/sarcoma-center.md",

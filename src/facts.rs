@@ -84,6 +84,17 @@ pub const KNOWN: &[&str] = &[
     "clinical_trial.investigational",
     "clinical_trial.routine_care",
     "compendia",
+    "radiation.technique",
+    "radiation.alternative",
+    "radiation.rationale",
+    "radiation.oligometastatic",
+    "imaging.modality",
+    "imaging.purpose",
+    "imaging.rationale",
+    "biomarker_test.test",
+    "biomarker_test.kind",
+    "biomarker_test.drug",
+    "biomarker_test.rationale",
 ];
 
 /// Whether `path` is a fact blocks may name.

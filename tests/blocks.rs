@@ -533,3 +533,195 @@ fn off_label_compendia_lists_the_compendium_and_the_medicare_rule() {
     );
     assert!(!letter(&text).contains("1395x"));
 }
+
+/// The numbered reference list of a rendered letter (what a reader sees after "References").
+fn references(letter: &str) -> &str {
+    letter.split("References").nth(1).unwrap_or("")
+}
+
+#[test]
+fn radiation_technique_cites_each_trial_only_for_the_disease_it_studied() {
+    let case = fixture("radiation-technique.toml");
+    for voice in VOICES {
+        let l = letter(&in_voice(&case, voice));
+        assert_voice(&l, voice);
+        assert!(
+            l.contains("using intensity-modulated radiotherapy (IMRT). The plan proposed 3D conformal radiotherapy instead."),
+            "{l}"
+        );
+        assert!(
+            l.contains("The team gives this reason for the technique: “Sparing the parotid glands and the spinal cord while covering both sides of the neck.”"),
+            "{l}"
+        );
+        assert!(
+            l.contains(
+                "In PARSPORT, a randomised trial of 94 patients with pharyngeal squamous-cell carcinoma"
+            ),
+            "{l}"
+        );
+        assert!(
+            references(&l).contains("Parotid-sparing intensity modulated"),
+            "{l}"
+        );
+        // Not the nasopharyngeal, breast, pelvic or SABR trials.
+        for other in [
+            "nasopharyngeal",
+            "whole-breast",
+            "hysterectomy",
+            "SABR-COMET",
+            "CHISEL",
+        ] {
+            assert!(!l.contains(other), "{other}: {l}");
+        }
+        assert!(
+            l.contains("I ask the plan to approve definitive chemoradiotherapy"),
+            "{l}"
+        );
+    }
+    let e = explain(&case);
+    assert!(
+        explain_line(&e, "radiation-technique").contains("radiation.technique is given"),
+        "{e}"
+    );
+    // Nasopharyngeal carcinoma: Kam, not PARSPORT.
+    let npc = case.replace(
+        "HPV-positive oropharyngeal squamous cell carcinoma",
+        "nasopharyngeal carcinoma",
+    );
+    let l = letter(&npc);
+    assert!(l.contains("(39.3% versus 82.1%)"), "{l}");
+    assert!(!l.contains("PARSPORT"), "{l}");
+    // Protons for lung cancer: the trials are mixed, so no study is cited at all.
+    let proton = case
+        .replace("technique = \"imrt\"", "technique = \"proton\"")
+        .replace(
+            "HPV-positive oropharyngeal squamous cell carcinoma",
+            "stage III non-small cell lung cancer",
+        );
+    let l = letter(&proton);
+    assert!(l.contains("using proton therapy"), "{l}");
+    assert!(!l.contains("Randomised trials in this disease"), "{l}");
+    assert!(!l.contains("References"), "{l}");
+    // SABR for oligometastatic disease only when the case says so.
+    let sabr = case
+        .replace("technique = \"imrt\"", "technique = \"sbrt\"")
+        .replace(
+            "HPV-positive oropharyngeal squamous cell carcinoma",
+            "metastatic colorectal cancer",
+        );
+    assert!(!letter(&sabr).contains("SABR-COMET"));
+    let l = letter(&sabr.replace(
+        "technique = \"sbrt\"",
+        "technique = \"sbrt\"\noligometastatic = true",
+    ));
+    assert!(
+        l.contains("improved five-year overall survival (42.3% versus 17.7%)"),
+        "{l}"
+    );
+    // Without [radiation] the block is skipped, and explain says why.
+    let none = &case[..case.find("[radiation]").unwrap()];
+    let line = explain(none);
+    assert!(
+        explain_line(&line, "radiation-technique").starts_with("skipped"),
+        "{line}"
+    );
+}
+
+#[test]
+fn imaging_cites_lymphoma_sources_for_lymphoma_and_never_argues_surveillance() {
+    let case = fixture("imaging.toml");
+    for voice in VOICES {
+        let l = letter(&in_voice(&case, voice));
+        assert_voice(&l, voice);
+        let who = match voice {
+            "patient" => {
+                "My doctors have ordered interim FDG PET/CT for assessing response to treatment of my classical Hodgkin lymphoma."
+            }
+            "provider" => {
+                "The treating team has ordered interim FDG PET/CT for assessing response to treatment of my patient's classical Hodgkin lymphoma."
+            }
+            _ => {
+                "The treating team has ordered interim FDG PET/CT for assessing response to treatment of Owen Park's classical Hodgkin lymphoma."
+            }
+        };
+        assert!(l.contains(who), "{voice}: {l}");
+        assert!(l.contains("The Lugano classification"), "{l}");
+        assert!(
+            l.contains("In the RATHL randomised trial in advanced Hodgkin lymphoma"),
+            "{l}"
+        );
+        assert!(!l.contains("thoracotom"), "{l}");
+        assert!(!l.contains("Tesla"), "{l}");
+    }
+    let e = explain(&case);
+    assert!(
+        explain_line(&e, "imaging").contains("imaging.modality is given"),
+        "{e}"
+    );
+    // Early-stage disease: Lugano yes, RATHL (advanced disease) no.
+    let early = case.replace("stage = \"IV\"", "stage = \"IA\"");
+    let l = letter(&early);
+    assert!(l.contains("Lugano") && !l.contains("RATHL"), "{l}");
+    // Surveillance: no source is cited for routine follow-up scans.
+    let follow = case.replace("purpose = \"response\"", "purpose = \"surveillance\"");
+    let l = letter(&follow);
+    assert!(!l.contains("Lugano") && !l.contains("References"), "{l}");
+    // Lung cancer staging before surgery: the PET staging trials.
+    let lung = case
+        .replace("classical Hodgkin lymphoma", "non-small cell lung cancer")
+        .replace("stage = \"IV\"", "stage = \"IIA\"")
+        .replace("purpose = \"response\"", "purpose = \"staging\"")
+        .replace(
+            "The result decides whether to continue ABVD or change treatment after two cycles.",
+            "Staging before planned lobectomy.",
+        );
+    let l = letter(&lung);
+    assert!(l.contains("cut futile thoracotomies from 41% to 21%"), "{l}");
+    assert!(!l.contains("Lugano"), "{l}");
+}
+
+#[test]
+fn biomarker_testing_cites_esmo_only_for_the_cancers_it_names() {
+    let case = fixture("biomarker-testing.toml");
+    for voice in VOICES {
+        let l = letter(&in_voice(&case, voice));
+        assert_voice(&l, voice);
+        assert!(
+            l.contains("comprehensive genomic profiling of the tumour (FoundationOne CDx)"),
+            "{l}"
+        );
+        assert!(
+            l.contains("ESMO recommends routine next-generation sequencing of tumour samples in advanced non-squamous non-small-cell lung cancer"),
+            "{l}"
+        );
+        assert!(
+            l.contains("about half were lost to precision oncology before a biomarker result"),
+            "{l}"
+        );
+        assert!(!l.contains("companion diagnostic"), "{l}");
+    }
+    let e = explain(&case);
+    assert!(
+        explain_line(&e, "biomarker-testing").contains("biomarker_test.kind is given"),
+        "{e}"
+    );
+    // A cancer ESMO does not name: the request stands on the case facts alone.
+    let other = case.replace(
+        "metastatic lung adenocarcinoma (non-small cell lung cancer)",
+        "metastatic pancreatic adenocarcinoma",
+    );
+    let l = letter(&other);
+    assert!(!l.contains("ESMO") && !l.contains("precision oncology"), "{l}");
+    // A companion diagnostic for a named drug: the FDA definition.
+    let cdx = case.replace(
+        "kind = \"genomic-profiling\"",
+        "kind = \"companion-diagnostic\"\ndrug = \"osimertinib\"",
+    );
+    let l = letter(&cdx);
+    assert!(
+        l.contains("It is the companion diagnostic for osimertinib: the result decides whether she can receive that drug."),
+        "{l}"
+    );
+    assert!(l.contains("The FDA defines a companion diagnostic"), "{l}");
+    assert!(!l.contains("ESMO recommends"), "{l}");
+}
