@@ -662,6 +662,9 @@ pub struct Authorization {
     /// Calls to the plan about authorization, as logged.
     #[serde(default)]
     pub calls: Vec<AuthorizationCall>,
+    /// The primary-care referral for this care (HMOs), as written on it: who referred, when,
+    /// its number.
+    pub referral: Option<String>,
 }
 
 /// Why prior authorization was not obtained first.

@@ -76,6 +76,7 @@ pub const KNOWN: &[&str] = &[
     "authorization.explanation",
     "authorization.requested",
     "authorization.calls",
+    "authorization.referral",
     "plan_terms",
     "clinical_trial.name",
     "clinical_trial.nct",

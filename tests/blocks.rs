@@ -252,6 +252,16 @@ fn retroactive_authorization_says_only_the_reason_the_case_gives() {
         "{l}"
     );
     assert!(!l.contains("plan said"), "{l}");
+    assert!(!l.contains("referred by"), "{l}");
+    // An HMO's primary-care referral, as a case fact.
+    let l = letter(&office.replace(
+        "[authorization]",
+        "[authorization]\nreferral = \"Dr. Amy Cole, referral R-5521, dated September 28, 2026\"",
+    ));
+    assert!(
+        l.contains("The care was referred by my primary-care provider: Dr. Amy Cole, referral R-5521, dated September 28, 2026."),
+        "{l}"
+    );
     // Without a reason the block cannot answer the denial, and check says so.
     let none = base.replace("reason = \"plan-said-not-needed\"\n", "");
     let e = explain(&none);
