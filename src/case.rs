@@ -85,12 +85,38 @@ pub const FIELDS: &[&str] = &[
     "guidelines",
     "enclosures",
     "statement.text",
-    "radiation.modality",
     "radiation.facility",
     "radiation.total_dose",
     "radiation.fractions",
     "radiation.goal",
     "radiation.plan_comparison",
+    "correction.what",
+    "correction.corrected",
+    "correction.documents",
+    "authorization.reason",
+    "authorization.explanation",
+    "authorization.requested",
+    "authorization.calls",
+    "authorization.referral",
+    "plan_terms",
+    "clinical_trial.name",
+    "clinical_trial.nct",
+    "clinical_trial.phase",
+    "clinical_trial.approved_by",
+    "clinical_trial.investigational",
+    "clinical_trial.routine_care",
+    "compendia",
+    "radiation.technique",
+    "radiation.alternative",
+    "radiation.rationale",
+    "radiation.oligometastatic",
+    "imaging.modality",
+    "imaging.purpose",
+    "imaging.rationale",
+    "biomarker_test.test",
+    "biomarker_test.kind",
+    "biomarker_test.drug",
+    "biomarker_test.rationale",
     "appeal.filed",
     "appeal.decision",
     "appeal.level",
@@ -143,12 +169,27 @@ pub struct Case {
     /// The signer's own words answering the denial, printed verbatim.
     #[serde(default)]
     pub statement: Option<Statement>,
-    /// What a radiation prior authorization asks for.
-    #[serde(default)]
-    pub radiation: Option<Radiation>,
     /// Where the appeal stands: when it was filed and decided.
     #[serde(default)]
     pub appeal: Option<AppealHistory>,
+    /// What was wrong in an administrative denial and the corrected information.
+    pub correction: Option<Correction>,
+    /// Why prior authorization was not obtained before the care.
+    pub authorization: Option<Authorization>,
+    /// Clauses of the plan's own documents, quoted verbatim, that the letter answers.
+    #[serde(default)]
+    pub plan_terms: Vec<PlanTerm>,
+    /// The clinical trial the patient takes part in, for routine-cost denials.
+    pub clinical_trial: Option<ClinicalTrial>,
+    /// Compendium listings that support an off-label use of the requested drug.
+    #[serde(default)]
+    pub compendia: Vec<CompendiumListing>,
+    /// The radiation technique requested, when the denial concerns one.
+    pub radiation: Option<Radiation>,
+    /// The imaging study requested, when the denial concerns one.
+    pub imaging: Option<Imaging>,
+    /// The biomarker or genomic test requested, when the denial concerns one.
+    pub biomarker_test: Option<BiomarkerTest>,
     /// The file this case was read from, for locating later problems.
     #[serde(skip)]
     pub source: Source,
@@ -560,24 +601,6 @@ pub struct RegimenDrug {
     pub cycle: Option<Text>,
     /// Number of cycles requested.
     pub cycles: Option<u32>,
-}
-
-/// `[radiation]`: what a radiation prior authorization asks for.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Radiation {
-    /// Technique: IMRT, proton, SBRT, brachytherapy, 3D conformal, …
-    pub modality: Option<Text>,
-    /// Where it is given.
-    pub facility: Option<Text>,
-    /// Total dose ("70 Gy").
-    pub total_dose: Option<Text>,
-    /// Number of fractions.
-    pub fractions: Option<u32>,
-    /// `curative` or `palliative` (as written).
-    pub goal: Option<Text>,
-    /// Whether a 3D-conformal versus IMRT (or proton) plan comparison is enclosed.
-    pub plan_comparison: Option<bool>,
 }
 
 /// Network status of the requested provider.
@@ -992,6 +1015,246 @@ fn any_case_opt<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
 /// A list of text that may be written as one text (`codes = "99205"`).
 fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     list(d, false)
+}
+
+/// `[correction]`: the error behind an administrative denial and its correction.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    /// What was wrong (a member ID, a code, a missing record), in the user's words.
+    pub what: Option<String>,
+    /// The corrected information.
+    pub corrected: Option<String>,
+    /// The corrected documents sent with the letter, one title each.
+    #[serde(default)]
+    pub documents: Vec<String>,
+}
+
+/// `[authorization]`: why prior authorization was not obtained before the care.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Authorization {
+    /// Why it was not obtained first.
+    #[serde(default, deserialize_with = "any_case_opt")]
+    pub reason: Option<MissedAuthorization>,
+    /// The circumstances, in the user's words.
+    pub explanation: Option<String>,
+    /// When authorization was asked for after the fact, if it was.
+    pub requested: Option<CaseDate>,
+    /// Calls to the plan about authorization, as logged.
+    #[serde(default)]
+    pub calls: Vec<AuthorizationCall>,
+    /// The primary-care referral for this care (HMOs), as written on it: who referred, when,
+    /// its number.
+    pub referral: Option<String>,
+}
+
+/// Why prior authorization was not obtained first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MissedAuthorization {
+    /// The care could not wait for the plan's authorization process.
+    Urgent,
+    /// The plan told the caller that no authorization was needed.
+    PlanSaidNotNeeded,
+    /// The plan made an error (lost or misdirected the request, wrong information).
+    PlanError,
+    /// The provider's office made an administrative error.
+    OfficeError,
+}
+
+/// `[[authorization.calls]]`: one logged call to the plan.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorizationCall {
+    /// When.
+    pub date: Option<CaseDate>,
+    /// The call reference number the plan gave.
+    pub reference: Option<String>,
+    /// Who at the plan answered (name or role).
+    pub spoke_with: Option<String>,
+    /// What the plan said, as logged.
+    pub said: Option<String>,
+}
+
+/// `[[plan_terms]]`: one clause of the plan's documents, quoted verbatim.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanTerm {
+    /// Where it is, e.g. "Certificate of Coverage §4.2".
+    pub source: Option<String>,
+    /// The clause, word for word.
+    pub text: String,
+    /// The case facts that answer it. The letter answers a clause only with these facts, and
+    /// only when the case holds them; otherwise it quotes the clause and asks the plan to
+    /// explain how it applies.
+    #[serde(default)]
+    pub answered_by: Vec<TermAnswer>,
+}
+
+/// Case facts a plan clause can be answered with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TermAnswer {
+    /// `[[network_attempts]]`: the in-network providers tried.
+    NetworkAttempts,
+    /// `[[guidelines]]` that support the request.
+    Guidelines,
+    /// `[[treatments]]`: the treatment history.
+    Treatments,
+    /// `[diagnosis]`: the condition, its histology and whether it is rare.
+    Diagnosis,
+    /// `[care]`: the care relationship and prior authorizations.
+    Care,
+}
+
+/// `[clinical_trial]`: the approved clinical trial the patient takes part in.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClinicalTrial {
+    /// The trial's title.
+    pub name: Option<String>,
+    /// Its ClinicalTrials.gov number, e.g. `NCT01234567`.
+    pub nct: Option<String>,
+    /// Phase (I, II, III or IV).
+    pub phase: Option<String>,
+    /// Who approved or funds it (NCI, an NIH cooperative group, an FDA IND), in the user's words.
+    pub approved_by: Option<String>,
+    /// The investigational item the trial studies, which the request does not include.
+    pub investigational: Option<String>,
+    /// `true` when the requested service is routine care the plan would cover for a member who
+    /// is not in a trial: not the investigational item itself and not done only to collect
+    /// data. Only then does a letter call it a routine patient cost.
+    pub routine_care: Option<bool>,
+}
+
+/// `[[compendia]]`: one compendium listing for the requested drug's use.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompendiumListing {
+    /// The compendium, e.g. "NCCN Drugs & Biologics Compendium".
+    pub name: Option<String>,
+    /// The drug as listed.
+    pub drug: Option<String>,
+    /// The indication the listing supports, in its words.
+    pub indication: Option<String>,
+    /// The listing's rating: category, strength of recommendation or level of evidence.
+    pub rating: Option<String>,
+    /// Version, edition or date consulted.
+    pub version: Option<String>,
+    /// `true` when the drug is used in an anti-cancer chemotherapeutic regimen, the use
+    /// Medicare's compendia rule covers; only then does a letter state that rule.
+    pub anticancer_regimen: Option<bool>,
+}
+
+/// `[radiation]`: the radiotherapy technique requested.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Radiation {
+    /// The technique.
+    #[serde(default, deserialize_with = "any_case_opt")]
+    pub technique: Option<RadiationTechnique>,
+    /// What the plan approved or proposed instead, e.g. "3D conformal radiotherapy".
+    pub alternative: Option<String>,
+    /// Why the treating team chose this technique (organs to spare, dose constraints), in
+    /// their words.
+    pub rationale: Option<String>,
+    /// `true` when the treating team documents a controlled primary tumour and no more than
+    /// five metastases (the population of the SABR-COMET trial).
+    pub oligometastatic: Option<bool>,
+    /// Where it is given.
+    pub facility: Option<Text>,
+    /// Total dose ("70 Gy").
+    pub total_dose: Option<Text>,
+    /// Number of fractions.
+    pub fractions: Option<u32>,
+    /// `curative` or `palliative` (as written).
+    pub goal: Option<Text>,
+    /// Whether a 3D-conformal versus IMRT (or proton) plan comparison is enclosed.
+    pub plan_comparison: Option<bool>,
+}
+
+/// A radiotherapy technique.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RadiationTechnique {
+    /// Intensity-modulated radiotherapy.
+    Imrt,
+    /// Stereotactic body (ablative) radiotherapy, SBRT or SABR.
+    Sbrt,
+    /// Proton beam therapy.
+    Proton,
+    /// Another technique.
+    Other,
+}
+
+/// `[imaging]`: the imaging study requested.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Imaging {
+    /// The kind of study.
+    #[serde(default, deserialize_with = "any_case_opt")]
+    pub modality: Option<ImagingModality>,
+    /// What it is for.
+    #[serde(default, deserialize_with = "any_case_opt")]
+    pub purpose: Option<ImagingPurpose>,
+    /// Why it is needed now, in the treating team's words.
+    pub rationale: Option<String>,
+}
+
+/// An imaging modality.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImagingModality {
+    /// FDG PET/CT.
+    PetCt,
+    /// Magnetic resonance imaging.
+    Mri,
+    /// Computed tomography.
+    Ct,
+    /// Another modality.
+    Other,
+}
+
+/// What an imaging study is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ImagingPurpose {
+    /// Staging before treatment.
+    Staging,
+    /// Assessing response during or after treatment.
+    Response,
+    /// Evaluating a mass or lesion before a diagnosis is made.
+    Diagnosis,
+    /// Routine follow-up with no new symptoms.
+    Surveillance,
+}
+
+/// `[biomarker_test]`: the biomarker or genomic test requested.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BiomarkerTest {
+    /// The test's name, e.g. "FoundationOne CDx".
+    pub test: Option<String>,
+    /// The kind of test.
+    #[serde(default, deserialize_with = "any_case_opt")]
+    pub kind: Option<BiomarkerKind>,
+    /// The drug the test selects patients for, when it is a companion diagnostic.
+    pub drug: Option<String>,
+    /// Why it is needed, in the treating team's words.
+    pub rationale: Option<String>,
+}
+
+/// A kind of biomarker test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BiomarkerKind {
+    /// Comprehensive genomic profiling (a next-generation sequencing panel).
+    GenomicProfiling,
+    /// A companion diagnostic required to select patients for a drug.
+    CompanionDiagnostic,
+    /// Another test.
+    Other,
 }
 
 /// A calendar date from a TOML date value, validated (no February 30).

@@ -18,17 +18,26 @@ type Bundled = (&'static str, &'static str);
 
 /// The block files compiled into the binary, sorted by path.
 pub const BUNDLED_BLOCKS: &[Bundled] = crate::bundled![
+    "blocks/administrative-correction.md",
+    "blocks/biomarker-testing.md",
+    "blocks/clinical-trial-routine-costs.md",
     "blocks/continuity-of-care.md",
     "blocks/expedited-review.md",
     "blocks/expert-pathology-review.md",
     "blocks/guideline-concordance.md",
     "blocks/harm-of-delay.md",
+    "blocks/imaging.md",
+    "blocks/medicare-coverage-criteria.md",
     "blocks/network-adequacy.md",
     "blocks/not-experimental.md",
+    "blocks/off-label-compendia.md",
     "blocks/palliative-care.md",
     "blocks/plan-rights.md",
+    "blocks/plan-terms.md",
     "blocks/preferred-drug-exception.md",
+    "blocks/radiation-technique.md",
     "blocks/records-and-criteria-request.md",
+    "blocks/retroactive-authorization.md",
     "blocks/sarcoma-center.md",
     "blocks/standard-of-care.md",
 ];
@@ -113,6 +122,9 @@ pub struct When {
     pub any_facts: Vec<String>,
     /// `letter.expedited` must equal this when set.
     pub expedited: Option<bool>,
+    /// `plan.grandfathered` must equal this when set. When the case does not say, the block is
+    /// skipped and `plan.grandfathered` is named as the fact that would let it apply.
+    pub grandfathered: Option<bool>,
 }
 
 /// All the blocks, sorted by order then id.

@@ -608,7 +608,7 @@ impl Checker<'_> {
         }
         if let Some(r) = &case.radiation {
             for (present, what) in [
-                (r.modality.is_some(), "the radiation technique (`modality`)"),
+                (r.technique.is_some(), "the radiation technique (`technique`)"),
                 (r.facility.is_some(), "the treating facility (`facility`)"),
                 (r.total_dose.is_some(), "the total dose (`total_dose`)"),
                 (r.fractions.is_some(), "the number of fractions (`fractions`)"),
@@ -621,10 +621,10 @@ impl Checker<'_> {
                     missing.push(("radiation".into(), what));
                 }
             }
-            let advanced = r.modality.as_deref().is_some_and(|m| {
-                let m = m.to_lowercase();
-                m.contains("imrt") || m.contains("proton") || m.contains("intensity")
-            });
+            let advanced = matches!(
+                r.technique,
+                Some(crate::case::RadiationTechnique::Imrt | crate::case::RadiationTechnique::Proton)
+            );
             if advanced && r.plan_comparison != Some(true) {
                 missing.push((
                     "radiation".into(),

@@ -111,6 +111,7 @@ const DATE_KEYS: &[&str] = &[
     "started",
     "ended",
     "since",
+    "requested",
 ];
 
 /// Assembles the letter for `plan`. A selected block whose prose, for this case, cites a

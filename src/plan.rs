@@ -273,6 +273,28 @@ fn conditions(case: &Case, facts: &Facts, kind: LetterKind, block: &Block) -> Re
             }
         }
     }
+    if let Some(wanted) = when.grandfathered {
+        match case.plan.grandfathered {
+            Some(g) if g == wanted => why.push(if g {
+                "the plan is grandfathered".into()
+            } else {
+                "the plan is not grandfathered".into()
+            }),
+            Some(g) => {
+                return Err(fail(if g {
+                    "the plan is grandfathered".into()
+                } else {
+                    "the plan is not grandfathered".into()
+                }));
+            }
+            None => {
+                first_missing.get_or_insert(format!(
+                    "the case does not say whether the plan is grandfathered (needs plan.grandfathered = {wanted})"
+                ));
+                unlock.push("plan.grandfathered".to_string());
+            }
+        }
+    }
     for f in &when.facts {
         if facts.present(f) {
             why.push(format!("{f} is given"));

@@ -600,6 +600,14 @@ pub struct Rules {
     /// Drug formulary / step-therapy exceptions.
     #[serde(default)]
     pub drug_exception: Option<Item>,
+    /// Coverage of routine patient costs in an approved clinical trial (PHSA §2709 for plans
+    /// that are not grandfathered). Printed by the `clinical-trial-routine-costs` block.
+    #[serde(default)]
+    pub clinical_trials: Option<Item>,
+    /// Coverage of a drug used off-label in an anticancer regimen when a recognised compendium
+    /// supports the use. Printed by the `off-label-compendia` block.
+    #[serde(default)]
+    pub off_label: Option<Item>,
     /// External review.
     #[serde(default)]
     pub external_review: Option<ExternalReview>,
@@ -672,6 +680,8 @@ impl Rules {
             &mut r.plan_misses_deadline,
             &mut r.reviewer,
             &mut r.drug_exception,
+            &mut r.clinical_trials,
+            &mut r.off_label,
         ] {
             resolve(slot, g);
         }
@@ -729,6 +739,8 @@ impl Rules {
             &self.plan_misses_deadline,
             &self.reviewer,
             &self.drug_exception,
+            &self.clinical_trials,
+            &self.off_label,
         ];
         let periods = [
             &self.decision.expedited,
@@ -1158,6 +1170,8 @@ fn validate(rules: &Rules, stem: &str) -> Result<(), (KeyPath, String)> {
         ("plan_misses_deadline", &rules.plan_misses_deadline),
         ("reviewer", &rules.reviewer),
         ("drug_exception", &rules.drug_exception),
+        ("clinical_trials", &rules.clinical_trials),
+        ("off_label", &rules.off_label),
     ] {
         if let Some(i) = item {
             check_item(&[name], &i.text, &i.citation)?;
@@ -1365,6 +1379,8 @@ fn mark_verified(rules: &mut Rules) {
         &mut rules.plan_misses_deadline,
         &mut rules.reviewer,
         &mut rules.drug_exception,
+        &mut rules.clinical_trials,
+        &mut rules.off_label,
     ]
     .into_iter()
     .flatten()

@@ -350,7 +350,7 @@ condition = "squamous cell carcinoma of the oropharynx"
 stage = ["cT2", "cN1", "M0"]
 
 [radiation]
-modality = "IMRT"
+technique = "IMRT"
 total_dose = "70 Gy"
 fractions = 35
 goal = "curative"
