@@ -590,6 +590,9 @@ pub struct Enclosure {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct CaseDate(pub Date);
 
+/// The last year a case date may fall in (see [`CaseDate`]'s deserializer).
+pub const LAST_YEAR: u16 = 2999;
+
 impl CaseDate {
     /// "March 2, 2026".
     pub fn long(self) -> String {
@@ -632,6 +635,14 @@ impl<'de> Deserialize<'de> for CaseDate {
                 "expected a calendar date such as 2026-03-02, found `{datetime}`; remove the time of day"
             )));
         };
+        if date.year > LAST_YEAR {
+            // Deadlines are counted forward from case dates; past this year they could leave
+            // the calendar (9999-12-31 + 180 days has no date).
+            return Err(D::Error::custom(format!(
+                "{:04}-{:02}-{:02} is past {LAST_YEAR}-12-31, the last date appeal counts deadlines from; check the year",
+                date.year, date.month, date.day
+            )));
+        }
         Date::new(date.year as i16, date.month as i8, date.day as i8)
             .map(CaseDate)
             .map_err(|_| {
