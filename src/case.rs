@@ -952,6 +952,11 @@ fn toml_error(file: &str, text: &str, err: &toml::de::Error) -> CaseError {
     let location = Location::at(file, text, offset);
     let raw = err.message().trim().to_string();
     let (message, hint) = explain_serde_message(&raw);
+    // Whatever the message quotes from the file, it stays readable.
+    let message = match message.char_indices().nth(4 * crate::diag::ECHO_LIMIT) {
+        Some((cut, _)) => format!("{}…", &message[..cut]),
+        None => message,
+    };
     CaseError {
         location,
         message,
@@ -966,7 +971,7 @@ fn explain_serde_message(raw: &str) -> (String, Option<String>) {
             && let Some((word, tail)) = rest.split_once('`')
         {
             let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
-            let message = format!("unknown {what} `{word}`");
+            let message = format!("unknown {what} `{}`", crate::diag::shorten(word));
             let hint = match did_you_mean(word, expected.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`?"),
                 None if expected.is_empty() => "remove it".to_string(),

@@ -423,7 +423,12 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.column, self.message)?;
+        // A message may quote the user's text (a key, a value): a very long one is cut.
+        let message = match self.message.char_indices().nth(4 * crate::diag::ECHO_LIMIT) {
+            Some((cut, _)) => Cow::Owned(format!("{}…", &self.message[..cut])),
+            None => Cow::Borrowed(self.message.as_str()),
+        };
+        write!(f, "{}:{}:{}: {message}", self.file, self.line, self.column)?;
         if let Some(hint) = &self.hint {
             write!(f, "\n  hint: {hint}")?;
         }

@@ -113,3 +113,29 @@ fn a_200_000_character_word_is_typeset_whole() {
     let doc = lopdf::Document::load(&pdf).unwrap();
     assert!(doc.get_pages().len() > 40, "every line of the word is set");
 }
+
+#[test]
+fn a_huge_unknown_key_is_echoed_cut_to_a_readable_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::fs::read_to_string(common::root().join("examples/her2-out-of-network.toml")).unwrap();
+    let key = "k".repeat(1_000_000);
+    let case = write(
+        dir.path(),
+        "key.toml",
+        &example.replacen("[letter]\n", &format!("[letter]\n{key} = 1\n"), 1),
+    );
+    let out = appeal()
+        .args(["render", &case, "--format", "md", "-o"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let stderr = String::from_utf8(out).unwrap();
+    assert!(stderr.len() < 1_000, "{} bytes", stderr.len());
+    assert!(
+        stderr.contains(&format!("unknown key `{}… (1000000 characters)`", "k".repeat(80))),
+        "{stderr}"
+    );
+}
