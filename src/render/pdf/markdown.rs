@@ -181,6 +181,13 @@ fn unsupported_event(event: &Event<'_>) -> (&'static str, &'static str) {
 
 /// Reads `source` (the whole Markdown file, named `name` in errors).
 pub(super) fn parse(source: &str, name: &str) -> Result<Document, PdfError> {
+    // A `+++` first line with no closing `+++` line would otherwise be read as body text.
+    let mut lines = source.lines();
+    if lines.next().is_some_and(|l| l.trim_end() == "+++") && !lines.any(|l| l.trim_end() == "+++") {
+        return Err(PdfError::UnclosedFrontMatter {
+            location: crate::diag::Location::at(name, source, 0),
+        });
+    }
     let options =
         Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS | Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES;
     let mut doc = Document::default();

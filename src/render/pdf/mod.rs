@@ -144,6 +144,14 @@ pub enum PdfError {
         /// The TOML parser's message.
         message: String,
     },
+    /// The source opens front matter with a `+++` line and never closes it.
+    #[error(
+        "{location}: the front matter opened here with `+++` is never closed\n  hint: add a line `+++` after its last key, or remove this line if the letter has no front matter"
+    )]
+    UnclosedFrontMatter {
+        /// The opening line.
+        location: Location,
+    },
     /// The front matter's `date` is not a real `YYYY-MM-DD` date.
     #[error("{location}: `date` must be a calendar date written YYYY-MM-DD, found `{value}`")]
     Date {
@@ -812,6 +820,18 @@ mod tests {
             text.contains(&flat("See https://example.org/a and *x* [y].")),
             "{text}"
         );
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error_not_body_text() {
+        let e = error("+++\ntitle = \"T\"\n\nDear plan,\n");
+        assert!(
+            e.starts_with("letter.md:1:1: the front matter opened here with `+++` is never closed"),
+            "{e}"
+        );
+        // Closed, or `+++` later in the letter: fine.
+        load(&render("+++\ntitle = \"T\"\n+++\n\nDear plan,\n"));
+        load(&render("Dear plan,\n\n+++\n"));
     }
 
     #[test]
