@@ -646,7 +646,38 @@ impl Library {
                 return text.to_owned();
             }
         }
-        let parse = || Parser::new().tolerant().capture_source().parse(text);
+        // Many broken blocks would take bibtex-parser's recovery time quadratic in the file's
+        // size (200 KB of `@` took 20 s): past a bound, the scan's broken blocks are blanked
+        // out (offsets and lines kept) and reported here.
+        let blanked;
+        let source_text = if scan.recovery_cost > guard::MAX_RECOVERY_COST {
+            let lines = LineIndex::new(text);
+            let mut bytes = text.as_bytes().to_vec();
+            for range in &scan.broken {
+                let (line, column) = lines.line_col(text, range.start);
+                diags.push(Diagnostic {
+                    file: file.to_owned(),
+                    line,
+                    column,
+                    kind: DiagnosticKind::Syntax,
+                    message: "broken entry skipped: it could not be parsed".to_owned(),
+                    hint: Some(syntax_hint(&text[range.clone()])),
+                });
+                for b in &mut bytes[range.clone()] {
+                    if *b != b'\n' {
+                        *b = b' ';
+                    }
+                }
+            }
+            // Every non-ASCII byte replaced was inside a blanked range, whole characters at a
+            // time (ranges start at `@` and end before `@`), so the text is still UTF-8.
+            blanked = String::from_utf8(bytes).unwrap_or_default();
+            blanked.as_str()
+        } else {
+            text
+        };
+        let text_for_parse = source_text;
+        let parse = || Parser::new().tolerant().capture_source().parse(text_for_parse);
         // Parsing is serial; for a large source the copy is made on the other core meanwhile.
         let (parsed, copy) = if text.len() >= parallelism.bytes {
             rayon::join(parse, || text.to_owned())
@@ -668,7 +699,7 @@ impl Library {
             }
         };
         if !parsed.failed_blocks().is_empty() {
-            syntax_diagnostics(file, text, &parsed, diags);
+            syntax_diagnostics(file, source_text, &parsed, diags);
         }
         // Cleaning entries (LaTeX to Unicode, names, tags) is independent per entry and is most
         // of the load time for large libraries, so it runs in parallel; results keep file order.

@@ -139,3 +139,24 @@ fn a_huge_unknown_key_is_echoed_cut_to_a_readable_length() {
         "{stderr}"
     );
 }
+
+#[test]
+fn many_broken_bib_entries_are_each_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let text: String = (0..20_000)
+        .map(|i| format!("@article{{k{i}, title = {{x, year = 2020\n"))
+        .collect();
+    let bib = write(dir.path(), "broken.bib", &text);
+    appeal().args(["refs", "check", &bib]).assert().code(1).stdout(
+        predicate::str::contains(format!("{bib}:20000:1: broken entry skipped"))
+            .and(predicate::str::contains("20000 problem(s) (20000 error(s)")),
+    );
+    let ats = write(dir.path(), "at.bib", &"@".repeat(200_000));
+    appeal()
+        .args(["refs", "check", &ats])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(format!(
+            "{ats}:1:1: broken entry skipped"
+        )));
+}

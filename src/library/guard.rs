@@ -40,7 +40,18 @@ pub(crate) struct Scan {
     pub(crate) limit: Option<Finding>,
     /// Control characters inside values (the first per value).
     pub(crate) control: Vec<Finding>,
+    /// Blocks the scan could not follow: from their `@` to the next `@` that starts a line,
+    /// where bibtex-parser's recovery resumes. In order, not overlapping.
+    pub(crate) broken: Vec<std::ops::Range<usize>>,
+    /// An estimate of the bytes bibtex-parser's recovery would read for these blocks: it reads
+    /// an unclosed value to the end of the file, and for each `@` it passes it reads back to
+    /// the start of its line, so a file of broken blocks costs it time quadratic in its size.
+    pub(crate) recovery_cost: u64,
 }
+
+/// Above this [`Scan::recovery_cost`] the broken blocks are blanked out before parsing
+/// instead of being left to bibtex-parser's recovery (about a quarter of a second of its time).
+pub(crate) const MAX_RECOVERY_COST: u64 = 1 << 28;
 
 /// A macro's expansion: its length and the length of its chain of macros.
 #[derive(Debug, Clone, Copy, Default)]
@@ -73,9 +84,12 @@ pub(crate) fn scan(text: &str) -> Scan {
         let Some(at) = s.text[s.pos..].iter().position(|&b| b == b'@') else {
             break;
         };
-        s.pos += at + 1;
-        if let Err(Some(finding)) = s.block() {
-            s.scan.limit = Some(finding);
+        let start = s.pos + at;
+        s.pos = start + 1;
+        match s.block() {
+            Ok(()) => {}
+            Err(Some(finding)) => s.scan.limit = Some(finding),
+            Err(None) => s.broken_block(start),
         }
     }
     s.scan
@@ -85,6 +99,42 @@ pub(crate) fn scan(text: &str) -> Scan {
 type Step<T> = Result<T, Option<Finding>>;
 
 impl Scanner<'_> {
+    /// Records the broken block whose `@` is at `start`, unless it lies inside the previous
+    /// one (recovery never starts there). Each byte is looked at once over all blocks.
+    fn broken_block(&mut self, start: usize) {
+        if self.scan.broken.last().is_some_and(|r| start < r.end) {
+            return;
+        }
+        let text = self.text;
+        let mut end = text.len();
+        let mut line_start = text[..start]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let mut at_line_start = false;
+        let mut cost = (text.len() - start) as u64;
+        for (i, &b) in text.iter().enumerate().skip(start + 1) {
+            match b {
+                b'\n' => {
+                    line_start = i + 1;
+                    at_line_start = true;
+                }
+                b' ' | b'\t' => {}
+                b'@' if at_line_start => {
+                    end = i;
+                    break;
+                }
+                b'@' => {
+                    cost += (i - line_start) as u64;
+                    at_line_start = false;
+                }
+                _ => at_line_start = false,
+            }
+        }
+        self.scan.recovery_cost = self.scan.recovery_cost.saturating_add(cost);
+        self.scan.broken.push(start..end);
+    }
+
     fn peek(&self) -> Option<u8> {
         self.text.get(self.pos).copied()
     }
@@ -378,7 +428,10 @@ mod tests {
     fn ordinary_libraries_pass() {
         for (_, text) in super::super::BUNDLED {
             let scan = scan(text);
-            assert!(scan.limit.is_none() && scan.control.is_empty(), "{scan:?}");
+            assert!(
+                scan.limit.is_none() && scan.control.is_empty() && scan.broken.is_empty(),
+                "{scan:?}"
+            );
         }
         let text = "@string{j = \"J Clin Oncol\"}\n@article(k, journal = j # { (suppl)}, month = jan, year = 2020)\n";
         assert!(scan(text).limit.is_none());
@@ -419,6 +472,21 @@ mod tests {
         assert!(scan(&text).limit.is_none());
         let text = format!("{text}@article{{z, title = {{\u{0}}}}}\n");
         assert_eq!(scan(&text).control.len(), 1);
+    }
+
+    #[test]
+    fn broken_blocks_run_to_the_next_line_starting_with_an_at_sign() {
+        let text = "@article{a, title = {x}}\n@article{b title = {x}}\n  @article{c, title = {x}}\n";
+        let scan = scan(text);
+        assert_eq!(scan.broken.len(), 1);
+        assert_eq!(scan.broken[0], 25..51);
+        // A file of broken blocks is expensive for the parser's recovery; a few are not.
+        assert!(scan.recovery_cost < MAX_RECOVERY_COST);
+        assert!(super::scan(&"@".repeat(200_000)).recovery_cost > MAX_RECOVERY_COST);
+        let unclosed: String = (0..20_000)
+            .map(|i| format!("@article{{k{i}, title = {{x,\n"))
+            .collect();
+        assert!(super::scan(&unclosed).recovery_cost > MAX_RECOVERY_COST);
     }
 
     #[test]
