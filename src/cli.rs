@@ -707,7 +707,7 @@ fn batch(args: BatchArgs) -> Result<ExitCode, CliError> {
         })
         .collect();
     let writer = output::Writer::new(args.force);
-    // Set when the disk is full: no further case is drafted or written.
+    // Set when there is no room to write: no further case is drafted or written.
     let full = AtomicBool::new(false);
     // Workers draft and typeset; writer threads take finished cases from a short queue and
     // write them. A writer mostly waits for the disk to confirm a flush, and the filesystem
@@ -727,13 +727,13 @@ fn batch(args: BatchArgs) -> Result<ExitCode, CliError> {
                         .and_then(|rx| rx.recv().map_err(|_| ()));
                     let Ok((index, files)) = next else { break };
                     let written = if full.load(Ordering::Relaxed) {
-                        Err(Failure::DiskFull)
+                        Err(Failure::NoRoom)
                     } else {
                         writer
                             .write_all_serially(&files)
                             .map(|()| files.len())
                             .map_err(|e| {
-                                if e.is_disk_full() {
+                                if e.is_out_of_room() {
                                     full.store(true, Ordering::Relaxed);
                                 }
                                 Failure::Error(format!("{}: {e}", cases[index].display()))
@@ -749,7 +749,7 @@ fn batch(args: BatchArgs) -> Result<ExitCode, CliError> {
                 queue,
                 |queue, (index, (path, stem))| {
                     if full.load(Ordering::Relaxed) {
-                        let _ = outcomes[index].set(Err(Failure::DiskFull));
+                        let _ = outcomes[index].set(Err(Failure::NoRoom));
                         bar.inc(1);
                         return;
                     }
@@ -799,7 +799,7 @@ fn batch(args: BatchArgs) -> Result<ExitCode, CliError> {
         .collect();
     let skipped = results
         .iter()
-        .filter(|r| matches!(r, Err(Failure::DiskFull)))
+        .filter(|r| matches!(r, Err(Failure::NoRoom)))
         .count();
     let files: usize = results.iter().filter_map(|r| r.as_ref().ok()).sum();
     let mut out = std::io::stdout().lock();
@@ -821,7 +821,7 @@ fn batch(args: BatchArgs) -> Result<ExitCode, CliError> {
     if skipped > 0 {
         let _ = writeln!(
             out,
-            "stopped: the disk is full, so {skipped} more case{} {} not rendered\n  hint: free some space, then run the batch again on the cases not written",
+            "stopped: no room to write (the disk is full, or a quota or file size limit was reached), so {skipped} more case{} {} not rendered\n  hint: free some space, then run the batch again on the cases not written",
             if skipped == 1 { "" } else { "s" },
             if skipped == 1 { "was" } else { "were" }
         );
@@ -838,8 +838,8 @@ fn batch(args: BatchArgs) -> Result<ExitCode, CliError> {
 enum Failure {
     /// The case failed; the message names it.
     Error(String),
-    /// The case was not tried because the disk filled up.
-    DiskFull,
+    /// The case was not tried because there was no room left to write.
+    NoRoom,
 }
 
 /// Cases drafted and waiting for a writer in `appeal batch`; bounds the memory they hold.

@@ -64,11 +64,12 @@ pub enum OutputError {
 }
 
 impl OutputError {
-    /// Whether the disk (or the user's quota) is full: writing anything more will fail too.
-    pub fn is_disk_full(&self) -> bool {
+    /// Whether there is no room to write: the disk is full, or the user's quota or file size
+    /// limit is reached. Writing anything more will fail too.
+    pub fn is_out_of_room(&self) -> bool {
         match self {
             OutputError::Io { source, .. } => {
-                source.kind() == ErrorKind::StorageFull
+                matches!(source.kind(), ErrorKind::StorageFull | ErrorKind::FileTooLarge)
                     || source.raw_os_error() == Some(rustix::io::Errno::DQUOT.raw_os_error())
             }
             _ => false,
@@ -313,9 +314,10 @@ impl Drop for Staged {
 
 /// Writes `bytes` to a new owner-only temporary file in `path`'s folder and flushes it to disk.
 fn stage(path: &Path, bytes: &[u8]) -> Result<Staged, OutputError> {
-    let io = |source| OutputError::Io {
+    // Messages name the output, never the temporary file (tempfile adds its path to errors).
+    let io = |source: std::io::Error| OutputError::Io {
         path: path.display().to_string(),
-        source,
+        source: without_temp_path(source),
     };
     // Created and registered under the registry's lock: once a signal has taken the lock to
     // remove every temporary file, no new one can appear.
@@ -332,10 +334,23 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<Staged, OutputError> {
         file: Some(file),
     };
     if let Some(file) = staged.file.as_mut() {
-        std::io::Write::write_all(file, bytes).map_err(io)?;
+        std::io::Write::write_all(file.as_file_mut(), bytes).map_err(io)?;
         file.as_file().sync_all().map_err(io)?;
     }
     Ok(staged)
+}
+
+/// The operating system's error inside one that tempfile wrapped with a temporary file's path.
+fn without_temp_path(error: std::io::Error) -> std::io::Error {
+    let code = error
+        .get_ref()
+        .and_then(|inner| inner.source())
+        .and_then(|source| source.downcast_ref::<std::io::Error>())
+        .and_then(std::io::Error::raw_os_error);
+    match code {
+        Some(code) => std::io::Error::from_raw_os_error(code),
+        None => error,
+    }
 }
 
 /// One renamed file, and what to do to take it back.

@@ -305,3 +305,46 @@ fn batch_jobs_are_capped_and_help_says_so() {
         .success()
         .stdout(predicate::str::contains("at most one per case and 4 per"));
 }
+
+#[test]
+fn a_batch_with_no_room_to_write_names_the_case_and_stops() {
+    use std::os::unix::process::CommandExt;
+    let src = tempfile::tempdir().unwrap();
+    for i in 0..40 {
+        case_at(src.path(), &format!("c{i:02}.toml"));
+    }
+    let out = tempfile::tempdir().unwrap();
+    let mut cmd = Process::new(assert_cmd::cargo::cargo_bin("appeal"));
+    cmd.current_dir(root())
+        .env("SOURCE_DATE_EPOCH", common::EPOCH)
+        .args(["batch", "--format", "pdf", "-o"])
+        .arg(out.path())
+        .arg(src.path());
+    // A file size limit below one letter stands in for a full disk: every write fails.
+    // SAFETY: between fork and exec only async-signal-safe calls (setrlimit, signal) are made.
+    unsafe {
+        cmd.pre_exec(|| {
+            let limit = rustix::process::Rlimit {
+                current: Some(4096),
+                maximum: Some(4096),
+            };
+            rustix::process::setrlimit(rustix::process::Resource::Fsize, limit)?;
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    let output = cmd.output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let failures: Vec<&str> = stdout.lines().filter(|l| l.starts_with("  - ")).collect();
+    assert!(!failures.is_empty() && failures.len() <= 8, "{stdout}");
+    for line in &failures {
+        // The case and the file it could not write, not a temporary file.
+        assert!(line.contains("c") && line.contains(".toml: "), "{line}");
+        assert!(line.contains(".pdf: cannot write"), "{line}");
+        assert!(!line.contains(".appeal-"), "{line}");
+    }
+    assert!(stdout.contains("stopped: no room to write"), "{stdout}");
+    assert!(temp_files(out.path()).is_empty());
+    assert!(files_in(out.path()).is_empty(), "nothing half-written");
+}
