@@ -968,6 +968,7 @@ fn deadlines(args: DeadlinesArgs) -> Result<ExitCode, CliError> {
             );
         } else {
             let ics = crate::rules::to_ics(&result, &format!("Appeal ({})", case.patient.name), today);
+            output::refuse_inputs([path.as_path()], &[args.case.as_path()])?;
             output::write_all(&[(path.clone(), ics.into_bytes())], args.force)?;
             let _ = writeln!(out, "wrote {}", path.display());
         }

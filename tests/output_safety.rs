@@ -348,3 +348,18 @@ fn a_batch_with_no_room_to_write_names_the_case_and_stops() {
     assert!(temp_files(out.path()).is_empty());
     assert!(files_in(out.path()).is_empty(), "nothing half-written");
 }
+
+#[test]
+fn deadlines_refuses_to_write_the_calendar_over_the_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = case_at(dir.path(), "x.toml");
+    let before = std::fs::read(&case).unwrap();
+    appeal()
+        .args(["deadlines", "--force", "--ics"])
+        .arg(&case)
+        .arg(&case)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is the input file"));
+    assert_eq!(std::fs::read(&case).unwrap(), before);
+}
