@@ -823,6 +823,24 @@ mod tests {
     }
 
     #[test]
+    fn lists_nested_past_the_page_are_an_error() {
+        let deep: String = (0..6)
+            .map(|i| format!("{}- item {i}\n", "  ".repeat(i)))
+            .collect();
+        let e = error(&format!("Dear plan,\n\n{deep}"));
+        assert_eq!(
+            e,
+            "letter.md:8:11: lists and quotes nested more than 5 levels are not supported by the PDF typesetter; the text would not fit between the margins; flatten the list or quote"
+        );
+        let fine: String = (0..5)
+            .map(|i| format!("{}- item {i}\n", "  ".repeat(i)))
+            .collect();
+        load(&render(&format!("Dear plan,\n\n{fine}")));
+        let quotes = format!("Dear plan,\n\n{} deep\n", ">".repeat(6));
+        assert!(error(&quotes).contains("nested more than 5 levels"));
+    }
+
+    #[test]
     fn unclosed_front_matter_is_an_error_not_body_text() {
         let e = error("+++\ntitle = \"T\"\n\nDear plan,\n");
         assert!(
