@@ -537,11 +537,46 @@ fn locate_char(source: &str, name: &str, missing: &layout::Missing, doc: &markdo
     } else {
         missing.source.clone()
     };
-    let offset = source
-        .get(range.clone())
-        .and_then(|s| s.find(missing.ch))
+    let text = source.get(range.clone()).unwrap_or("");
+    let offset = text
+        .find(missing.ch)
+        .or_else(|| find_reference(text, missing.ch))
         .map_or(range.start, |i| range.start + i);
     Location::at(name, source, offset)
+}
+
+/// Where in `text` a character reference (`&#0;`, `&#x2665;`, `&hearts;`) that stands for `ch`
+/// starts: the numeric one that decodes to it (NUL and invalid numbers stand for U+FFFD), else
+/// the first named one.
+fn find_reference(text: &str, ch: char) -> Option<usize> {
+    let mut named = None;
+    for (at, _) in text.match_indices('&') {
+        let rest = &text[at + 1..];
+        let Some(end) = rest.find(';').filter(|&e| e <= 32) else {
+            continue;
+        };
+        let body = &rest[..end];
+        let number = match body.strip_prefix('#') {
+            Some(n) => match n.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => n.parse::<u32>().ok(),
+            },
+            None => {
+                if named.is_none() && !body.is_empty() && body.chars().all(|c| c.is_ascii_alphanumeric()) {
+                    named = Some(at);
+                }
+                continue;
+            }
+        };
+        let decoded = number
+            .filter(|&n| n != 0)
+            .and_then(char::from_u32)
+            .unwrap_or('\u{FFFD}');
+        if decoded == ch {
+            return Some(at);
+        }
+    }
+    named
 }
 
 /// FNV-1a, 64 bit.
@@ -819,6 +854,15 @@ mod tests {
         assert!(
             text.contains(&flat("See https://example.org/a and *x* [y].")),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn a_character_reference_is_blamed_at_its_own_column() {
+        let e = error("Dear plan,\n\nA &#0; here.\n");
+        assert!(
+            e.starts_with("letter.md:3:3: the font has no glyph for U+FFFD"),
+            "{e}"
         );
     }
 
