@@ -890,13 +890,20 @@ fn syntax_diagnostics(
             };
             covered.push(span.line);
             let (line, column) = lines.line_col(text, span.byte_start);
+            // A missing comma is found at the field after it: say so, rather than reading that
+            // field as a key.
+            let hint = if d.message.contains("expected comma") {
+                "a comma is missing between fields: add one after the value just before this field".to_owned()
+            } else {
+                syntax_hint(raw.unwrap_or(""))
+            };
             diags.push(Diagnostic {
                 file: file.to_owned(),
                 line,
                 column,
                 kind: DiagnosticKind::Syntax,
                 message: format!("broken entry skipped: {}", d.message),
-                hint: Some(syntax_hint(raw.unwrap_or(""))),
+                hint: Some(hint),
             });
         }
     }
@@ -949,7 +956,10 @@ impl LineIndex {
 /// A hint for a broken block, from its raw text.
 fn syntax_hint(raw: &str) -> String {
     let head = raw.split([',', '\n']).next().unwrap_or("");
-    if let Some(open) = head.find(['{', '(']) {
+    // Only a block's own text starts with its `@type{key`; a snippet from inside it has no key.
+    if head.trim_start().starts_with('@')
+        && let Some(open) = head.find(['{', '('])
+    {
         let key = head[open + 1..].trim();
         if key.chars().any(|c| !(c.is_alphanumeric() || "_-:.".contains(c))) {
             return format!(

@@ -550,3 +550,16 @@ fn many_broken_entries_among_good_ones_keep_the_good_ones() {
     assert_eq!(syntax.len(), 3_000);
     assert_eq!((syntax[0].line, syntax[0].column), (3, 1));
 }
+
+#[test]
+fn a_missing_comma_blames_the_field_after_it_not_a_key() {
+    let text = "@article{k,\n  title = {x}\n  year = {2020}\n}\n";
+    let (_, diags) = Library::load(&[BibSource::new("comma.bib", text)]);
+    let d = diags
+        .iter()
+        .find(|d| d.kind == DiagnosticKind::Syntax)
+        .expect("reported");
+    assert_eq!((d.line, d.column), (3, 3), "{d}");
+    let hint = d.hint.as_deref().unwrap_or("");
+    assert!(hint.contains("a comma is missing between fields"), "{hint}");
+}
