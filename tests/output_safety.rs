@@ -363,3 +363,19 @@ fn deadlines_refuses_to_write_the_calendar_over_the_case() {
         .stderr(predicate::str::contains("is the input file"));
     assert_eq!(std::fs::read(&case).unwrap(), before);
 }
+
+#[test]
+fn a_cover_sheet_name_too_long_leaves_no_letter_behind() {
+    let src = tempfile::tempdir().unwrap();
+    // The letter's name fits in 255 bytes; the cover sheet's (`-next-steps.md`) does not.
+    let case = case_at(src.path(), &format!("{}.toml", "x".repeat(245)));
+    let out = tempfile::tempdir().unwrap();
+    appeal()
+        .args(["render", "--format", "md", "-o"])
+        .arg(out.path())
+        .arg(&case)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("-next-steps.md: cannot write"));
+    assert!(files_in(out.path()).is_empty());
+}
