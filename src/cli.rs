@@ -428,10 +428,11 @@ fn render(args: RenderArgs) -> Result<ExitCode, CliError> {
         }
         v
     };
+    // One claim per case as given (a case named twice clashes with itself).
     let mut claims: Vec<(&Path, Vec<PathBuf>)> = Vec::new();
     for (path, name, _) in &documents {
         match claims.last_mut() {
-            Some((last, outputs)) if last == path => outputs.extend(names(name)),
+            Some((last, outputs)) if std::ptr::eq(*last, *path) => outputs.extend(names(name)),
             _ => claims.push((path, names(name))),
         }
     }

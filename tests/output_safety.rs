@@ -59,6 +59,20 @@ fn render_refuses_cases_that_write_one_name_and_names_both() {
 }
 
 #[test]
+fn render_refuses_a_case_named_twice() {
+    let out = tempfile::tempdir().unwrap();
+    appeal()
+        .args(["render", HER2, HER2, "--format", "md", "-o"])
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!(
+            "{HER2}: writes the same output"
+        )));
+    assert!(files_in(out.path()).is_empty());
+}
+
+#[test]
 fn batch_reports_the_same_clashes_and_writes_the_rest() {
     let src = tempfile::tempdir().unwrap();
     let a = case_at(src.path(), "a/x.toml");
