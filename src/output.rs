@@ -715,10 +715,26 @@ mod tests {
         for p in [&dead, &alive, &other] {
             std::fs::write(p, b"x").unwrap();
         }
+        // A live process's file over a minute old is stale too (its process is not writing it).
+        let old = out.join(".appeal-1-old.tmp");
+        std::fs::write(&old, b"x").unwrap();
+        let two_minutes_ago = SystemTime::now() - Duration::from_secs(120);
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(two_minutes_ago)
+            .unwrap();
+        // Another user's file is never touched (only checked where this test may give files away).
+        let theirs = out.join(".appeal-4000001-theirs.tmp");
+        std::fs::write(&theirs, b"x").unwrap();
+        let given_away = std::os::unix::fs::chown(&theirs, Some(54321), None).is_ok();
         write_all(&[(out.join("y.md"), b"a".to_vec())], false).unwrap();
         assert!(!dead.exists());
+        assert!(!old.exists());
         assert!(alive.exists());
         assert!(other.exists());
+        assert_eq!(theirs.exists(), given_away);
     }
 
     #[test]
