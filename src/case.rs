@@ -15,6 +15,76 @@ use crate::diag::{Location, did_you_mean};
 /// The case-file format version this build reads.
 pub const SCHEMA_VERSION: i64 = 1;
 
+/// Every field of the case format as a dotted path (`denial.service_timing`); block conditions
+/// name facts by these paths (see [`crate::facts`]).
+pub const FIELDS: &[&str] = &[
+    "letter.kind",
+    "letter.voice",
+    "letter.date",
+    "letter.expedited",
+    "sender.name",
+    "sender.credentials",
+    "sender.npi",
+    "sender.organization",
+    "sender.address",
+    "sender.phone",
+    "sender.fax",
+    "sender.email",
+    "sender.relationship",
+    "recipient.organization",
+    "recipient.department",
+    "recipient.attention",
+    "recipient.address",
+    "recipient.fax",
+    "patient.name",
+    "patient.date_of_birth",
+    "patient.sex",
+    "patient.pronouns",
+    "patient.member_id",
+    "patient.group_number",
+    "plan.name",
+    "plan.type",
+    "plan.regulation",
+    "plan.state",
+    "plan.grandfathered",
+    "denial.date",
+    "denial.received",
+    "denial.reference",
+    "denial.service_timing",
+    "denial.reasons",
+    "denial.quote",
+    "denial.criteria",
+    "denial.deadline_on_notice",
+    "request.service",
+    "request.codes",
+    "request.provider",
+    "request.network",
+    "request.dates",
+    "request.setting",
+    "diagnosis.condition",
+    "diagnosis.icd10",
+    "diagnosis.stage",
+    "diagnosis.histology",
+    "diagnosis.biomarkers",
+    "diagnosis.diagnosed",
+    "diagnosis.metastatic",
+    "diagnosis.rare",
+    "diagnosis.sarcoma_type",
+    "diagnosis.performance_status",
+    "treatments",
+    "care.provider",
+    "care.since",
+    "care.continuity",
+    "care.prior_authorizations",
+    "network_attempts",
+    "guidelines",
+    "enclosures",
+    "statement.text",
+    "appeal.filed",
+    "appeal.decision",
+    "appeal.level",
+];
+
 /// One appeal's facts: who writes, to whom, about whom, and what was denied.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -57,6 +127,12 @@ pub struct Case {
     /// Documents the signer encloses.
     #[serde(default)]
     pub enclosures: Vec<Enclosure>,
+    /// The signer's own words answering the denial, printed verbatim.
+    #[serde(default)]
+    pub statement: Option<Statement>,
+    /// Where the appeal stands: when it was filed and decided.
+    #[serde(default)]
+    pub appeal: Option<AppealHistory>,
     /// The file this case was read from, for locating later problems.
     #[serde(skip)]
     pub source: Source,
@@ -77,9 +153,10 @@ pub struct Source {
 #[serde(deny_unknown_fields)]
 pub struct LetterSettings {
     /// The kind of letter (default `appeal`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "any_case")]
     pub kind: LetterKind,
     /// Who speaks; when absent it follows from the kind (see [`Case::voice`]).
+    #[serde(default, deserialize_with = "any_case_opt")]
     pub voice: Option<Voice>,
     /// The letter's date; default today or `SOURCE_DATE_EPOCH`.
     pub date: Option<CaseDate>,
@@ -172,6 +249,9 @@ impl Voice {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sender {
+    /// How a representative is related to the patient (daughter, spouse, advocate, attorney),
+    /// printed under the signature.
+    pub relationship: Option<String>,
     /// Full name.
     pub name: String,
     /// Degrees and titles, e.g. "MD, FACP".
@@ -217,6 +297,7 @@ pub struct Patient {
     /// Date of birth.
     pub date_of_birth: Option<CaseDate>,
     /// Sex, which drives third-person wording unless `pronouns` is set.
+    #[serde(default, deserialize_with = "any_case_opt")]
     pub sex: Option<Sex>,
     /// Pronouns override, e.g. "they/them".
     pub pronouns: Option<String>,
@@ -245,9 +326,11 @@ pub struct Plan {
     /// The plan's name.
     pub name: Option<String>,
     /// Plan type.
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default, deserialize_with = "any_case_opt")]
     pub plan_type: Option<PlanType>,
-    /// The law that governs the plan's appeals.
+    /// The law that governs the plan's appeals; see [`Case::regulation`] for when it is
+    /// inferred from the plan type.
+    #[serde(default, deserialize_with = "any_case_opt")]
     pub regulation: Option<Regulation>,
     /// Two-letter state code.
     pub state: Option<StateCode>,
@@ -313,13 +396,18 @@ pub struct Denial {
     /// Claim or authorization number.
     pub reference: Option<String>,
     /// When the service happens relative to the decision.
+    #[serde(default, deserialize_with = "any_case_opt")]
     pub service_timing: Option<ServiceTiming>,
     /// Why the insurer denied, as taxonomy ids.
+    #[serde(deserialize_with = "any_case_list")]
     pub reasons: Vec<DenialReason>,
     /// The insurer's words, printed verbatim.
-    pub quote: Option<String>,
+    pub quote: Option<Prose>,
     /// The policy or criteria the insurer cited.
-    pub criteria: Option<String>,
+    pub criteria: Option<Text>,
+    /// The deadline to appeal printed on the notice, if it gives one: the earlier of it and
+    /// the rule's date is used, and `check` warns when they differ.
+    pub deadline_on_notice: Option<CaseDate>,
 }
 
 /// Whether care is before, after or during the decision.
@@ -409,18 +497,19 @@ impl DenialReason {
 #[serde(deny_unknown_fields)]
 pub struct Request {
     /// The service in plain words.
-    pub service: String,
-    /// CPT/HCPCS codes.
-    #[serde(default)]
+    pub service: Text,
+    /// CPT/HCPCS codes: one in quotes, or a list.
+    #[serde(default, deserialize_with = "one_or_many")]
     pub codes: Vec<String>,
     /// Who provides it.
     pub provider: Option<String>,
     /// The provider's network status.
+    #[serde(default, deserialize_with = "any_case_opt")]
     pub network: Option<Network>,
     /// When, in the user's words.
-    pub dates: Option<String>,
+    pub dates: Option<DateList>,
     /// Where (outpatient clinic, infusion center, …).
-    pub setting: Option<String>,
+    pub setting: Option<Text>,
 }
 
 /// Network status of the requested provider.
@@ -438,23 +527,50 @@ pub enum Network {
 #[serde(deny_unknown_fields)]
 pub struct Diagnosis {
     /// The condition in plain words.
-    pub condition: String,
+    pub condition: Text,
     /// ICD-10 code.
-    pub icd10: Option<String>,
+    pub icd10: Option<TextList>,
     /// Stage.
-    pub stage: Option<String>,
+    pub stage: Option<TextList>,
     /// Histology.
-    pub histology: Option<String>,
+    pub histology: Option<Text>,
     /// Biomarkers, e.g. "HER2 IHC 3+".
-    pub biomarkers: Option<String>,
+    pub biomarkers: Option<TextList>,
     /// Date of diagnosis.
     pub diagnosed: Option<CaseDate>,
     /// Metastatic disease.
     pub metastatic: Option<bool>,
     /// A rare cancer (e.g. sarcoma).
     pub rare: Option<bool>,
+    /// For a sarcoma: soft-tissue, bone (osteosarcoma, Ewing) or GIST. Evidence about one is
+    /// never cited for another; see [`Case::sarcoma_type`].
+    #[serde(default, deserialize_with = "any_case_opt")]
+    pub sarcoma_type: Option<SarcomaType>,
     /// ECOG or Karnofsky.
     pub performance_status: Option<String>,
+}
+
+/// The kinds of sarcoma whose evidence is kept apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SarcomaType {
+    /// Soft-tissue sarcoma (liposarcoma, leiomyosarcoma, synovial sarcoma, …).
+    SoftTissue,
+    /// Bone sarcoma: osteosarcoma, Ewing sarcoma, chondrosarcoma.
+    Bone,
+    /// Gastrointestinal stromal tumour.
+    Gist,
+}
+
+impl SarcomaType {
+    /// The id used in case files.
+    pub fn id(self) -> &'static str {
+        match self {
+            SarcomaType::SoftTissue => "soft-tissue",
+            SarcomaType::Bone => "bone",
+            SarcomaType::Gist => "gist",
+        }
+    }
 }
 
 /// `[[treatments]]`.
@@ -468,9 +584,10 @@ pub struct Treatment {
     /// End date.
     pub ended: Option<CaseDate>,
     /// Status.
+    #[serde(default, deserialize_with = "any_case_opt")]
     pub status: Option<TreatmentStatus>,
     /// What happened.
-    pub outcome: Option<String>,
+    pub outcome: Option<Text>,
 }
 
 /// Status of a treatment.
@@ -516,7 +633,7 @@ pub struct Care {
     /// Under their care since.
     pub since: Option<CaseDate>,
     /// Why continuity matters, in the user's words.
-    pub continuity: Option<String>,
+    pub continuity: Option<Prose>,
     /// Authorizations the plan already granted.
     #[serde(default)]
     pub prior_authorizations: Vec<PriorAuthorization>,
@@ -543,7 +660,10 @@ pub struct NetworkAttempt {
     /// When.
     pub date: Option<CaseDate>,
     /// Why they could not serve.
-    pub outcome: Option<String>,
+    pub outcome: Option<Text>,
+    /// Whether this provider could provide the requested care: `false` when it could not. Only
+    /// when every attempt says `false` does a letter say the network cannot meet the need.
+    pub could_provide: Option<bool>,
 }
 
 /// `[[guidelines]]`.
@@ -557,11 +677,36 @@ pub struct Guideline {
     /// Version.
     pub version: Option<String>,
     /// The recommendation, in the guideline's terms.
-    pub recommendation: Option<String>,
+    pub recommendation: Option<Text>,
+    /// `true` when this recommendation covers the requested care. Only then does a letter say
+    /// that the guideline recommends it; otherwise the guideline is quoted and attributed.
+    pub supports_request: Option<bool>,
     /// Category or level of evidence.
     pub category: Option<String>,
     /// Section or page.
     pub section: Option<String>,
+}
+
+/// `[statement]`: the signer's own words answering the denial (why the reviewer is wrong, what
+/// was said on a call). Printed verbatim under its own heading, never rewritten.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Statement {
+    /// The words, in `"""` for several paragraphs.
+    pub text: Prose,
+}
+
+/// `[appeal]`: the appeal so far.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppealHistory {
+    /// The day the internal appeal was sent; the plan's decision clocks count from it.
+    pub filed: Option<CaseDate>,
+    /// The date of the plan's final decision on the internal appeal; the windows for external
+    /// review and the next level count from it.
+    pub decision: Option<CaseDate>,
+    /// Which internal level was decided (1 or 2).
+    pub level: Option<u8>,
 }
 
 /// `[arguments]`: the user's override of the selection.
@@ -586,6 +731,201 @@ pub struct Enclosure {
     pub date: Option<CaseDate>,
 }
 
+/// Free text that reads as one paragraph wherever it is printed (a service, a condition, a
+/// treatment's outcome). Written in `"""` it may span lines: line breaks and tabs become single
+/// spaces, and blank lines too.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Text(pub String);
+
+/// Free text that keeps its paragraphs (a denial quote, the signer's statement): written in
+/// `"""`, a blank line starts a new paragraph; single line breaks and tabs become spaces.
+/// Paragraphs are kept separated by one blank line (`"\n\n"`), the only line breaks a case
+/// value may carry.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Prose(pub String);
+
+/// One text or a list of them (`icd10 = "C50.912"` or `icd10 = ["C50.912", "C78.01"]`),
+/// printed joined with commas.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextList(pub Vec<String>);
+
+/// Dates of service: text, a date, or a list of either (`dates = [2026-10-20, "weekly"]`),
+/// printed with dates written out and joined naturally ("October 20 and November 3, 2026" is
+/// not attempted: each date is written in full).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DateList(pub Vec<String>);
+
+/// Paragraphs of `raw`: lines trimmed, tabs as spaces, runs of blank lines as one break.
+fn paragraphs(raw: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in raw.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            if !current.is_empty() {
+                out.push(current.join(" "));
+                current.clear();
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        out.push(current.join(" "));
+    }
+    out.into_iter().map(|p| p.replace('\t', " ")).collect()
+}
+
+impl Text {
+    /// Normalises `raw`: one paragraph, line breaks and tabs as spaces.
+    pub fn new(raw: &str) -> Text {
+        Text(paragraphs(raw).join(" "))
+    }
+}
+
+impl Prose {
+    /// Normalises `raw`: paragraphs separated by one blank line, line breaks and tabs inside a
+    /// paragraph as spaces.
+    pub fn new(raw: &str) -> Prose {
+        Prose(paragraphs(raw).join("\n\n"))
+    }
+
+    /// The paragraphs.
+    pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
+        self.0.split("\n\n")
+    }
+}
+
+macro_rules! text_like {
+    ($($t:ident),*) => {$(
+        impl std::ops::Deref for $t {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl Serialize for $t {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.0)
+            }
+        }
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let raw = String::deserialize(d)?;
+                Ok($t::new(&raw))
+            }
+        }
+    )*};
+}
+text_like!(Text, Prose);
+
+impl Serialize for TextList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.join(", "))
+    }
+}
+
+impl Serialize for DateList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&join_naturally(&self.0))
+    }
+}
+
+/// "a", "a and b", "a, b and c".
+fn join_naturally(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// One entry of a list: text, or (when `dates`) a date written out.
+fn list_entry<E: serde::de::Error>(v: toml::Value, dates: bool) -> Result<String, E> {
+    match v {
+        toml::Value::String(s) => Ok(Text::new(&s).0),
+        toml::Value::Datetime(dt) if dates => CaseDate::from_toml(&dt).map(CaseDate::long).map_err(E::custom),
+        other => Err(E::custom(format!(
+            "expected text in double quotes{}, found {}",
+            if dates { " or a date" } else { "" },
+            other.type_str()
+        ))),
+    }
+}
+
+fn list<'de, D: Deserializer<'de>>(d: D, dates: bool) -> Result<Vec<String>, D::Error> {
+    match toml::Value::deserialize(d)? {
+        toml::Value::Array(items) => items.into_iter().map(|v| list_entry(v, dates)).collect(),
+        one => Ok(vec![list_entry(one, dates)?]),
+    }
+}
+
+impl<'de> Deserialize<'de> for TextList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        list(d, false).map(TextList)
+    }
+}
+
+impl<'de> Deserialize<'de> for DateList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        list(d, true).map(DateList)
+    }
+}
+
+/// A choice from a fixed list, in any letter case and with spaces or underscores for hyphens
+/// (`"PPO"`, `"Pre service"`, `"out_of_network"`).
+fn any_case<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(d: D) -> Result<T, D::Error> {
+    use serde::de::Error;
+    fn fold(v: toml::Value) -> toml::Value {
+        match v {
+            toml::Value::String(s) => toml::Value::String(
+                s.trim()
+                    .to_lowercase()
+                    .split([' ', '_', '-'])
+                    .filter(|w| !w.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("-"),
+            ),
+            toml::Value::Array(items) => toml::Value::Array(items.into_iter().map(fold).collect()),
+            other => other,
+        }
+    }
+    T::deserialize(fold(toml::Value::deserialize(d)?)).map_err(|e| D::Error::custom(e.message()))
+}
+
+/// One entry of a list read with [`any_case`], so an error points at the entry.
+struct AnyCase<T>(T);
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for AnyCase<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        any_case(d).map(AnyCase)
+    }
+}
+
+/// [`any_case`] for each entry of a list.
+fn any_case_list<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
+    d: D,
+) -> Result<Vec<T>, D::Error> {
+    Vec::<AnyCase<T>>::deserialize(d).map(|v| v.into_iter().map(|a| a.0).collect())
+}
+
+/// [`any_case`] for an optional field.
+fn any_case_opt<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    any_case(d).map(Some)
+}
+
+/// A list of text that may be written as one text (`codes = "99205"`).
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    list(d, false)
+}
+
 /// A calendar date from a TOML date value, validated (no February 30).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct CaseDate(pub Date);
@@ -606,6 +946,33 @@ impl fmt::Display for CaseDate {
     }
 }
 
+impl CaseDate {
+    /// A calendar date from a TOML date value: no time of day, no impossible date.
+    fn from_toml(datetime: &toml::value::Datetime) -> Result<CaseDate, String> {
+        let (Some(date), None) = (datetime.date, datetime.time) else {
+            return Err(format!(
+                "expected a calendar date such as 2026-03-02, found `{datetime}`; remove the time of day"
+            ));
+        };
+        if date.year > LAST_YEAR {
+            // Deadlines are counted forward from case dates; past this year they could leave
+            // the calendar (9999-12-31 + 180 days has no date).
+            return Err(format!(
+                "{:04}-{:02}-{:02} is past {LAST_YEAR}-12-31, the last date appeal counts deadlines from; check the year",
+                date.year, date.month, date.day
+            ));
+        }
+        Date::new(date.year as i16, date.month as i8, date.day as i8)
+            .map(CaseDate)
+            .map_err(|_| {
+                format!(
+                    "{:04}-{:02}-{:02} is not a date on the calendar; check the day and month",
+                    date.year, date.month, date.day
+                )
+            })
+    }
+}
+
 impl Serialize for CaseDate {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(&self.0)
@@ -619,9 +986,26 @@ impl<'de> Deserialize<'de> for CaseDate {
         let datetime = match value {
             toml::Value::Datetime(dt) => dt,
             toml::Value::String(s) => {
-                return Err(D::Error::custom(format!(
-                    "expected a TOML date, found the string \"{s}\"; write the date without quotes, e.g. 2026-03-02"
-                )));
+                let parts: Vec<&str> = s.trim().split(['/', '-', '.']).collect();
+                let us = match parts.as_slice() {
+                    [m, d, y]
+                        if y.len() == 4
+                            && [m, d, y]
+                                .iter()
+                                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) =>
+                    {
+                        Some(format!("{y}-{m:0>2}-{d:0>2}"))
+                    }
+                    _ => None,
+                };
+                return Err(D::Error::custom(match us {
+                    Some(iso) => format!(
+                        "expected a TOML date, found the string \"{s}\"; write it as year-month-day without quotes: {iso} (if that is the date you mean)"
+                    ),
+                    None => format!(
+                        "expected a TOML date, found the string \"{s}\"; write the date without quotes, e.g. 2026-03-02"
+                    ),
+                }));
             }
             other => {
                 return Err(D::Error::custom(format!(
@@ -630,27 +1014,7 @@ impl<'de> Deserialize<'de> for CaseDate {
                 )));
             }
         };
-        let (Some(date), None) = (datetime.date, datetime.time) else {
-            return Err(D::Error::custom(format!(
-                "expected a calendar date such as 2026-03-02, found `{datetime}`; remove the time of day"
-            )));
-        };
-        if date.year > LAST_YEAR {
-            // Deadlines are counted forward from case dates; past this year they could leave
-            // the calendar (9999-12-31 + 180 days has no date).
-            return Err(D::Error::custom(format!(
-                "{:04}-{:02}-{:02} is past {LAST_YEAR}-12-31, the last date appeal counts deadlines from; check the year",
-                date.year, date.month, date.day
-            )));
-        }
-        Date::new(date.year as i16, date.month as i8, date.day as i8)
-            .map(CaseDate)
-            .map_err(|_| {
-                D::Error::custom(format!(
-                    "{:04}-{:02}-{:02} is not a date on the calendar; check the day and month",
-                    date.year, date.month, date.day
-                ))
-            })
+        CaseDate::from_toml(&datetime).map_err(D::Error::custom)
     }
 }
 
@@ -771,17 +1135,83 @@ impl Case {
     }
 
     /// The voice of a letter of `kind`: always the provider for medical-necessity and
-    /// peer-to-peer letters, otherwise the case's voice.
+    /// peer-to-peer letters, otherwise the case's voice ([`Case::voice`], which defaults from
+    /// the case's own kind). Every document of a packet resolves its voice here, so a
+    /// medical-necessity case's claim-file request is the provider's too.
     pub fn voice_for(&self, kind: LetterKind) -> Voice {
         match kind {
             LetterKind::MedicalNecessity | LetterKind::PeerToPeerBrief => Voice::Provider,
-            _ => self.letter.voice.unwrap_or(Voice::Patient),
+            _ => self.voice(),
         }
     }
 
-    /// The plan regulation, `unknown` when not given.
+    /// The kind of sarcoma: `diagnosis.sarcoma_type` when given, otherwise read from the
+    /// condition and histology only when they name one kind unambiguously ("soft tissue
+    /// sarcoma", "osteosarcoma", "Ewing", "gastrointestinal stromal tumor"). `None` when the
+    /// diagnosis is not a sarcoma or its kind is unclear: then no kind's evidence is cited.
+    pub fn sarcoma_type(&self) -> Option<SarcomaType> {
+        if let Some(t) = self.diagnosis.sarcoma_type {
+            return Some(t);
+        }
+        // Whole words only ("gist" is in "oncologist", "ewing" in "reviewing").
+        let words: String = format!(
+            " {} {} ",
+            self.diagnosis.condition,
+            self.diagnosis.histology.as_deref().unwrap_or_default()
+        )
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+        let text = words.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = format!(" {text} ");
+        let has = |phrases: &[&str]| phrases.iter().any(|w| text.contains(&format!(" {w} ")));
+        let found: Vec<SarcomaType> = [
+            (
+                SarcomaType::SoftTissue,
+                has(&["soft tissue sarcoma", "soft tissue sarcomas"]),
+            ),
+            (
+                SarcomaType::Bone,
+                has(&[
+                    "osteosarcoma",
+                    "ewing",
+                    "ewing s",
+                    "chondrosarcoma",
+                    "bone sarcoma",
+                ]),
+            ),
+            (SarcomaType::Gist, has(&["gastrointestinal stromal", "gist"])),
+        ]
+        .into_iter()
+        .filter_map(|(t, hit)| hit.then_some(t))
+        .collect();
+        match found.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// The plan regulation: `plan.regulation`, else what `plan.type` implies where it is
+    /// unambiguous (a Medicare Advantage, Medicaid or FEHB plan), else `unknown`.
     pub fn regulation(&self) -> Regulation {
-        self.plan.regulation.unwrap_or(Regulation::Unknown)
+        self.plan
+            .regulation
+            .or_else(|| self.inferred_regulation())
+            .unwrap_or(Regulation::Unknown)
+    }
+
+    /// The regulation `plan.type` implies when `plan.regulation` is not given, if any.
+    pub fn inferred_regulation(&self) -> Option<Regulation> {
+        if self.plan.regulation.is_some() {
+            return None;
+        }
+        match self.plan.plan_type? {
+            PlanType::MedicareAdvantage => Some(Regulation::MedicareAdvantage),
+            PlanType::Medicaid => Some(Regulation::MedicaidManagedCare),
+            PlanType::Fehb => Some(Regulation::Fehb),
+            _ => None,
+        }
     }
 
     /// Checks that hold across fields, with the location of the offending value.
@@ -865,9 +1295,11 @@ impl Case {
                     path.join("."),
                     c as u32
                 ),
-                Some(
-                    "remove it; use separate array entries or fields instead of line breaks and tabs".into(),
-                ),
+                Some(if crate::escape::is_private_use(c) {
+                    "remove it: characters U+E000 to U+F8FF are private-use codes with no agreed meaning, and appeal uses them internally".into()
+                } else {
+                    "remove it; use separate array entries or fields instead of line breaks and tabs".into()
+                }),
             ));
         }
         Ok(())
@@ -877,6 +1309,9 @@ impl Case {
 fn reason_ids() -> Vec<&'static str> {
     DenialReason::ALL.iter().map(|r| r.id()).collect()
 }
+
+/// Fields that keep paragraphs ([`Prose`]).
+const PROSE_FIELDS: &[&str] = &["denial.quote", "care.continuity", "statement.text"];
 
 fn find_control_chars(
     value: &serde_json::Value,
@@ -888,9 +1323,13 @@ fn find_control_chars(
     }
     match value {
         serde_json::Value::String(s) => {
+            // Prose fields keep paragraphs, separated by "\n\n"; no other line break survives.
+            let prose = PROSE_FIELDS
+                .iter()
+                .any(|f| f.split('.').eq(path.iter().map(String::as_str)));
             if let Some(c) = s
                 .chars()
-                .find(|c| c.is_control() || ('\u{E000}'..='\u{E001}').contains(c))
+                .find(|&c| (c.is_control() && !(prose && c == '\n')) || crate::escape::is_private_use(c))
             {
                 *found = Some((path.clone(), c));
             }
@@ -972,7 +1411,45 @@ fn explain_serde_message(raw: &str) -> (String, Option<String>) {
         {
             let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
             let message = format!("unknown {what} `{}`", crate::diag::shorten(word));
-            let hint = match did_you_mean(word, expected.iter().copied()) {
+            let elsewhere: Vec<&str> = FIELDS
+                .iter()
+                .filter_map(|f| f.rsplit_once('.'))
+                .filter(|(_, leaf)| *leaf == word)
+                .map(|(table, _)| table)
+                .collect();
+            let close = did_you_mean(word, expected.iter().copied());
+            if what == "key" && !elsewhere.is_empty() && !expected.contains(&word) {
+                let tables: Vec<String> = elsewhere.iter().map(|t| format!("[{t}]")).collect();
+                let tables = tables.join(" or ");
+                // A key that is only a letter or two from one of this table's keys is more
+                // likely a typo (`state` for `started`); say both.
+                let hint = match close {
+                    Some(best) if strsim::levenshtein(word, best) <= 2 => {
+                        format!("did you mean `{best}`? (`{word}` is a key of the {tables} table)")
+                    }
+                    _ => format!("`{word}` belongs in the {tables} table; move it there"),
+                };
+                return (message, Some(hint));
+            }
+            if what == "value"
+                && expected.contains(&"erisa")
+                && [
+                    "employer",
+                    "job",
+                    "work",
+                    "group",
+                    "company",
+                    "union",
+                    "employer-plan",
+                ]
+                .contains(&word)
+            {
+                return (
+                    message,
+                    Some("a plan from a private employer or a union is `erisa` (a government or church employer's plan is not: use `state-regulated` or `unknown`); a plan you bought yourself is `aca-individual`".into()),
+                );
+            }
+            let hint = match close {
                 Some(best) => format!("did you mean `{best}`?"),
                 None if expected.is_empty() => "remove it".to_string(),
                 None => format!("expected one of: {}", expected.join(", ")),

@@ -77,6 +77,15 @@ pub struct BlockMeta {
     /// Evidence the signer should enclose for this argument.
     #[serde(default)]
     pub enclose: Vec<String>,
+    /// Denial reasons this block is *the* answer to (a subset of `when.reasons`): when the
+    /// denial gives one and the block cannot be used for want of a fact, `check` fails and
+    /// names the fact.
+    #[serde(default)]
+    pub answers: Vec<DenialReason>,
+    /// Case facts that appear in the letter only through this block (`care.continuity`). When
+    /// the block cannot be used for want of a fact, `check` names the text that would be lost.
+    #[serde(default)]
+    pub prints: Vec<String>,
 }
 
 fn default_order() -> i32 {
@@ -306,7 +315,14 @@ fn parse_block(file: &str, text: &str) -> Result<Block, Vec<CatalogProblem>> {
             ));
         }
     }
-    let fact_lists = [&meta.when.facts, &meta.when.any_facts, &meta.needs];
+    for r in meta.answers.iter().filter(|r| !meta.when.reasons.contains(r)) {
+        problems.push(problem(
+            find(r.id()),
+            format!("`answers` names `{}`, which is not in `when.reasons`", r.id()),
+            Some("a block can only be the answer to a reason it applies to; add it to `when.reasons` or remove it here"),
+        ));
+    }
+    let fact_lists = [&meta.when.facts, &meta.when.any_facts, &meta.needs, &meta.prints];
     for path in fact_lists.into_iter().flatten().flat_map(|p| p.split('|')) {
         if !facts::is_known(path) {
             problems.push(problem(

@@ -225,6 +225,10 @@ struct CheckArgs {
     /// Case file (TOML).
     #[arg(value_name = "CASE")]
     case: PathBuf,
+    /// Print the report as JSON: every problem with its severity, field, file:line:col,
+    /// message and hint.
+    #[arg(long)]
+    json: bool,
     #[command(flatten)]
     data: DataArgs,
 }
@@ -494,7 +498,12 @@ fn explain(args: ExplainArgs) -> Result<ExitCode, CliError> {
     let mut out = std::io::stdout().lock();
     if args.json {
         let value = serde_json::json!({
+            "format": 1,
             "kind": draft.plan.kind.id(),
+            "regulation": {
+                "id": case.regulation().id(),
+                "inferred": case.inferred_regulation().is_some(),
+            },
             "voice": case.voice_for(kind).id(),
             "blocks": draft.plan.blocks,
             "citations": order,
@@ -523,6 +532,13 @@ fn explain(args: ExplainArgs) -> Result<ExitCode, CliError> {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    if let Some(r) = case.inferred_regulation() {
+        let _ = writeln!(
+            out,
+            "plan regulation: {} (inferred from plan.type; set plan.regulation to change it)",
+            r.id()
+        );
+    }
     let _ = writeln!(out);
     for item in &draft.plan.blocks {
         let mark = if item.selected {
@@ -539,6 +555,14 @@ fn explain(args: ExplainArgs) -> Result<ExitCode, CliError> {
         if item.selected && !item.citations.is_empty() {
             let _ = writeln!(out, "        {:<30} cites {}", "", item.citations.join(", "));
         }
+        if !item.unlock.is_empty() {
+            let _ = writeln!(
+                out,
+                "        {:<30} would apply with {}",
+                "",
+                item.unlock.join(" and ")
+            );
+        }
     }
     let _ = writeln!(out);
     if order.is_empty() {
@@ -554,68 +578,81 @@ fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
     let case = read_case(&args.case)?;
     let kind = args.data.kind.unwrap_or(case.letter.kind);
     check_kind(&case, &args.case, kind)?;
-    let draft = workspace.draft(&case, args.data.options()?)?;
-    let mut problems: Vec<String> = draft
-        .plan
-        .problems()
-        .map(|i| format!("{}: {}", i.id, i.reason))
-        .collect();
-    if draft.plan.selected().next().is_none() {
-        problems.push("no argument block applies to this case; check denial.reasons and the facts".into());
-    }
-    if case.voice_for(kind) == Voice::Provider && case.sender.npi.is_none() {
-        problems.push("sender.npi: a provider's letter should carry the provider's NPI".into());
-    }
-    if case.recipient.fax.is_none() && case.recipient.address.is_empty() {
-        problems.push("recipient: give a fax number or a postal address so the letter can be sent".into());
-    }
-    for item in &draft.plan.blocks {
-        for key in &item.citations {
-            if let Some(r) = workspace.library.get(key)
-                && let crate::library::Verification::Unverified { note } = &r.verification
-            {
-                problems.push(format!("{}: cites unverified reference {key} ({note})", item.id));
-            }
-        }
-    }
+    let options = args.data.options()?;
+    let draft = workspace.draft(&case, options)?;
+    let report = crate::check::check(
+        &case,
+        &draft.plan,
+        &draft.letter,
+        &workspace.catalog,
+        &workspace.library,
+        options.today,
+    );
     let mut out = std::io::stdout().lock();
-    let enclose: Vec<(&str, &String)> = draft
-        .letter
-        .sections
-        .iter()
-        .flat_map(|s| s.enclose.iter().map(move |e| (s.id.as_str(), e)))
-        .collect();
-    if problems.is_empty() {
+    let code = if report.is_ready() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    };
+    if args.json {
+        let value = serde_json::json!({
+            "format": 1,
+            "ready": report.is_ready(),
+            "problems": report.problems,
+        });
         let _ = writeln!(
             out,
-            "{}: ready to send ({} arguments, {} citations)",
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+        return Ok(code);
+    }
+    let errors: Vec<_> = report.errors().collect();
+    let warnings: Vec<_> = report.warnings().collect();
+    if errors.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}: ready to send ({} arguments, {} citations){}",
             args.case.display(),
             draft.letter.sections.len(),
-            draft.letter.references.len()
+            draft.letter.references.len(),
+            if warnings.is_empty() {
+                ""
+            } else {
+                "; read the warnings below first"
+            }
         );
     } else {
         let _ = writeln!(
             out,
             "{}: {} problem{} to fix before sending:",
             args.case.display(),
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" }
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" }
         );
-        for p in &problems {
+        for p in &errors {
             let _ = writeln!(out, "  - {p}");
         }
     }
+    if !warnings.is_empty() {
+        let _ = writeln!(out, "warnings:");
+        for p in &warnings {
+            let _ = writeln!(out, "  - {p}");
+        }
+    }
+    let enclose: Vec<(&str, &String)> = draft
+        .letter
+        .sections
+        .iter()
+        .flat_map(|s| s.enclose.iter().map(move |e| (s.id.as_str(), e)))
+        .collect();
     if !enclose.is_empty() {
         let _ = writeln!(out, "enclose with the letter:");
         for (block, what) in enclose {
             let _ = writeln!(out, "  - {what} (for {block})");
         }
     }
-    Ok(if problems.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    Ok(code)
 }
 
 fn pdf_command(args: PdfArgs) -> Result<ExitCode, CliError> {
@@ -908,21 +945,19 @@ fn deadlines(args: DeadlinesArgs) -> Result<ExitCode, CliError> {
             "no rules are recorded for plan regulation `{regulation}`"
         )));
     };
-    let input = crate::rules::DeadlineInput {
-        regulation: regulation.to_string(),
-        denial_date: case.denial.date.0,
-        received: case.denial.received.map(|d| d.0),
-        timing: case.denial.service_timing.map(crate::rules::Timing::from),
-        expedited: case.letter.expedited,
-        today,
-    };
+    let input = crate::rules::DeadlineInput::from_case(&case, today);
     let result = crate::rules::deadlines(rules, &input);
     let mut out = std::io::stdout().lock();
     if args.json {
+        let value = serde_json::json!({
+            "format": 1,
+            "items": result.items,
+            "notes": result.notes,
+        });
         let _ = writeln!(
             out,
             "{}",
-            serde_json::to_string_pretty(&result).unwrap_or_default()
+            serde_json::to_string_pretty(&value).unwrap_or_default()
         );
     } else {
         let _ = writeln!(
@@ -971,7 +1006,12 @@ fn deadlines(args: DeadlinesArgs) -> Result<ExitCode, CliError> {
             let ics = crate::rules::to_ics(&result, &format!("Appeal ({})", case.patient.name), today);
             output::refuse_inputs([path.as_path()], &[args.case.as_path()])?;
             output::write_all(&[(path.clone(), ics.into_bytes())], args.force)?;
-            let _ = writeln!(out, "wrote {}", path.display());
+            // With --json, stdout carries only the JSON document.
+            if args.json {
+                eprintln!("wrote {}", path.display());
+            } else {
+                let _ = writeln!(out, "wrote {}", path.display());
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

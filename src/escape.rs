@@ -53,12 +53,29 @@ pub fn markdown(text: &str) -> String {
 }
 
 /// Escapes one value from a case file: [`markdown`] after trimming whitespace (no-break spaces
-/// included) from both ends.
+/// included) from both ends. A prose value's paragraphs (separated by a blank line, the only
+/// line breaks a case value keeps) are escaped one by one and stay paragraphs.
 ///
 /// Edge whitespace carries no meaning in a letter, and in Markdown it would: four leading spaces
 /// start a code block, and a space just inside `**…**` stops the emphasis from closing.
 pub fn value(text: &str) -> String {
-    markdown(text.trim())
+    let text = text.trim();
+    if !text.contains("\n\n") {
+        return markdown(text);
+    }
+    // Paragraphs of a prose field: each escaped on its own, so each starts a line afresh.
+    text.split("\n\n")
+        .map(|p| markdown(p.trim()))
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// Whether `c` is in the Basic Multilingual Plane's private-use area (U+E000 to U+F8FF), where
+/// the citation markers of [`crate::templates`] live. Case files and reference libraries may not contain such
+/// characters, so text a user writes can never open, close or block a citation.
+pub fn is_private_use(c: char) -> bool {
+    ('\u{E000}'..='\u{F8FF}').contains(&c)
 }
 
 #[cfg(test)]

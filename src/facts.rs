@@ -8,67 +8,8 @@ use serde_json::Value;
 
 use crate::case::Case;
 
-/// Every fact path a block may name.
-pub const KNOWN: &[&str] = &[
-    "letter.kind",
-    "letter.voice",
-    "letter.date",
-    "letter.expedited",
-    "sender.name",
-    "sender.credentials",
-    "sender.npi",
-    "sender.organization",
-    "sender.address",
-    "sender.phone",
-    "sender.fax",
-    "sender.email",
-    "recipient.organization",
-    "recipient.department",
-    "recipient.attention",
-    "recipient.address",
-    "recipient.fax",
-    "patient.name",
-    "patient.date_of_birth",
-    "patient.sex",
-    "patient.pronouns",
-    "patient.member_id",
-    "patient.group_number",
-    "plan.name",
-    "plan.type",
-    "plan.regulation",
-    "plan.state",
-    "plan.grandfathered",
-    "denial.date",
-    "denial.received",
-    "denial.reference",
-    "denial.service_timing",
-    "denial.reasons",
-    "denial.quote",
-    "denial.criteria",
-    "request.service",
-    "request.codes",
-    "request.provider",
-    "request.network",
-    "request.dates",
-    "request.setting",
-    "diagnosis.condition",
-    "diagnosis.icd10",
-    "diagnosis.stage",
-    "diagnosis.histology",
-    "diagnosis.biomarkers",
-    "diagnosis.diagnosed",
-    "diagnosis.metastatic",
-    "diagnosis.rare",
-    "diagnosis.performance_status",
-    "treatments",
-    "care.provider",
-    "care.since",
-    "care.continuity",
-    "care.prior_authorizations",
-    "network_attempts",
-    "guidelines",
-    "enclosures",
-];
+/// Every fact path a block may name: every field of the case format.
+pub use crate::case::FIELDS as KNOWN;
 
 /// Whether `path` is a fact blocks may name.
 pub fn is_known(path: &str) -> bool {
@@ -82,7 +23,12 @@ pub struct Facts(Value);
 impl Facts {
     /// Views `case` as facts.
     pub fn of(case: &Case) -> Facts {
-        Facts(serde_json::to_value(case).unwrap_or(Value::Null))
+        let mut value = serde_json::to_value(case).unwrap_or(Value::Null);
+        // A regulation inferred from the plan type is a fact like one written down.
+        if let (Some(r), Some(plan)) = (case.inferred_regulation(), value.get_mut("plan")) {
+            plan["regulation"] = Value::String(r.id().to_string());
+        }
+        Facts(value)
     }
 
     /// The value at `path`, if any.

@@ -11,12 +11,12 @@ use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::case::{Case, CaseDate, LetterKind, Sex, TreatmentStatus, Voice};
+use crate::case::{Case, CaseDate, DenialReason, LetterKind, ServiceTiming, Sex, TreatmentStatus, Voice};
 use crate::catalog::Catalog;
 use crate::library::style::BibliographyCache;
 use crate::library::{Library, Style, Verification, format_bibliography};
 use crate::plan::Plan;
-use crate::rules::{DeadlineInput, Deadlines, RuleBook, Rules, Timing};
+use crate::rules::{DeadlineInput, Deadlines, RightsFor, RuleBook, Rules};
 use crate::templates::{MARK_CLOSE, MARK_OPEN, MARK_UNUSABLE, TemplateError, Templates};
 
 /// Inputs to assembly that do not come from the case.
@@ -128,21 +128,18 @@ pub fn assemble(
     let kind = plan.kind;
     let voice = case.voice_for(kind);
     let date = case.letter.date.map_or(options.today, |d| d.0);
-    let regulation_rules = rules.get(case.regulation().id());
-    let deadlines = regulation_rules.map(|r| {
-        crate::rules::deadlines(
-            r,
-            &DeadlineInput {
-                regulation: case.regulation().id().to_string(),
-                denial_date: case.denial.date.0,
-                received: case.denial.received.map(|d| d.0),
-                timing: case.denial.service_timing.map(Timing::from),
-                expedited: case.letter.expedited,
-                today: date,
-            },
-        )
-    });
-    let mut context = shared_context(case, kind, voice, date, regulation_rules, deadlines.as_ref());
+    let written_rules = rules.get(case.regulation().id());
+    let deadlines = written_rules.map(|r| crate::rules::deadlines(r, &DeadlineInput::from_case(case, date)));
+    // The rules as they apply to this plan (grandfathered status resolved once, here).
+    let regulation_rules = written_rules.map(|r| r.for_plan(case.plan.grandfathered));
+    let mut context = shared_context(
+        case,
+        kind,
+        voice,
+        date,
+        regulation_rules.as_ref(),
+        deadlines.as_ref(),
+    );
     let selected: Vec<&str> = plan.selected().map(|i| i.id.as_str()).collect();
     context["selected"] = json!(selected);
     context["records_title"] = json!(
@@ -346,6 +343,11 @@ fn shared_context(
     rules: Option<&Rules>,
     deadlines: Option<&Deadlines>,
 ) -> Value {
+    let continuation_open = deadlines.is_none_or(|d| {
+        !d.items
+            .iter()
+            .any(|i| i.id == "continue-benefits" && matches!(i.status, crate::rules::Status::Passed { .. }))
+    });
     let mut view = serde_json::to_value(case).unwrap_or(Value::Null);
     long_dates(&mut view, None);
     let mut deadlines = serde_json::to_value(deadlines).unwrap_or(Value::Null);
@@ -360,6 +362,33 @@ fn shared_context(
             .map(|(i, _)| view["treatments"][i].clone())
             .collect();
         by_status.insert(status.id().to_string(), Value::Array(list));
+    }
+    let ask_continuation = case.denial.service_timing == Some(ServiceTiming::Concurrent)
+        && continuation_open
+        && rules.is_some_and(|r| r.continuation.as_ref().is_some_and(|c| c.tag.is_verified()));
+    let rights = rules.map(|r| {
+        r.rights(RightsFor {
+            out_of_network: case.denial.reasons.contains(&DenialReason::OutOfNetwork),
+            concurrent: case.denial.service_timing == Some(ServiceTiming::Concurrent),
+            continuation_open,
+            external_review_letter: kind == LetterKind::ExternalReview,
+        })
+    });
+    // The letter says the network cannot meet the need only when every attempt says so.
+    let network_inadequate = !case.network_attempts.is_empty()
+        && case
+            .network_attempts
+            .iter()
+            .all(|a| a.could_provide == Some(false));
+    // Guidelines the case says recommend the requested care, and the rest (quoted only).
+    let (mut supporting, mut other) = (Vec::new(), Vec::new());
+    for (i, g) in case.guidelines.iter().enumerate() {
+        let entry = view["guidelines"][i].clone();
+        if g.supports_request == Some(true) {
+            supporting.push(entry);
+        } else {
+            other.push(entry);
+        }
     }
     let reasons: Vec<Value> = case
         .denial
@@ -381,7 +410,20 @@ fn shared_context(
         "letter_date": CaseDate(date).long(),
         "regulation": case.regulation().id(),
         "rules": rules,
+        "rights": rights,
         "deadlines": deadlines,
+        "network_inadequate": network_inadequate,
+        "ask_continuation": ask_continuation,
+        "guidelines_supporting": supporting,
+        "guidelines_other": other,
+        "sarcoma_type": case.sarcoma_type().map(|t| t.id()),
+        "post_service": case.denial.service_timing == Some(ServiceTiming::PostService),
+        "quote_paragraphs": case
+            .denial
+            .quote
+            .as_ref()
+            .map(|q| q.paragraphs().collect::<Vec<_>>())
+            .unwrap_or_default(),
     })
 }
 
@@ -479,7 +521,16 @@ fn signature_lines(case: &Case, voice: Voice) -> Vec<String> {
         None => s.name.clone(),
     }];
     if voice == Voice::Representative {
-        lines.push(format!("On behalf of {}", case.patient.name));
+        lines.push(match s.relationship.as_deref().map(str::trim) {
+            Some(rel) if !rel.is_empty() => {
+                let their = pronouns(case, voice)["their"]
+                    .as_str()
+                    .unwrap_or("their")
+                    .to_string();
+                format!("On behalf of {}, as {their} {rel}", case.patient.name)
+            }
+            _ => format!("On behalf of {}", case.patient.name),
+        });
     }
     if voice == Voice::Provider {
         if let Some(org) = &s.organization {

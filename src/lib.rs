@@ -17,6 +17,7 @@ macro_rules! bundled {
 
 pub mod case;
 pub mod catalog;
+pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod escape;

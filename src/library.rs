@@ -457,14 +457,43 @@ const NOT_INHERITED: &[&str] = &[
 /// The bundled reference files, one line per file (a unit test checks the table is complete).
 const BUNDLED: &[(&str, &str)] = &[
     (
+        "references/biomarkers.bib",
+        include_str!("../references/biomarkers.bib"),
+    ),
+    (
+        "references/bone-sarcoma.bib",
+        include_str!("../references/bone-sarcoma.bib"),
+    ),
+    (
         "references/continuity.bib",
         include_str!("../references/continuity.bib"),
     ),
     (
+        "references/drug-access.bib",
+        include_str!("../references/drug-access.bib"),
+    ),
+    (
+        "references/fertility.bib",
+        include_str!("../references/fertility.bib"),
+    ),
+    ("references/gist.bib", include_str!("../references/gist.bib")),
+    (
         "references/guidelines.bib",
         include_str!("../references/guidelines.bib"),
     ),
+    (
+        "references/her2-later-line.bib",
+        include_str!("../references/her2-later-line.bib"),
+    ),
     ("references/her2.bib", include_str!("../references/her2.bib")),
+    (
+        "references/imaging.bib",
+        include_str!("../references/imaging.bib"),
+    ),
+    (
+        "references/palliative-more.bib",
+        include_str!("../references/palliative-more.bib"),
+    ),
     (
         "references/palliative.bib",
         include_str!("../references/palliative.bib"),
@@ -475,9 +504,22 @@ const BUNDLED: &[(&str, &str)] = &[
     ),
     ("references/payer.bib", include_str!("../references/payer.bib")),
     (
+        "references/radiation.bib",
+        include_str!("../references/radiation.bib"),
+    ),
+    (
         "references/sarcoma.bib",
         include_str!("../references/sarcoma.bib"),
     ),
+    (
+        "references/second-opinion-more.bib",
+        include_str!("../references/second-opinion-more.bib"),
+    ),
+    (
+        "references/supportive.bib",
+        include_str!("../references/supportive.bib"),
+    ),
+    ("references/trials.bib", include_str!("../references/trials.bib")),
 ];
 
 /// When loading uses threads. Threads cost more than they save on small libraries (the bundled

@@ -49,6 +49,20 @@ pub struct PlanItem {
     pub override_: Option<&'static str>,
     /// Whether a skip is a problem `check` must report: the block applies but cannot be written.
     pub problem: bool,
+    /// For a block skipped although the denial gives a reason it answers: the facts that would
+    /// make it apply (`network_attempts`, `care.since`, `one of a, b`). `check` reports these
+    /// near-misses.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unlock: Vec<String>,
+}
+
+/// Why a block's conditions do not hold.
+struct Skip {
+    /// The first condition that fails, in plain words.
+    why: String,
+    /// Facts that would make it apply, when the denial's reasons call for the block and only
+    /// facts are missing.
+    unlock: Vec<String>,
 }
 
 /// Unknown block ids in `[arguments]`, or a block citing a key no library defines.
@@ -136,6 +150,7 @@ fn decide(
         citations: Vec::new(),
         override_: None,
         problem: false,
+        unlock: Vec::new(),
     };
     let included = case.arguments.include.contains(&meta.id);
     if case.arguments.exclude.contains(&meta.id) {
@@ -144,18 +159,25 @@ fn decide(
         return item;
     }
     let applies = if !meta.kinds.contains(&kind) {
-        Err(format!("not used in {kind} letters"))
+        Err(Skip {
+            why: format!("not used in {kind} letters"),
+            unlock: Vec::new(),
+        })
     } else {
-        conditions(case, facts, block)
+        conditions(case, facts, kind, block)
     };
     let because = match applies {
         Ok(because) => because,
-        Err(why) if included => {
+        Err(skip) if included => {
             item.override_ = Some("include");
-            format!("included by [arguments] include (on its own it would not apply: {why})")
+            format!(
+                "included by [arguments] include (on its own it would not apply: {})",
+                skip.why
+            )
         }
-        Err(why) => {
-            item.reason = format!("does not apply: {why}");
+        Err(skip) => {
+            item.reason = format!("does not apply: {}", skip.why);
+            item.unlock = skip.unlock;
             return item;
         }
     };
@@ -181,10 +203,15 @@ fn decide(
     item
 }
 
-/// `Ok(why it applies)` or `Err(the first condition that fails)`.
-fn conditions(case: &Case, facts: &Facts, block: &Block) -> Result<String, String> {
+/// `Ok(why it applies)` or `Err` with the first condition that fails and, when the denial's
+/// reasons call for the block and only missing facts stand in the way, those facts.
+fn conditions(case: &Case, facts: &Facts, kind: LetterKind, block: &Block) -> Result<String, Skip> {
     let when = &block.meta.when;
     let mut why = Vec::new();
+    let fail = |why: String| Skip {
+        why,
+        unlock: Vec::new(),
+    };
     if !when.reasons.is_empty() {
         let hit: Vec<&str> = case
             .denial
@@ -195,67 +222,83 @@ fn conditions(case: &Case, facts: &Facts, block: &Block) -> Result<String, Strin
             .collect();
         if hit.is_empty() {
             let wanted: Vec<&str> = when.reasons.iter().map(|r| r.id()).collect();
-            return Err(format!(
+            return Err(fail(format!(
                 "the denial gives none of the reasons {}",
                 wanted.join(", ")
-            ));
+            )));
         }
         why.push(format!("denial reason {}", hit.join(", ")));
     }
+    let called_for = !when.reasons.is_empty();
     if !when.regulations.is_empty() {
         let reg = case.regulation().id();
         if !when.regulations.iter().any(|r| r == reg) {
-            return Err(format!(
+            return Err(fail(format!(
                 "plan regulation is {reg}, not {}",
                 when.regulations.join(" or ")
-            ));
+            )));
         }
         why.push(format!("plan regulation {reg}"));
     }
-    if !when.timing.is_empty() {
-        match case.denial.service_timing {
-            Some(t) if when.timing.iter().any(|x| x == t.id()) => why.push(format!("{} care", t.id())),
-            Some(t) => {
-                return Err(format!(
-                    "the care is {}, not {}",
-                    t.id(),
-                    when.timing.join(" or ")
-                ));
-            }
-            None => {
-                return Err(format!(
-                    "denial.service_timing is not given (needs {})",
-                    when.timing.join(" or ")
-                ));
-            }
-        }
-    }
     if let Some(expedited) = when.expedited {
         if case.letter.expedited != expedited {
-            return Err(if expedited {
+            return Err(fail(if expedited {
                 "the letter does not ask for expedited review".into()
             } else {
                 "the letter asks for expedited review".into()
-            });
+            }));
         }
         if expedited {
             why.push("expedited review requested".into());
         }
     }
-    for f in &when.facts {
-        if !facts.present(f) {
-            return Err(format!("{f} is not true in the case"));
+    // Missing facts: every one is collected, so `check` can name all that would unlock it.
+    let mut first_missing: Option<String> = None;
+    let mut unlock = Vec::new();
+    if !when.timing.is_empty() {
+        match case.denial.service_timing {
+            Some(t) if when.timing.iter().any(|x| x == t.id()) => why.push(format!("{} care", t.id())),
+            Some(t) => {
+                return Err(fail(format!(
+                    "the care is {}, not {}",
+                    t.id(),
+                    when.timing.join(" or ")
+                )));
+            }
+            None => {
+                first_missing.get_or_insert(format!(
+                    "denial.service_timing is not given (needs {})",
+                    when.timing.join(" or ")
+                ));
+                unlock.push("denial.service_timing".to_string());
+            }
         }
-        why.push(format!("{f} is given"));
+    }
+    for f in &when.facts {
+        if facts.present(f) {
+            why.push(format!("{f} is given"));
+        } else {
+            first_missing.get_or_insert(format!("{f} is not true in the case"));
+            unlock.push(f.clone());
+        }
     }
     if !when.any_facts.is_empty() {
         match when.any_facts.iter().find(|f| facts.present(f)) {
             Some(f) => why.push(format!("{f} is given")),
-            None => return Err(format!("none of {} is given", when.any_facts.join(", "))),
+            None => {
+                first_missing.get_or_insert(format!("none of {} is given", when.any_facts.join(", ")));
+                unlock.push(format!("one of {}", when.any_facts.join(", ")));
+            }
         }
     }
+    if let Some(why) = first_missing {
+        return Err(Skip {
+            why,
+            unlock: if called_for { unlock } else { Vec::new() },
+        });
+    }
     if why.is_empty() {
-        why.push(format!("used in every {} letter", case.letter.kind));
+        why.push(format!("used in every {kind} letter"));
     }
     Ok(format!("applies: {}", why.join("; ")))
 }

@@ -165,13 +165,54 @@ pub struct Item {
     /// An optional further remark from the same source.
     #[serde(default)]
     pub note: Option<String>,
+    /// How a letter states this right to the plan, as one clause (the `plan-rights` block
+    /// prints it with the citation). Absent: the letter does not claim it.
+    #[serde(default)]
+    pub claim: Option<String>,
     /// Where the rule is written, e.g. `29 CFR 2560.503-1(h)(2)(iii)`.
     pub citation: String,
     /// Verification tag.
     pub tag: Tag,
+    /// Where the figure or rule was seen when it was checked (page, document, date); never
+    /// printed.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// The rule applies only to plans that are not grandfathered (29 CFR 2590.715-2719,
+    /// 45 CFR 147.136). See [`Rules::for_plan`].
+    #[serde(default)]
+    pub non_grandfathered_only: bool,
     /// `tag != UNVERIFIED`; computed on load, for templates.
     #[serde(skip_deserializing)]
     pub verified: bool,
+    /// Set by [`Rules::for_plan`] when the rule applies only if the plan is not grandfathered
+    /// and the case does not say whether it is: letters state it conditionally.
+    #[serde(skip_deserializing)]
+    pub conditional: bool,
+}
+
+/// Another source's figure for the same time limit, where sources disagree (the regulation
+/// text found says 60 days, a guidance page 65). The engine dates every verified figure and
+/// prints the earliest, naming both sources.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alternative {
+    /// How many units.
+    pub amount: u32,
+    /// The unit of `amount`.
+    pub unit: TimeUnit,
+    /// For filing windows: what the window counts from (defaults to the main figure's).
+    #[serde(default)]
+    pub from: Option<Anchor>,
+    /// What this source says, in plain words.
+    pub text: String,
+    /// Where it is written.
+    pub citation: String,
+    /// Verification tag; an `UNVERIFIED` alternative is named but never dated.
+    pub tag: Tag,
+    /// Where the figure or rule was seen when it was checked (page, document, date); never
+    /// printed.
+    #[serde(default)]
+    pub source: Option<String>,
 }
 
 /// A time limit: a filing window (counted from the notice) or a decision clock (counted from
@@ -211,9 +252,23 @@ pub struct Period {
     pub citation: String,
     /// Verification tag. `UNVERIFIED` periods never yield a date.
     pub tag: Tag,
+    /// Where the figure or rule was seen when it was checked (page, document, date); never
+    /// printed.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Other sources' figures for the same limit; the earliest verified date is the one shown.
+    #[serde(default)]
+    pub alternatives: Vec<Alternative>,
+    /// The limit applies only to plans that are not grandfathered. See [`Rules::for_plan`].
+    #[serde(default)]
+    pub non_grandfathered_only: bool,
     /// `tag != UNVERIFIED`; computed on load, for templates.
     #[serde(skip_deserializing)]
     pub verified: bool,
+    /// Set by [`Rules::for_plan`]: applies only if the plan is not grandfathered, which the
+    /// case does not say.
+    #[serde(skip_deserializing)]
+    pub conditional: bool,
 }
 
 impl Period {
@@ -268,6 +323,10 @@ pub struct Physician {
     pub citation: String,
     /// Verification tag.
     pub tag: Tag,
+    /// Where the figure or rule was seen when it was checked (page, document, date); never
+    /// printed.
+    #[serde(default)]
+    pub source: Option<String>,
     /// `tag != UNVERIFIED`; computed on load, for templates.
     #[serde(skip_deserializing)]
     pub verified: bool,
@@ -286,6 +345,10 @@ pub struct Urgent {
     pub citation: String,
     /// Verification tag.
     pub tag: Tag,
+    /// Where the figure or rule was seen when it was checked (page, document, date); never
+    /// printed.
+    #[serde(default)]
+    pub source: Option<String>,
     /// `tag != UNVERIFIED`; computed on load, for templates.
     #[serde(skip_deserializing)]
     pub verified: bool,
@@ -307,6 +370,10 @@ pub struct ClaimFile {
     pub citation: String,
     /// Verification tag.
     pub tag: Tag,
+    /// Where the figure or rule was seen when it was checked (page, document, date); never
+    /// printed.
+    #[serde(default)]
+    pub source: Option<String>,
     /// `tag != UNVERIFIED`; computed on load, for templates.
     #[serde(skip_deserializing)]
     pub verified: bool,
@@ -339,6 +406,10 @@ pub struct Network {
     pub citation: String,
     /// Verification tag.
     pub tag: Tag,
+    /// Where the figure or rule was seen when it was checked (page, document, date); never
+    /// printed.
+    #[serde(default)]
+    pub source: Option<String>,
     /// `tag != UNVERIFIED`; computed on load, for templates.
     #[serde(skip_deserializing)]
     pub verified: bool,
@@ -356,6 +427,10 @@ pub struct Alongside {
     pub citation: String,
     /// Verification tag.
     pub tag: Tag,
+    /// Where the figure or rule was seen when it was checked (page, document, date); never
+    /// printed.
+    #[serde(default)]
+    pub source: Option<String>,
     /// `tag != UNVERIFIED`; computed on load, for templates.
     #[serde(skip_deserializing)]
     pub verified: bool,
@@ -371,18 +446,36 @@ pub struct ExternalReview {
     /// `true` when the plan forwards the case itself (Medicare Advantage IRE).
     #[serde(default)]
     pub automatic: bool,
+    /// `true` when it is a State's option, not a right (Medicaid external medical review): it
+    /// is named after the next level, as something to ask about.
+    #[serde(default)]
+    pub optional: bool,
     /// Eligibility / what it is, in plain words.
     pub text: String,
     /// An optional further remark from the same source.
     #[serde(default)]
     pub note: Option<String>,
+    /// How a letter states this right to the plan, as one clause.
+    #[serde(default)]
+    pub claim: Option<String>,
     /// Where the rule is written.
     pub citation: String,
     /// Verification tag.
     pub tag: Tag,
+    /// Where the figure or rule was seen when it was checked (page, document, date); never
+    /// printed.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Applies only to plans that are not grandfathered (with its periods).
+    #[serde(default)]
+    pub non_grandfathered_only: bool,
     /// `tag != UNVERIFIED`; computed on load, for templates.
     #[serde(skip_deserializing)]
     pub verified: bool,
+    /// Set by [`Rules::for_plan`]: applies only if the plan is not grandfathered, which the
+    /// case does not say.
+    #[serde(skip_deserializing)]
+    pub conditional: bool,
     /// Time to ask for it, counted from the final internal denial.
     #[serde(default)]
     pub file: Option<Period>,
@@ -406,10 +499,17 @@ pub struct NextLevel {
     /// An optional further remark from the same source.
     #[serde(default)]
     pub note: Option<String>,
+    /// How a letter states this right to the plan, as one clause.
+    #[serde(default)]
+    pub claim: Option<String>,
     /// Where the rule is written.
     pub citation: String,
     /// Verification tag.
     pub tag: Tag,
+    /// Where the figure or rule was seen when it was checked (page, document, date); never
+    /// printed.
+    #[serde(default)]
+    pub source: Option<String>,
     /// `tag != UNVERIFIED`; computed on load, for templates.
     #[serde(skip_deserializing)]
     pub verified: bool,
@@ -431,6 +531,10 @@ pub struct Note {
     pub citation: String,
     /// Verification tag.
     pub tag: Tag,
+    /// Where the figure or rule was seen when it was checked (page, document, date); never
+    /// printed.
+    #[serde(default)]
+    pub source: Option<String>,
     /// `tag != UNVERIFIED`; computed on load, for templates.
     #[serde(skip_deserializing)]
     pub verified: bool,
@@ -494,9 +598,299 @@ pub struct Rules {
     /// The next level after the plan.
     #[serde(default)]
     pub next_level: Option<NextLevel>,
+    /// How a person finds out whether the plan is grandfathered (for the next-steps sheet when
+    /// the case does not say and some rules depend on it).
+    #[serde(default)]
+    pub grandfathered: Option<Item>,
     /// Further rules.
     #[serde(default)]
     pub notes: Vec<Note>,
+}
+
+/// A rule that may apply only to plans that are not grandfathered.
+trait Grandfathering {
+    /// Whether the rule applies only to plans that are not grandfathered.
+    fn only_non_grandfathered(&self) -> bool;
+    /// Marks it as applying only if the plan is not grandfathered.
+    fn set_conditional(&mut self);
+    /// Whether it was marked.
+    fn is_conditional(&self) -> bool;
+}
+
+macro_rules! grandfathering {
+    ($($t:ty),*) => {$(
+        impl Grandfathering for $t {
+            fn only_non_grandfathered(&self) -> bool {
+                self.non_grandfathered_only
+            }
+            fn set_conditional(&mut self) {
+                self.conditional = true;
+            }
+            fn is_conditional(&self) -> bool {
+                self.conditional
+            }
+        }
+    )*};
+}
+grandfathering!(Item, Period, ExternalReview);
+
+/// Drops (`Some(true)`) or marks conditional (`None`) a rule for non-grandfathered plans only.
+fn resolve<T: Grandfathering>(slot: &mut Option<T>, grandfathered: Option<bool>) {
+    if let Some(rule) = slot
+        && rule.only_non_grandfathered()
+    {
+        match grandfathered {
+            Some(true) => *slot = None,
+            None => rule.set_conditional(),
+            Some(false) => {}
+        }
+    }
+}
+
+impl Rules {
+    /// The rules as they apply to a plan whose grandfathered status (`plan.grandfathered`) is
+    /// `grandfathered`. Rules marked `non_grandfathered_only` (29 CFR 2590.715-2719 and
+    /// 45 CFR 147.136: new evidence in advance, external review, deemed exhaustion, continued
+    /// coverage) are dropped for a grandfathered plan, kept for a plan that is not, and kept
+    /// but marked `conditional` when the case does not say, so letters state them as "if the
+    /// plan is not grandfathered" and never as fact. Every caller resolves rules here.
+    pub fn for_plan(&self, grandfathered: Option<bool>) -> Rules {
+        let mut r = self.clone();
+        let g = grandfathered;
+        for slot in [
+            &mut r.late_filing,
+            &mut r.who_may_file,
+            &mut r.levels,
+            &mut r.plan_misses_deadline,
+            &mut r.reviewer,
+            &mut r.drug_exception,
+        ] {
+            resolve(slot, g);
+        }
+        let d = &mut r.decision;
+        for slot in [
+            &mut d.expedited,
+            &mut d.pre_service,
+            &mut d.post_service,
+            &mut d.concurrent,
+            &mut d.extension,
+            &mut r.continuation,
+        ] {
+            resolve(slot, g);
+        }
+        if let Some(c) = &mut r.claim_file {
+            for slot in [
+                &mut c.relevant,
+                &mut c.criteria,
+                &mut c.reviewers,
+                &mut c.new_evidence,
+            ] {
+                resolve(slot, g);
+            }
+        }
+        r.coverage_criteria
+            .retain(|i| !(i.non_grandfathered_only && g == Some(true)));
+        for i in &mut r.coverage_criteria {
+            if i.non_grandfathered_only && g.is_none() {
+                i.conditional = true;
+            }
+        }
+        resolve(&mut r.external_review, g);
+        if let Some(x) = &mut r.external_review {
+            let whole = x.conditional;
+            for slot in [&mut x.file, &mut x.standard, &mut x.expedited] {
+                resolve(slot, g);
+                if whole && let Some(p) = slot {
+                    p.conditional = true;
+                }
+            }
+        }
+        if let Some(n) = &mut r.next_level {
+            resolve(&mut n.file, g);
+        }
+        r
+    }
+
+    /// Whether any rule here applies only if the plan is not grandfathered, which the case
+    /// does not say (after [`Rules::for_plan`] with `None`).
+    pub fn has_conditional(&self) -> bool {
+        let items = [
+            &self.late_filing,
+            &self.who_may_file,
+            &self.levels,
+            &self.plan_misses_deadline,
+            &self.reviewer,
+            &self.drug_exception,
+        ];
+        let periods = [
+            &self.decision.expedited,
+            &self.decision.pre_service,
+            &self.decision.post_service,
+            &self.decision.concurrent,
+            &self.decision.extension,
+            &self.continuation,
+        ];
+        items
+            .iter()
+            .any(|i| i.as_ref().is_some_and(Grandfathering::is_conditional))
+            || periods
+                .iter()
+                .any(|p| p.as_ref().is_some_and(Grandfathering::is_conditional))
+            || self.claim_file.as_ref().is_some_and(|c| {
+                [&c.relevant, &c.criteria, &c.reviewers, &c.new_evidence]
+                    .iter()
+                    .any(|i| i.as_ref().is_some_and(Grandfathering::is_conditional))
+            })
+            || self.coverage_criteria.iter().any(|i| i.conditional)
+            || self.external_review.as_ref().is_some_and(|x| x.conditional)
+    }
+}
+
+/// A right a letter claims, with its citation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Right {
+    /// The right, as a clause (no final full stop).
+    pub text: String,
+    /// Where it is written.
+    pub citation: String,
+}
+
+/// The rights a letter claims for one plan: those that hold, and those that hold only if the
+/// plan is not grandfathered (the case does not say).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Rights {
+    /// Rights that apply to this plan.
+    pub plain: Vec<Right>,
+    /// Rights that apply only if the plan is not grandfathered.
+    pub if_not_grandfathered: Vec<Right>,
+}
+
+/// What about a case decides which rights its letter may claim.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RightsFor {
+    /// The denial gives the out-of-network reason.
+    pub out_of_network: bool,
+    /// The care is ongoing (concurrent), so continued coverage may be claimed.
+    pub concurrent: bool,
+    /// The window to ask for continued coverage has not passed (true when there is none).
+    pub continuation_open: bool,
+    /// The letter is itself a request for external review.
+    pub external_review_letter: bool,
+}
+
+impl Rules {
+    /// The rights a letter may claim under these rules (call on [`Rules::for_plan`]'s result).
+    /// Only verified rules with wording for a letter are claimed: the claim file and the
+    /// criteria, new evidence in advance, the reviewer's qualifications (the rule's own `claim`
+    /// wording), out-of-network care at in-network cost sharing when the denial is about the
+    /// network, continued coverage of ongoing care while its window is open, the external
+    /// review or its stand-in (the rule's `claim`: OPM, the IRE, a State's optional review),
+    /// and the next level (a State fair hearing).
+    pub fn rights(&self, case: RightsFor) -> Rights {
+        let mut rights = Rights::default();
+        let mut add = |text: &str, citation: &str, conditional: bool| {
+            let right = Right {
+                text: text.trim_end().trim_end_matches('.').to_string(),
+                citation: citation.to_string(),
+            };
+            if conditional {
+                rights.if_not_grandfathered.push(right);
+            } else {
+                rights.plain.push(right);
+            }
+        };
+        if let Some(c) = self.claim_file.as_ref().filter(|c| c.tag.is_verified()) {
+            add(
+                "Access, free of charge, to the claim file and the documents relevant to the claim",
+                &c.citation,
+                false,
+            );
+        }
+        let claim_file = self.claim_file.as_ref();
+        if let Some(i) = claim_file
+            .and_then(|c| c.criteria.as_ref())
+            .filter(|i| i.tag.is_verified())
+        {
+            add(
+                "The rule, guideline or standard the plan used to deny the claim",
+                &i.citation,
+                i.conditional,
+            );
+        }
+        if let Some(i) = claim_file
+            .and_then(|c| c.new_evidence.as_ref())
+            .filter(|i| i.tag.is_verified())
+        {
+            add(
+                "Any new evidence or rationale, free of charge and in time to respond before the decision",
+                &i.citation,
+                i.conditional,
+            );
+        }
+        match self.reviewer.as_ref().filter(|r| r.tag.is_verified()) {
+            Some(Item {
+                claim: Some(claim),
+                citation,
+                conditional,
+                ..
+            }) => add(claim, citation, *conditional),
+            _ => {
+                if let Some(i) = claim_file
+                    .and_then(|c| c.reviewers.as_ref())
+                    .filter(|i| i.tag.is_verified())
+                {
+                    add(
+                        "The identity of the medical experts whose advice was obtained",
+                        &i.citation,
+                        i.conditional,
+                    );
+                }
+            }
+        }
+        if case.out_of_network
+            && let Some(n) = self
+                .network
+                .as_ref()
+                .filter(|n| n.tag.is_verified() && n.in_network_cost_sharing)
+        {
+            add(
+                "Coverage of medically necessary care outside the network at in-network cost sharing when the network cannot meet the need",
+                &n.citation,
+                false,
+            );
+        }
+        if case.concurrent
+            && case.continuation_open
+            && let Some(c) = self.continuation.as_ref().filter(|c| c.tag.is_verified())
+        {
+            add(
+                "Continued coverage of ongoing care while the appeal is pending",
+                &c.citation,
+                c.conditional,
+            );
+        }
+        let external = self
+            .external_review
+            .as_ref()
+            .filter(|x| x.tag.is_verified() && !case.external_review_letter)
+            .and_then(|x| x.claim.as_ref().map(|c| (x, c)));
+        let next = self
+            .next_level
+            .as_ref()
+            .filter(|n| n.tag.is_verified())
+            .and_then(|n| n.claim.as_ref().map(|c| (n, c)));
+        // A State's optional review comes after the right that exists (the fair hearing).
+        if let Some((x, claim)) = external.filter(|(x, _)| !x.optional) {
+            add(claim, &x.citation, x.conditional);
+        }
+        if let Some((n, claim)) = next {
+            add(claim, &n.citation, false);
+        }
+        if let Some((x, claim)) = external.filter(|(x, _)| x.optional) {
+            add(claim, &x.citation, x.conditional);
+        }
+        rights
+    }
 }
 
 /// A position in a rules file, printed `file:line:col` (1-based; column in characters).
@@ -739,6 +1133,16 @@ fn validate(rules: &Rules, stem: &str) -> Result<(), (KeyPath, String)> {
     }
     check_item(&["governing"], &rules.governing.text, &rules.governing.citation)?;
     check_period(&["file_appeal"], &rules.file_appeal, true)?;
+    if rules.file_appeal.non_grandfathered_only {
+        return Err((
+            key(&["file_appeal", "non_grandfathered_only"]),
+            "every plan has a time to file its internal appeal; file_appeal cannot be non_grandfathered_only"
+                .into(),
+        ));
+    }
+    if let Some(g) = &rules.grandfathered {
+        check_item(&["grandfathered"], &g.text, &g.citation)?;
+    }
     for (name, item) in [
         ("late_filing", &rules.late_filing),
         ("who_may_file", &rules.who_may_file),
@@ -900,6 +1304,38 @@ fn check_period(path: &[&str], p: &Period, window: bool) -> Result<(), (KeyPath,
             "a decision clock counts from the day the request is filed; remove `from`".into(),
         ));
     }
+    for (i, a) in p.alternatives.iter().enumerate() {
+        let at = |last: &str| {
+            let mut k = with(path, "alternatives");
+            k.push(i.to_string());
+            k.push(last.to_string());
+            k
+        };
+        if a.text.trim().is_empty() {
+            return Err((at("text"), "text must not be empty".into()));
+        }
+        if a.citation.trim().is_empty() {
+            return Err((
+                at("citation"),
+                "citation must not be empty: every figure needs its source".into(),
+            ));
+        }
+        if a.amount == 0 {
+            return Err((at("amount"), "amount must be at least 1".into()));
+        }
+        if !window && a.from.is_some() {
+            return Err((
+                at("from"),
+                "a decision clock counts from the day the request is filed; remove `from`".into(),
+            ));
+        }
+        if window && a.from.is_none() && p.from.is_none() {
+            return Err((
+                at("amount"),
+                "a filing window needs `from` (\"notice\" or \"receipt\")".into(),
+            ));
+        }
+    }
     if p.month_end != MonthEnd::Clamp && p.unit != Some(TimeUnit::Months) {
         return Err((
             with(path, "month_end"),
@@ -918,6 +1354,9 @@ fn mark_verified(rules: &mut Rules) {
         p.verified = p.tag.is_verified();
     }
     item(&mut rules.governing);
+    if let Some(g) = &mut rules.grandfathered {
+        item(g);
+    }
     period(&mut rules.file_appeal);
     for i in [
         &mut rules.late_filing,

@@ -24,9 +24,9 @@ pub const BUNDLED_TEMPLATES: &[(&str, &str)] = crate::bundled![
 ];
 
 /// Opening and closing characters of a citation marker in rendered prose, replaced by numbers
-/// once every block is rendered. They are Unicode private-use characters, which case text cannot
-/// contain after escaping (the case parser rejects nothing here, so [`crate::letter`] strips
-/// them from case text before rendering).
+/// once every block is rendered. They are Unicode private-use characters
+/// ([`crate::escape::is_private_use`]),
+/// which the case parser rejects in every field, so case text can never forge or hide one.
 pub const MARK_OPEN: char = '\u{E000}';
 /// See [`MARK_OPEN`].
 pub const MARK_CLOSE: char = '\u{E001}';

@@ -260,7 +260,7 @@ fn check_reports_a_block_that_applies_without_its_facts() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
-            "guideline-concordance: applies, but the case lacks guidelines",
+            "(guideline-concordance) applies, but the case lacks guidelines",
         ));
 }
 

@@ -38,7 +38,7 @@ fn bundled_table_lists_every_bib_file() {
 fn bundled_library_is_clean_and_fully_curated() {
     let lib = load_ok(&Library::bundled());
     let vocab = TagVocabulary::bundled().expect("tags.toml parses");
-    assert_eq!(lib.entries().len(), 38);
+    assert_eq!(lib.entries().len(), 159);
     for r in lib.entries() {
         assert!(!r.tags.is_empty(), "{} has no tags", r.key);
         for t in &r.tags {
@@ -77,7 +77,7 @@ fn bundled_library_is_clean_and_fully_curated() {
             .verification
             .is_verified()
     );
-    assert_eq!(lib.with_tag("palliative-care").count(), 3);
+    assert_eq!(lib.with_tag("palliative-care").count(), 10);
 }
 
 #[test]

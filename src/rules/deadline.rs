@@ -48,8 +48,36 @@ pub struct DeadlineInput {
     pub timing: Option<Timing>,
     /// Whether an expedited (urgent) appeal is being asked for.
     pub expedited: bool,
+    /// Whether the plan is grandfathered under the ACA (`plan.grandfathered`), when known.
+    pub grandfathered: Option<bool>,
+    /// The filing deadline printed on the notice (`denial.deadline_on_notice`), if the case
+    /// gives it: the earlier of it and the rule's date is shown.
+    pub deadline_on_notice: Option<Date>,
+    /// The day the internal appeal was sent (`appeal.filed`): decision clocks count from it.
+    pub appeal_filed: Option<Date>,
+    /// The date of the plan's final decision on the appeal (`appeal.decision`): the windows for
+    /// external review and the next level count from it.
+    pub final_decision: Option<Date>,
     /// Today; also the assumed filing date for decision clocks.
     pub today: Date,
+}
+
+impl DeadlineInput {
+    /// The dates of `case`, with `today` as the letter date and assumed filing date.
+    pub fn from_case(case: &crate::case::Case, today: Date) -> DeadlineInput {
+        DeadlineInput {
+            regulation: case.regulation().id().to_string(),
+            denial_date: case.denial.date.0,
+            received: case.denial.received.map(|d| d.0),
+            timing: case.denial.service_timing.map(Timing::from),
+            expedited: case.letter.expedited,
+            grandfathered: case.plan.grandfathered,
+            deadline_on_notice: case.denial.deadline_on_notice.map(|d| d.0),
+            appeal_filed: case.appeal.as_ref().and_then(|a| a.filed).map(|d| d.0),
+            final_decision: case.appeal.as_ref().and_then(|a| a.decision).map(|d| d.0),
+            today,
+        }
+    }
 }
 
 /// Where a deadline stands relative to `today`.
@@ -86,10 +114,19 @@ pub struct Deadline {
     pub date: Option<Date>,
     /// How the date was worked out, in plain words.
     pub basis: String,
-    /// Where the rule is written.
+    /// Where the rule is written (every source's citation, when sources differ).
     pub citation: String,
     /// Verification tag of the rule.
     pub tag: Tag,
+    /// Whether sources disagree on this limit; the date is then the earliest of their dates.
+    pub sources_differ: bool,
+    /// Whether the limit applies only if the plan is not grandfathered, which the case does not
+    /// say.
+    pub conditional: bool,
+    /// The date the rule alone gives, when the date printed on the notice differs from it (the
+    /// earlier of the two is `date`).
+    #[serde(serialize_with = "ser_date")]
+    pub rule_date: Option<Date>,
     /// Where it stands relative to today.
     pub status: Status,
     /// What can still be done once the date has gone by (for a plan's decision: if the plan has
@@ -114,8 +151,12 @@ fn ser_date<S: Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::Error>
     }
 }
 
-/// Computes the deadlines of a case under `rules`.
+/// Computes the deadlines of a case under `rules` (as written; the rules that depend on
+/// grandfathered status are resolved here with [`Rules::for_plan`]).
 pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
+    let written = rules;
+    let resolved = rules.for_plan(input.grandfathered);
+    let rules = &resolved;
     let mut items = Vec::new();
     let mut notes = vec![
         "Your denial notice and plan document control the actual deadlines. The federal limits \
@@ -132,7 +173,45 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
 
     // 1. Filing the internal appeal.
     let label = label_or(&rules.file_appeal, "File your internal appeal");
-    let mut appeal = filing("file-internal-appeal", label, &rules.file_appeal, input, None);
+    let mut appeal = filing(
+        "file-internal-appeal",
+        label,
+        &rules.file_appeal,
+        input,
+        None,
+        None,
+    );
+    if let Some(notice) = input.deadline_on_notice {
+        match appeal.date {
+            Some(rule) if notice < rule => {
+                appeal.basis = format!(
+                    "{} Your notice gives {notice}, earlier than the {rule} this rule gives; the \
+                     earlier date is shown.",
+                    appeal.basis
+                );
+                appeal.date = Some(notice);
+                appeal.rule_date = Some(rule);
+                appeal.status = status(notice, input.today);
+            }
+            Some(rule) if notice > rule => {
+                appeal.rule_date = Some(rule);
+                appeal.basis = format!(
+                    "{} Your notice gives {notice}, later than this rule's {rule}; the earlier \
+                     date is shown, and filing by it is safe.",
+                    appeal.basis
+                );
+            }
+            Some(_) => {}
+            None => {
+                appeal.basis = format!("The date printed on your notice. {}", appeal.basis);
+                appeal.date = Some(notice);
+                appeal.status = status(notice, input.today);
+            }
+        }
+    }
+    if let Some(filed) = input.appeal_filed {
+        appeal.basis = format!("{} You filed your appeal on {filed}.", appeal.basis);
+    }
     if appeal.date.is_some() {
         let advice = match &rules.late_filing {
             Some(late) if late.tag.is_verified() => format!(
@@ -169,6 +248,7 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
                 label_or(p, "Plan's decision on your expedited appeal"),
                 p,
                 input,
+                input.appeal_filed,
                 &miss_advice,
             )),
             None => notes.push(
@@ -217,6 +297,7 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
             label_or(p, "Plan's decision on your appeal"),
             p,
             input,
+            input.appeal_filed,
             &miss_advice,
         ));
         if let Some(ext) = d.extension.as_ref().filter(|e| e.tag.is_verified()) {
@@ -225,18 +306,44 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
     }
 
     // 3. External review.
+    if input.grandfathered == Some(true)
+        && let Some(x) = written
+            .external_review
+            .as_ref()
+            .filter(|x| x.non_grandfathered_only)
+    {
+        notes.push(format!(
+            "Your plan is grandfathered, so the federal external review rules ({}) do not apply \
+             to it. Your State or your plan may still offer an external review: your plan's \
+             final denial must say what review is available.",
+            x.citation
+        ));
+    }
     if let Some(x) = &rules.external_review {
         if x.automatic && x.tag.is_verified() {
             notes.push(rule_note(&x.text, &x.citation, x.tag));
         }
         if let Some(p) = &x.file {
-            let mut context =
-                "If this notice is the plan's final decision on your internal appeal: ".to_string();
-            if let Some(a) = &x.applies_to {
+            let mut context = if input.final_decision.is_some() {
+                String::new()
+            } else {
+                "If this notice is the plan's final decision on your internal appeal: ".to_string()
+            };
+            if x.conditional || p.conditional {
+                context =
+                    format!("Only if your plan is not grandfathered (see below how to find out). {context}");
+            } else if let Some(a) = &x.applies_to {
                 context = format!("Only for {a}. {context}");
             }
             let label = label_or(p, "Ask for external review");
-            let mut item = filing("external-review-file", label, p, input, Some(&context));
+            let mut item = filing(
+                "external-review-file",
+                label,
+                p,
+                input,
+                Some(&context),
+                input.final_decision,
+            );
             if item.date.is_some() {
                 item.if_passed = Some(passed_prefix(
                     item.status,
@@ -258,6 +365,7 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
                         label_or(p, "External reviewer's expedited decision"),
                         p,
                         input,
+                        None,
                         "Contact the external reviewer in writing and keep a record.",
                     );
                     item.basis = item
@@ -285,7 +393,9 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
             label,
             p,
             input,
-            Some("If this notice is the plan's decision on your appeal: "),
+            (input.final_decision.is_none())
+                .then_some("If this notice is the plan's decision on your appeal: "),
+            input.final_decision,
         );
         if item.date.is_some() {
             item.if_passed = Some(passed_prefix(
@@ -302,7 +412,7 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
         && let Some(p) = rules.continuation.as_ref().filter(|p| p.amount.is_some())
     {
         let label = label_or(p, "Ask for your benefits to continue during the appeal");
-        let mut item = filing("continue-benefits", label, p, input, None);
+        let mut item = filing("continue-benefits", label, p, input, None, None);
         if item.date.is_some() {
             item.if_passed = Some(passed_prefix(
                 item.status,
@@ -313,7 +423,23 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
         items.push(item);
     }
 
-    // 6. Further rules from the file.
+    // 6. Whether the plan is grandfathered, when rules above depend on it and the case is silent.
+    if input.grandfathered.is_none()
+        && rules.has_conditional()
+        && let Some(g) = rules.grandfathered.as_ref().filter(|g| g.tag.is_verified())
+    {
+        notes.push(rule_note(
+            &format!(
+                "Some rights shown here apply only if your plan is not grandfathered. {}. \
+                 Then set `grandfathered` under [plan] in the case file",
+                g.text.trim_end().trim_end_matches('.')
+            ),
+            &g.citation,
+            g.tag,
+        ));
+    }
+
+    // 7. Further rules from the file.
     for note in &rules.notes {
         let applies = note.timing.is_empty() || input.timing.is_some_and(|t| note.timing.contains(&t));
         if applies && note.tag.is_verified() {
@@ -458,17 +584,147 @@ fn unknown(id: &str, label: String, p: &Period, what: &str) -> Deadline {
         ]),
         citation: p.citation.clone(),
         tag: p.tag,
+        sources_differ: false,
+        conditional: p.conditional,
+        rule_date: None,
         status: Status::Unknown,
         if_passed: None,
     }
 }
 
-/// A filing window counted from the notice (or its receipt).
-fn filing(id: &str, label: String, p: &Period, input: &DeadlineInput, context: Option<&str>) -> Deadline {
-    let Some((amount, unit)) = p.figure() else {
+/// One source's figure for a filing window.
+struct Figure<'a> {
+    amount: u32,
+    max_amount: Option<u32>,
+    unit: TimeUnit,
+    from: Option<Anchor>,
+    citation: &'a str,
+}
+
+/// A filing window counted from the notice (or its receipt). Where sources differ
+/// (`alternatives`), every verified figure is dated and the earliest date is shown.
+fn filing(
+    id: &str,
+    label: String,
+    p: &Period,
+    input: &DeadlineInput,
+    context: Option<&str>,
+    from_decision: Option<Date>,
+) -> Deadline {
+    let mut figures: Vec<Figure<'_>> = Vec::new();
+    if let Some((amount, unit)) = p.figure() {
+        figures.push(Figure {
+            amount,
+            max_amount: p.max_amount,
+            unit,
+            from: p.from,
+
+            citation: &p.citation,
+        });
+    }
+    for a in p.alternatives.iter().filter(|a| a.tag.is_verified()) {
+        figures.push(Figure {
+            amount: a.amount,
+            max_amount: None,
+            unit: a.unit,
+            from: a.from.or(p.from),
+
+            citation: &a.citation,
+        });
+    }
+    if figures.is_empty() {
         return unknown(id, label, p, "date on your denial notice");
+    }
+    let mut dated = Vec::new();
+    for f in &figures {
+        let (start, anchor) = match from_decision {
+            Some(d) => (d, format!("after the plan's final decision on your appeal ({d})")),
+            None => anchor(f.from, input),
+        };
+        let Some((date, remarks)) = add(start, f.amount, f.unit, p) else {
+            return unknown(
+                id,
+                label,
+                p,
+                "date on your denial notice (the date is out of range)",
+            );
+        };
+        dated.push((date, remarks, anchor, f));
+    }
+    // The earliest date; the first figure (the rule's own) wins a tie.
+    let best = (0..dated.len()).min_by_key(|&i| (dated[i].0, i)).unwrap_or(0);
+    let (date, remarks, anchor, f) = &dated[best];
+    let amount_words = match f.max_amount {
+        Some(max) => format!(
+            "at least {} {} (the figure is set between {} and {max}; the earliest \
+             possible date is shown)",
+            f.amount,
+            f.unit.word(f.amount),
+            f.amount
+        ),
+        None => format!("{} {}", f.amount, f.unit.word(f.amount)),
     };
-    let (start, anchor) = match (p.from, input.received) {
+    let mut parts = vec![format!(
+        "{}{amount_words} {anchor}{}",
+        context.unwrap_or_default(),
+        shown_as(f.amount, f.unit)
+    )];
+    parts.extend(remarks.iter().cloned());
+    let sources_differ = dated.len() > 1 || !p.alternatives.is_empty();
+    let citation = if sources_differ {
+        let mut all = vec![p.citation.clone()];
+        all.extend(p.alternatives.iter().map(|a| a.citation.clone()));
+        all.join("; ")
+    } else {
+        p.citation.clone()
+    };
+    if sources_differ {
+        let mut said: Vec<String> = dated
+            .iter()
+            .map(|(d, _, anchor, f)| {
+                let short = anchor.split(';').next().unwrap_or(anchor);
+                format!(
+                    "{} {} {short} ({}), which gives {d}",
+                    f.amount,
+                    f.unit.word(f.amount),
+                    f.citation
+                )
+            })
+            .collect();
+        said.extend(p.alternatives.iter().filter(|a| !a.tag.is_verified()).map(|a| {
+            format!(
+                "{} {} ({}; not verified, so not dated)",
+                a.amount,
+                a.unit.word(a.amount),
+                a.citation
+            )
+        }));
+        parts.push(format!(
+            "the sources differ on this limit: {}. The earlier date is shown. If the date on \
+             your notice is later, you may follow the notice, but filing by the earlier date is \
+             safe",
+            said.join("; ")
+        ));
+    }
+    parts.extend(p.note.clone());
+    Deadline {
+        id: id.to_string(),
+        label,
+        date: Some(*date),
+        basis: sentence(&parts),
+        citation,
+        tag: p.tag,
+        sources_differ,
+        conditional: p.conditional,
+        rule_date: None,
+        status: status(*date, input.today),
+        if_passed: None,
+    }
+}
+
+/// Where a window counts from, and how to say so.
+fn anchor(from: Option<Anchor>, input: &DeadlineInput) -> (Date, String) {
+    match (from, input.received) {
         (Some(Anchor::Receipt), Some(received)) => {
             (received, format!("after you received the notice ({received})"))
         }
@@ -484,57 +740,41 @@ fn filing(id: &str, label: String, p: &Period, input: &DeadlineInput, context: O
             input.denial_date,
             format!("after the date on the notice ({})", input.denial_date),
         ),
-    };
-    let amount_words = match p.max_amount {
-        Some(max) => format!(
-            "at least {amount} {} (the figure is set between {amount} and {max}; the earliest \
-             possible date is shown)",
-            unit.word(amount)
-        ),
-        None => format!("{amount} {}", unit.word(amount)),
-    };
-    let Some((date, remarks)) = add(start, amount, unit, p) else {
-        return unknown(
-            id,
-            label,
-            p,
-            "date on your denial notice (the date is out of range)",
-        );
-    };
-    let mut parts = vec![format!(
-        "{}{amount_words} {anchor}{}",
-        context.unwrap_or_default(),
-        shown_as(amount, unit)
-    )];
-    parts.extend(remarks);
-    parts.extend(p.note.clone());
-    Deadline {
-        id: id.to_string(),
-        label,
-        date: Some(date),
-        basis: sentence(&parts),
-        citation: p.citation.clone(),
-        tag: p.tag,
-        status: status(date, input.today),
-        if_passed: None,
     }
 }
 
-/// A decision clock, counted from an assumed filing date of `today`.
-fn decision(id: &str, label: String, p: &Period, input: &DeadlineInput, miss: &str) -> Deadline {
+/// A decision clock, counted from the day the request was sent (`filed`) or, when it has not
+/// been, from an assumed filing date of `today`.
+fn decision(
+    id: &str,
+    label: String,
+    p: &Period,
+    input: &DeadlineInput,
+    filed: Option<Date>,
+    miss: &str,
+) -> Deadline {
     let Some((amount, unit)) = p.figure() else {
         return unknown(id, label, p, "time limit on your denial notice or plan document");
     };
     let today = input.today;
-    let Some((date, remarks)) = add(today, amount, unit, p) else {
+    let start = filed.unwrap_or(today);
+    let Some((date, remarks)) = add(start, amount, unit, p) else {
         return unknown(id, label, p, "time limit on your denial notice (out of range)");
     };
-    let mut parts = vec![format!(
-        "if you file today ({today}), the plan must decide by {date}: within {amount} {} after \
+    let mut parts = Vec::new();
+    if p.conditional {
+        parts.push("only if your plan is not grandfathered".to_string());
+    }
+    let lead = match filed {
+        Some(f) => format!("you filed on {f}, so the plan must decide by {date}"),
+        None => format!("if you file today ({today}), the plan must decide by {date}"),
+    };
+    parts.push(format!(
+        "{lead}: within {amount} {} after \
          the plan receives your request{}, so allow for delivery time",
         unit.word(amount),
         shown_as(amount, unit)
-    )];
+    ));
     parts.extend(remarks);
     parts.extend(p.note.clone());
     let status = status(date, today);
@@ -545,6 +785,9 @@ fn decision(id: &str, label: String, p: &Period, input: &DeadlineInput, miss: &s
         basis: sentence(&parts),
         citation: p.citation.clone(),
         tag: p.tag,
+        sources_differ: false,
+        conditional: p.conditional,
+        rule_date: None,
         status,
         if_passed: Some(match status {
             Status::Passed { .. } => passed_prefix(status, miss),

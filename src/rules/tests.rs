@@ -348,13 +348,21 @@ fn no_unverified_figure_yields_a_date() {
         let rules = book.get(reg).unwrap();
         for timing in timings {
             for expedited in [false, true] {
-                for received in [None, Some(date(2026, 3, 4))] {
+                for (received, grandfathered) in [
+                    (None, None),
+                    (Some(date(2026, 3, 4)), Some(false)),
+                    (Some(date(2026, 3, 4)), Some(true)),
+                ] {
                     let input = DeadlineInput {
                         regulation: reg.to_string(),
                         denial_date: date(2026, 3, 1),
                         received,
                         timing,
                         expedited,
+                        grandfathered,
+                        deadline_on_notice: None,
+                        appeal_filed: None,
+                        final_decision: None,
                         today: date(2026, 3, 10),
                     };
                     let ds = deadlines(rules, &input);
@@ -373,6 +381,57 @@ fn no_unverified_figure_yields_a_date() {
                             assert_ne!(d.id, "decision-expedited", "{reg}");
                             assert_ne!(d.id, "external-review-decision-expedited", "{reg}");
                         }
+                        // Grandfathered status: known → never conditional; unknown → every
+                        // limit that depends on it says so.
+                        if grandfathered.is_some() {
+                            assert!(!d.conditional, "{reg} {}", d.id);
+                        }
+                        if d.conditional {
+                            assert!(
+                                d.basis.starts_with("Only if your plan is not grandfathered"),
+                                "{reg}: {}",
+                                d.basis
+                            );
+                        }
+                    }
+                    let dated_external = ds.items.iter().any(|d| d.id == "external-review-file");
+                    let depends = matches!(reg, "erisa" | "aca-individual");
+                    match grandfathered {
+                        Some(true) if depends => assert!(!dated_external, "{reg}"),
+                        None if depends => assert!(
+                            ds.items
+                                .iter()
+                                .any(|d| d.id == "external-review-file" && d.conditional),
+                            "{reg}"
+                        ),
+                        _ => {}
+                    }
+                    // The rights a letter claims follow the same resolution.
+                    let resolved = rules.for_plan(grandfathered);
+                    let rights = resolved.rights(crate::rules::RightsFor {
+                        out_of_network: true,
+                        concurrent: timing == Some(Timing::Concurrent),
+                        continuation_open: true,
+                        external_review_letter: false,
+                    });
+                    if depends {
+                        assert_eq!(
+                            rights.if_not_grandfathered.is_empty(),
+                            grandfathered.is_some(),
+                            "{reg} {grandfathered:?}"
+                        );
+                        let claims_external = rights
+                            .plain
+                            .iter()
+                            .chain(&rights.if_not_grandfathered)
+                            .any(|r| r.text.starts_with("External review"));
+                        assert_eq!(
+                            claims_external,
+                            grandfathered != Some(true),
+                            "{reg} {grandfathered:?}"
+                        );
+                    } else {
+                        assert!(rights.if_not_grandfathered.is_empty(), "{reg}");
                     }
                 }
             }

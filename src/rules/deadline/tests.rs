@@ -15,6 +15,10 @@ fn input(reg: &str, denial: Date, today: Date) -> DeadlineInput {
         received: None,
         timing: Some(Timing::PreService),
         expedited: false,
+        grandfathered: Some(false),
+        deadline_on_notice: None,
+        appeal_filed: None,
+        final_decision: None,
         today,
     }
 }
@@ -45,10 +49,8 @@ fn erisa_180_days_from_receipt_in_a_leap_year() {
     let d = item(&ds, "file-internal-appeal");
     assert_eq!(d.date, Some(date(2028, 2, 28)));
     assert_eq!(d.basis, "180 days after you received the notice (2027-09-01).");
-    assert_eq!(
-        d.citation,
-        "29 CFR 2560.503-1(h)(3)(i), applied to group health plans by (h)(4)"
-    );
+    assert_eq!(d.citation, "29 CFR 2560.503-1(h)(3)(i)");
+    assert!(!d.sources_differ);
     assert_eq!(d.tag, Tag::S);
     assert_eq!(d.status, Status::Upcoming { days_left: 171 });
     assert!(
@@ -71,26 +73,45 @@ fn receipt_rule_without_receipt_date_counts_from_the_notice() {
 }
 
 #[test]
-fn medicare_advantage_65_days_across_2028_02_29() {
-    // 2028-01-15 + 65: Jan 31 +16, Feb 29 +45, Mar 20 +65.
+fn medicare_advantage_sources_differ_so_the_earlier_60_days_is_shown() {
+    // CMS guidance says 65 days from the notice (since 2025); the regulation copy found and
+    // CMS's Part C page say 60. The earlier date is the one shown and put in the calendar.
+    // 2028-01-15 + 60: Jan 31 +16, Feb 29 +45, Mar 15 +60 (65 days would be Mar 20).
     let ds = run(&input("medicare-advantage", date(2028, 1, 15), date(2028, 1, 20)));
     let d = item(&ds, "file-internal-appeal");
-    assert_eq!(d.date, Some(date(2028, 3, 20)));
+    assert_eq!(d.date, Some(date(2028, 3, 15)));
+    assert!(d.sources_differ);
     assert_eq!(d.label, "Ask the plan for a reconsideration (your appeal)");
     assert!(
         d.basis
-            .starts_with("65 days after the date on the notice (2028-01-15).")
+            .starts_with("60 days after the date on the notice (2028-01-15)."),
+        "{}",
+        d.basis
     );
-    // The same in a common year lands a day later: Jan 31 +16, Feb 28 +44, Mar 21 +65.
+    assert!(
+        d.basis.contains("The sources differ on this limit"),
+        "{}",
+        d.basis
+    );
+    assert!(d.basis.contains("which gives 2028-03-20"), "{}", d.basis);
+    assert!(d.basis.contains("which gives 2028-03-15"), "{}", d.basis);
+    assert!(
+        d.basis.contains("If the date on your notice is later"),
+        "{}",
+        d.basis
+    );
+    assert!(d.citation.contains("CMS-4205-F"), "{}", d.citation);
+    assert!(d.citation.contains("eCFR copy before 2025"), "{}", d.citation);
+    // The same in a common year: Jan 31 +16, Feb 28 +44, Mar 16 +60.
     let ds = run(&input("medicare-advantage", date(2027, 1, 15), date(2027, 1, 20)));
-    assert_eq!(item(&ds, "file-internal-appeal").date, Some(date(2027, 3, 21)));
+    assert_eq!(item(&ds, "file-internal-appeal").date, Some(date(2027, 3, 16)));
     // MA has a good-cause route once the window has passed.
     let passed = run(&input("medicare-advantage", date(2027, 1, 15), date(2027, 4, 1)));
     let d = item(&passed, "file-internal-appeal");
-    assert_eq!(d.status, Status::Passed { days_ago: 11 });
+    assert_eq!(d.status, Status::Passed { days_ago: 16 });
     let advice = d.if_passed.as_deref().unwrap();
     assert!(
-        advice.starts_with("This date has passed (11 days ago). "),
+        advice.starts_with("This date has passed (16 days ago). "),
         "{advice}"
     );
     assert!(
@@ -100,14 +121,42 @@ fn medicare_advantage_65_days_across_2028_02_29() {
 }
 
 #[test]
+fn an_alternative_later_than_the_rule_changes_nothing_but_the_basis() {
+    let mut rules = book().get("medicare-part-d").unwrap().clone();
+    rules.file_appeal.alternatives.push(crate::rules::Alternative {
+        amount: 90,
+        unit: crate::rules::TimeUnit::Days,
+        from: None,
+        text: "a later figure".into(),
+        citation: "Example page".into(),
+        tag: Tag::S,
+        source: None,
+    });
+    let i = input("medicare-part-d", date(2026, 3, 1), date(2026, 3, 10));
+    let d = deadlines(&rules, &i).items.remove(0);
+    assert_eq!(d.date, Some(date(2026, 5, 5)));
+    assert!(d.sources_differ);
+    assert!(d.citation.ends_with("; Example page"), "{}", d.citation);
+    // An unverified alternative is named but never dated.
+    rules.file_appeal.alternatives[0].amount = 10;
+    rules.file_appeal.alternatives[0].tag = Tag::Unverified;
+    let d = deadlines(&rules, &i).items.remove(0);
+    assert_eq!(d.date, Some(date(2026, 5, 5)));
+    assert!(d.basis.contains("not verified, so not dated"), "{}", d.basis);
+}
+
+#[test]
 fn part_d_and_medicaid_filing_windows() {
     // Part D: 2026-03-01 + 65: Mar 31 +30, Apr 30 +60, May 5 +65.
     let ds = run(&input("medicare-part-d", date(2026, 3, 1), date(2026, 3, 10)));
     assert_eq!(item(&ds, "file-internal-appeal").date, Some(date(2026, 5, 5)));
     // Standard redetermination: 7 days after filing today.
     assert_eq!(item(&ds, "decision-standard").date, Some(date(2026, 3, 17)));
-    // IRE request: same 65 days from the redetermination notice.
-    assert_eq!(item(&ds, "external-review-file").date, Some(date(2026, 5, 5)));
+    // IRE request: CMS says 65 days from the redetermination notice, the regulation copy
+    // found says 60; the earlier is shown: Mar 31 +30, Apr 30 +60.
+    let ire = item(&ds, "external-review-file");
+    assert_eq!(ire.date, Some(date(2026, 4, 30)));
+    assert!(ire.sources_differ);
     // Medicaid: 2028-02-01 + 60: Feb 29 +28, Mar 31 +59, Apr 1 +60.
     let ds = run(&input(
         "medicaid-managed-care",
@@ -115,13 +164,15 @@ fn part_d_and_medicaid_filing_windows() {
         date(2028, 2, 3),
     ));
     assert_eq!(item(&ds, "file-internal-appeal").date, Some(date(2028, 4, 1)));
-    // State fair hearing: at least 90 days: Feb 29 +28, Mar 31 +59, Apr 30 +89, May 1 +90.
+    // State fair hearing: 120 days from the plan's appeal decision (42 CFR 438.408(f)(2)):
+    // Feb 29 +28, Mar 31 +59, Apr 30 +89, May 31 +120.
     let fh = item(&ds, "next-level-file");
-    assert_eq!(fh.date, Some(date(2028, 5, 1)));
-    assert!(fh.basis.contains("between 90 and 120"), "{}", fh.basis);
+    assert_eq!(fh.date, Some(date(2028, 5, 31)));
+    assert_eq!(fh.label, "Ask for a State fair hearing");
+    assert_eq!(fh.citation, "42 CFR 438.408(f)(2)");
     assert!(
         fh.basis
-            .starts_with("If this notice is the plan's decision on your appeal: at least 90 days"),
+            .starts_with("If this notice is the plan's decision on your appeal: 120 days"),
         "{}",
         fh.basis
     );
@@ -178,8 +229,8 @@ fn expedited_post_service_gets_no_expedited_clock() {
 
 #[test]
 fn deadline_that_falls_today_is_today_not_passed() {
-    // MA: 2026-01-01 + 65: Jan 31 +30, Feb 28 +58, Mar 7 +65.
-    let ds = run(&input("medicare-advantage", date(2026, 1, 1), date(2026, 3, 7)));
+    // Part D: 2026-01-01 + 65: Jan 31 +30, Feb 28 +58, Mar 7 +65.
+    let ds = run(&input("medicare-part-d", date(2026, 1, 1), date(2026, 3, 7)));
     let d = item(&ds, "file-internal-appeal");
     assert_eq!(d.date, Some(date(2026, 3, 7)));
     assert_eq!(d.status, Status::Today);
@@ -189,12 +240,12 @@ fn deadline_that_falls_today_is_today_not_passed() {
             .unwrap()
             .starts_with("If you miss this date")
     );
-    let ds = run(&input("medicare-advantage", date(2026, 1, 1), date(2026, 3, 6)));
+    let ds = run(&input("medicare-part-d", date(2026, 1, 1), date(2026, 3, 6)));
     assert_eq!(
         item(&ds, "file-internal-appeal").status,
         Status::Upcoming { days_left: 1 }
     );
-    let ds = run(&input("medicare-advantage", date(2026, 1, 1), date(2026, 3, 8)));
+    let ds = run(&input("medicare-part-d", date(2026, 1, 1), date(2026, 3, 8)));
     assert_eq!(
         item(&ds, "file-internal-appeal").status,
         Status::Passed { days_ago: 1 }
@@ -222,9 +273,14 @@ fn passed_deadline_without_good_cause_rule_says_what_can_be_done() {
 fn external_review_four_months_from_october_31() {
     // 2026-10-31 + 4 months: there is no 2027-02-31, jiff clamps to 2027-02-28 (a Sunday).
     // 45 CFR 147.136 would allow until 2027-03-01; the earlier date is shown.
+    // The rule alone (the HealthCare.gov figure set aside; see the next test).
+    let mut rules = book().get("aca-individual").unwrap().clone();
+    if let Some(x) = rules.external_review.as_mut().and_then(|x| x.file.as_mut()) {
+        x.alternatives.clear();
+    }
     let mut i = input("aca-individual", date(2026, 10, 28), date(2026, 11, 5));
     i.received = Some(date(2026, 10, 31));
-    let ds = run(&i);
+    let ds = deadlines(&rules, &i);
     let d = item(&ds, "external-review-file");
     assert_eq!(d.date, Some(date(2027, 2, 28)));
     assert!(d.basis.contains("There is no 2027-02-31"), "{}", d.basis);
@@ -234,7 +290,6 @@ fn external_review_four_months_from_october_31() {
         d.basis
     );
     assert!(d.basis.contains("2027-02-28 is a Sunday"), "{}", d.basis);
-    assert!(d.basis.contains("60 days"), "conflict flagged: {}", d.basis);
     assert!(
         d.basis.starts_with("If this notice is the plan's final decision"),
         "{}",
@@ -246,7 +301,7 @@ fn external_review_four_months_from_october_31() {
     let d = item(&ds, "external-review-file");
     assert_eq!(d.date, Some(date(2027, 2, 28)));
     assert!(
-        d.basis.starts_with("Only for plans that are not grandfathered."),
+        d.basis.starts_with("If this notice is the plan's final decision"),
         "{}",
         d.basis
     );
@@ -261,6 +316,65 @@ fn external_review_four_months_from_october_31() {
         item(&run(&i), "external-review-file").date,
         Some(date(2028, 2, 29))
     );
+}
+
+#[test]
+fn aca_external_review_uses_the_earlier_healthcare_gov_figure() {
+    // Four months from receipt (2027-02-28) against 60 days from the notice's date:
+    // 2026-10-28 + 60: Oct 31 +3, Nov 30 +33, Dec 27 +60.
+    let mut i = input("aca-individual", date(2026, 10, 28), date(2026, 11, 5));
+    i.received = Some(date(2026, 10, 31));
+    let d = item(&run(&i), "external-review-file").clone();
+    assert_eq!(d.date, Some(date(2026, 12, 27)));
+    assert!(d.sources_differ);
+    assert!(d.basis.contains("which gives 2027-02-28"), "{}", d.basis);
+    assert!(d.citation.contains("HealthCare.gov"), "{}", d.citation);
+}
+
+#[test]
+fn grandfathered_status_decides_external_review() {
+    for reg in ["erisa", "aca-individual"] {
+        let mut i = input(reg, date(2026, 3, 2), date(2026, 3, 10));
+        // Not grandfathered: dated, stated plainly.
+        let ds = run(&i);
+        let d = item(&ds, "external-review-file");
+        assert!(d.date.is_some() && !d.conditional, "{reg}");
+        assert!(!d.basis.contains("grandfathered"), "{reg}: {}", d.basis);
+        // Grandfathered: never dated, and the sheet says why.
+        i.grandfathered = Some(true);
+        let ds = run(&i);
+        assert!(!has(&ds, "external-review-file"), "{reg}");
+        assert!(
+            ds.notes
+                .iter()
+                .any(|n| n.starts_with("Your plan is grandfathered")),
+            "{reg}: {:?}",
+            ds.notes
+        );
+        // Unknown: dated (a missed deadline cannot be undone) but conditional, with how to
+        // find out.
+        i.grandfathered = None;
+        let ds = run(&i);
+        let d = item(&ds, "external-review-file");
+        assert!(d.conditional, "{reg}");
+        assert!(
+            d.basis.starts_with("Only if your plan is not grandfathered"),
+            "{reg}: {}",
+            d.basis
+        );
+        assert!(
+            ds.notes
+                .iter()
+                .any(|n| n.contains("apply only if your plan is not grandfathered")
+                    && n.contains("147.140(a)(2)")),
+            "{reg}: {:?}",
+            ds.notes
+        );
+    }
+    // Other regulations do not depend on it.
+    let mut i = input("medicare-advantage", date(2026, 3, 2), date(2026, 3, 10));
+    i.grandfathered = None;
+    assert!(!run(&i).notes.iter().any(|n| n.contains("grandfathered")));
 }
 
 #[test]
@@ -322,7 +436,7 @@ fn medicaid_concurrent_care_gets_continuation_and_its_own_clock() {
     let ds = run(&i);
     let c = item(&ds, "continue-benefits");
     assert_eq!(c.date, Some(date(2026, 3, 11)));
-    assert_eq!(c.citation, "42 CFR 438.420");
+    assert_eq!(c.citation, "42 CFR 438.420(a)–(b)");
     assert_eq!(item(&ds, "decision-standard").date, Some(date(2026, 4, 4)));
     assert!(ds.notes.iter().any(|n| n.contains("14 more calendar days")));
     // Not for pre-service.
@@ -404,7 +518,7 @@ fn regulation_mismatch_is_noted() {
 
 #[test]
 fn deadlines_serialise_for_templates() {
-    let ds = run(&input("medicare-advantage", date(2026, 1, 1), date(2026, 3, 7)));
+    let ds = run(&input("medicare-part-d", date(2026, 1, 1), date(2026, 3, 7)));
     let json = serde_json::to_value(&ds).unwrap();
     let first = &json["items"][0];
     assert_eq!(first["id"], "file-internal-appeal");
@@ -415,7 +529,7 @@ fn deadlines_serialise_for_templates() {
     let json = serde_json::to_value(&ds).unwrap();
     assert!(json["items"][0]["date"].is_null());
     assert_eq!(json["items"][0]["status"]["state"], "unknown");
-    let ds = run(&input("medicare-advantage", date(2026, 1, 1), date(2026, 3, 1)));
+    let ds = run(&input("medicare-part-d", date(2026, 1, 1), date(2026, 3, 1)));
     let json = serde_json::to_value(&ds).unwrap();
     assert_eq!(
         json["items"][0]["status"],
