@@ -1261,6 +1261,9 @@ pub enum BiomarkerKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct CaseDate(pub Date);
 
+/// The last year a case date may fall in (see [`CaseDate`]'s deserializer).
+pub const LAST_YEAR: u16 = 2999;
+
 impl CaseDate {
     /// "March 2, 2026".
     pub fn long(self) -> String {
@@ -1282,6 +1285,14 @@ impl CaseDate {
                 "expected a calendar date such as 2026-03-02, found `{datetime}`; remove the time of day"
             ));
         };
+        if date.year > LAST_YEAR {
+            // Deadlines are counted forward from case dates; past this year they could leave
+            // the calendar (9999-12-31 + 180 days has no date).
+            return Err(format!(
+                "{:04}-{:02}-{:02} is past {LAST_YEAR}-12-31, the last date appeal counts deadlines from; check the year",
+                date.year, date.month, date.day
+            ));
+        }
         Date::new(date.year as i16, date.month as i8, date.day as i8)
             .map(CaseDate)
             .map_err(|_| {
@@ -1766,6 +1777,11 @@ fn toml_error(file: &str, text: &str, err: &toml::de::Error) -> CaseError {
     let location = Location::at(file, text, offset);
     let raw = err.message().trim().to_string();
     let (message, hint) = explain_serde_message(&raw);
+    // Whatever the message quotes from the file, it stays readable.
+    let message = match message.char_indices().nth(4 * crate::diag::ECHO_LIMIT) {
+        Some((cut, _)) => format!("{}…", &message[..cut]),
+        None => message,
+    };
     CaseError {
         location,
         message,
@@ -1780,7 +1796,7 @@ fn explain_serde_message(raw: &str) -> (String, Option<String>) {
             && let Some((word, tail)) = rest.split_once('`')
         {
             let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
-            let message = format!("unknown {what} `{word}`");
+            let message = format!("unknown {what} `{}`", crate::diag::shorten(word));
             let elsewhere: Vec<&str> = FIELDS
                 .iter()
                 .filter_map(|f| f.rsplit_once('.'))

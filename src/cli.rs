@@ -7,6 +7,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -135,7 +136,7 @@ struct BatchArgs {
     /// Replace existing output files.
     #[arg(long)]
     force: bool,
-    /// Worker threads (default: one per core).
+    /// Worker threads (default: one per core; at most one per case and 4 per core).
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
     #[command(flatten)]
@@ -427,6 +428,36 @@ fn render(args: RenderArgs) -> Result<ExitCode, CliError> {
             }
         }
     }
+    // Two cases that would write one name are refused before anything is typeset or written.
+    let names = |name: &str| -> Vec<PathBuf> {
+        let mut v = Vec::new();
+        if args.format != Format::Md {
+            v.push(args.out.join(format!("{name}.pdf")));
+        }
+        if args.format != Format::Pdf {
+            v.push(args.out.join(format!("{name}.md")));
+        }
+        v
+    };
+    // One claim per case as given (a case named twice clashes with itself).
+    let mut claims: Vec<(&Path, Vec<PathBuf>)> = Vec::new();
+    for (path, name, _) in &documents {
+        match claims.last_mut() {
+            Some((last, outputs)) if std::ptr::eq(*last, *path) => outputs.extend(names(name)),
+            _ => claims.push((path, names(name))),
+        }
+    }
+    if let Some(clash) = output::find_clashes(claims).into_iter().flatten().next() {
+        return Err(OutputError::from(clash).into());
+    }
+    let inputs: Vec<&Path> = args
+        .cases
+        .iter()
+        .chain(&args.data.libraries)
+        .map(PathBuf::as_path)
+        .collect();
+    let targets: Vec<PathBuf> = documents.iter().flat_map(|(_, name, _)| names(name)).collect();
+    output::refuse_inputs(targets.iter().map(PathBuf::as_path), &inputs)?;
     // Typeset every document at once (one per core); report the first failure in order.
     let pdfs: Vec<Option<Result<Vec<u8>, CliError>>> = documents
         .par_iter()
@@ -637,34 +668,43 @@ fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
 
 fn pdf_command(args: PdfArgs) -> Result<ExitCode, CliError> {
     let name = args.markdown.display().to_string();
-    let text = std::fs::read_to_string(&args.markdown)
-        .map_err(|e| CliError::Usage(format!("{name}: cannot read the letter ({e})")))?;
+    let text = crate::input::read_text(&args.markdown, crate::input::LETTER_LIMIT, "letter")
+        .map_err(crate::workspace::LoadError::from)?;
     let file_name = args
         .markdown
         .file_name()
         .map(|f| f.to_string_lossy().to_string())
         .unwrap_or(name.clone());
-    let pdf = crate::render::pdf::pdf(&text, &args.pdf.options(&file_name)?)?;
     let out = args.out.unwrap_or_else(|| args.markdown.with_extension("pdf"));
+    output::refuse_inputs([out.as_path()], &[args.markdown.as_path()])?;
+    let pdf = crate::render::pdf::pdf(&text, &args.pdf.options(&file_name)?)?;
     output::write_all(&[(out.clone(), pdf)], args.force)?;
     println!("wrote {}", out.display());
     eprintln!("{DRAFT_NOTE}");
     Ok(ExitCode::SUCCESS)
 }
 
-/// The case files named by `inputs`: files as given, folders expanded to their `*.toml` files
-/// (sorted, not recursive).
+/// The case files named by `inputs`: files as given, folders expanded to their `*.toml` entries
+/// that are not folders (sorted, not recursive).
 fn collect_cases(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     let mut cases = Vec::new();
     for input in inputs {
         if input.is_dir() {
             let rd = std::fs::read_dir(input)
                 .map_err(|e| CliError::Usage(format!("{}: cannot read the folder ({e})", input.display())))?;
-            let mut found: Vec<PathBuf> = rd
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
-                .collect();
+            // Every `*.toml` name that is not a folder is a case: a dangling link, a FIFO or an
+            // unreadable file is reported as a failed case rather than skipped.
+            let mut found = Vec::new();
+            for entry in rd {
+                let path = entry
+                    .map_err(|e| {
+                        CliError::Usage(format!("{}: cannot read the folder ({e})", input.display()))
+                    })?
+                    .path();
+                if path.extension().is_some_and(|x| x == "toml") && !path.is_dir() {
+                    found.push(path);
+                }
+            }
             found.sort();
             cases.extend(found);
         } else {
@@ -684,44 +724,45 @@ fn batch(args: BatchArgs) -> Result<ExitCode, CliError> {
     let options = args.data.options()?;
     let cases = collect_cases(&args.inputs)?;
     let pdf_options = args.pdf.options("letter.md")?;
+    let jobs = worker_threads(args.jobs, cases.len());
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
+        .num_threads(jobs)
         .build()
-        .map_err(|e| {
-            CliError::Usage(format!(
-                "cannot start {} worker threads ({e})",
-                args.jobs.unwrap_or(0)
-            ))
-        })?;
+        .map_err(|e| CliError::Usage(format!("cannot start {jobs} worker threads ({e})")))?;
     let bar = indicatif::ProgressBar::new(cases.len() as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} letters {elapsed}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    // Two cases with the same file stem would write the same output: the later ones fail.
-    let mut seen = std::collections::HashMap::new();
+    // Two cases that would write the same output: the later ones fail, before anything is
+    // written.
+    let outputs_of = |stem: &str| -> Vec<PathBuf> {
+        let mut v = Vec::new();
+        if args.format != Format::Pdf {
+            v.push(args.out.join(format!("{stem}.md")));
+        }
+        if args.format != Format::Md {
+            v.push(args.out.join(format!("{stem}.pdf")));
+        }
+        v
+    };
+    let clashes = output::find_clashes(cases.iter().map(|p| (p.as_path(), outputs_of(&output::stem(p)))));
     let stems: Vec<Result<String, String>> = cases
         .iter()
-        .map(|p| {
-            let stem = output::stem(p);
-            match seen.insert(stem.clone(), p.clone()) {
-                Some(first) => {
-                    seen.insert(stem.clone(), first.clone());
-                    Err(format!(
-                        "{}: writes the same output name `{stem}` as {}; rename one of them",
-                        p.display(),
-                        first.display()
-                    ))
-                }
-                None => Ok(stem),
-            }
+        .zip(clashes)
+        .map(|(p, clash)| match clash {
+            Some(clash) => Err(OutputError::from(clash).to_string()),
+            None => Ok(output::stem(p)),
         })
         .collect();
+    let writer = output::Writer::new(args.force);
+    // Set when there is no room to write: no further case is drafted or written.
+    let full = AtomicBool::new(false);
     // Workers draft and typeset; writer threads take finished cases from a short queue and
     // write them. A writer mostly waits for the disk to confirm a flush, and the filesystem
     // commits flushes that arrive together at once, so many writers keep both the cores and
     // the disk busy (one flush at a time took about 5 ms here; eight at a time, under 1 ms each).
-    let outcomes: Vec<OnceLock<Result<usize, String>>> = cases.iter().map(|_| OnceLock::new()).collect();
+    let outcomes: Vec<OnceLock<Result<usize, Failure>>> = cases.iter().map(|_| OnceLock::new()).collect();
     let (queue, waiting) = std::sync::mpsc::sync_channel::<(usize, Vec<(PathBuf, Vec<u8>)>)>(WRITE_QUEUE);
     let waiting = Mutex::new(waiting);
     std::thread::scope(|scope| {
@@ -734,9 +775,19 @@ fn batch(args: BatchArgs) -> Result<ExitCode, CliError> {
                         .map_err(|_| ())
                         .and_then(|rx| rx.recv().map_err(|_| ()));
                     let Ok((index, files)) = next else { break };
-                    let written = output::write_all_serially(&files, args.force)
-                        .map(|()| files.len())
-                        .map_err(|e| CliError::from(e).to_string());
+                    let written = if full.load(Ordering::Relaxed) {
+                        Err(Failure::NoRoom)
+                    } else {
+                        writer
+                            .write_all_serially(&files)
+                            .map(|()| files.len())
+                            .map_err(|e| {
+                                if e.is_out_of_room() {
+                                    full.store(true, Ordering::Relaxed);
+                                }
+                                Failure::Error(format!("{}: {e}", cases[index].display()))
+                            })
+                    };
                     let _ = outcomes[index].set(written);
                     bar.inc(1);
                 }
@@ -746,6 +797,11 @@ fn batch(args: BatchArgs) -> Result<ExitCode, CliError> {
             cases.par_iter().zip(stems.par_iter()).enumerate().for_each_with(
                 queue,
                 |queue, (index, (path, stem))| {
+                    if full.load(Ordering::Relaxed) {
+                        let _ = outcomes[index].set(Err(Failure::NoRoom));
+                        bar.inc(1);
+                        return;
+                    }
                     let drafted = stem.clone().and_then(|stem| {
                         draft_one(&workspace, path, &stem, &args, options, &pdf_options)
                             .map_err(|e| e.to_string())
@@ -753,15 +809,15 @@ fn batch(args: BatchArgs) -> Result<ExitCode, CliError> {
                     match drafted {
                         Ok(files) => {
                             if let Err(unsent) = queue.send((index, files)) {
-                                let _ = outcomes[unsent.0.0].set(Err(format!(
+                                let _ = outcomes[unsent.0.0].set(Err(Failure::Error(format!(
                                     "{}: was drafted but not written (the writer threads stopped); run the batch again",
                                     path.display()
-                                )));
+                                ))));
                                 bar.inc(1);
                             }
                         }
                         Err(e) => {
-                            let _ = outcomes[index].set(Err(e));
+                            let _ = outcomes[index].set(Err(Failure::Error(e)));
                             bar.inc(1);
                         }
                     }
@@ -771,25 +827,35 @@ fn batch(args: BatchArgs) -> Result<ExitCode, CliError> {
         // Every sender is dropped here, so the writers drain the queue and stop.
     });
     bar.finish_and_clear();
-    let results: Vec<Result<usize, String>> = outcomes
+    let results: Vec<Result<usize, Failure>> = outcomes
         .into_iter()
         .zip(&cases)
         .map(|(o, path)| {
             o.into_inner().unwrap_or_else(|| {
-                Err(format!(
+                Err(Failure::Error(format!(
                     "{}: was not rendered; run the batch again",
                     path.display()
-                ))
+                )))
             })
         })
         .collect();
-    let failed: Vec<&String> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    let failed: Vec<&String> = results
+        .iter()
+        .filter_map(|r| match r {
+            Err(Failure::Error(e)) => Some(e),
+            _ => None,
+        })
+        .collect();
+    let skipped = results
+        .iter()
+        .filter(|r| matches!(r, Err(Failure::NoRoom)))
+        .count();
     let files: usize = results.iter().filter_map(|r| r.as_ref().ok()).sum();
     let mut out = std::io::stdout().lock();
     let _ = writeln!(
         out,
         "rendered {} of {} cases ({files} files in {})",
-        cases.len() - failed.len(),
+        cases.len() - failed.len() - skipped,
         cases.len(),
         args.out.display()
     );
@@ -801,12 +867,28 @@ fn batch(args: BatchArgs) -> Result<ExitCode, CliError> {
             }
         }
     }
+    if skipped > 0 {
+        let _ = writeln!(
+            out,
+            "stopped: no room to write (the disk is full, or a quota or file size limit was reached), so {skipped} more case{} {} not rendered\n  hint: free some space, then run the batch again on the cases not written",
+            if skipped == 1 { "" } else { "s" },
+            if skipped == 1 { "was" } else { "were" }
+        );
+    }
     eprintln!("{DRAFT_NOTE}");
-    Ok(if failed.is_empty() {
+    Ok(if failed.is_empty() && skipped == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Why a case of a batch was not written.
+enum Failure {
+    /// The case failed; the message names it.
+    Error(String),
+    /// The case was not tried because there was no room left to write.
+    NoRoom,
 }
 
 /// Cases drafted and waiting for a writer in `appeal batch`; bounds the memory they hold.
@@ -814,6 +896,17 @@ const WRITE_QUEUE: usize = 16;
 
 /// Writer threads in `appeal batch`.
 const WRITERS: usize = 8;
+
+/// `appeal batch --jobs` is capped at this many worker threads per core: more only costs
+/// memory (each thread holds a letter being typeset; 1,000 threads took 1.08 GB).
+const JOBS_PER_CORE: usize = 4;
+
+/// The worker threads for a batch of `cases` cases: `--jobs` (default one per core), at most
+/// the number of cases and [`JOBS_PER_CORE`] per core, at least one.
+fn worker_threads(jobs: Option<usize>, cases: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    jobs.unwrap_or(cores).min(cores * JOBS_PER_CORE).min(cases).max(1)
+}
 
 /// Drafts and typesets one case of a batch; returns the files to write.
 fn draft_one(
@@ -921,6 +1014,7 @@ fn deadlines(args: DeadlinesArgs) -> Result<ExitCode, CliError> {
             );
         } else {
             let ics = crate::rules::to_ics(&result, &format!("Appeal ({})", case.patient.name), today);
+            output::refuse_inputs([path.as_path()], &[args.case.as_path()])?;
             output::write_all(&[(path.clone(), ics.into_bytes())], args.force)?;
             // With --json, stdout carries only the JSON document.
             if args.json {
@@ -948,10 +1042,8 @@ fn load_library(libs: &LibraryArgs) -> Result<crate::library::Library, CliError>
 }
 
 fn read_bib(path: &Path) -> Result<crate::library::BibSource, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|source| crate::workspace::LoadError::ReadLibrary {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let text = crate::input::read_text(path, crate::input::LIBRARY_LIMIT, "reference library")
+        .map_err(crate::workspace::LoadError::from)?;
     Ok(crate::library::BibSource {
         name: path.display().to_string(),
         text,

@@ -41,6 +41,20 @@ impl fmt::Display for Location {
     }
 }
 
+/// The most characters of the user's own text a message repeats.
+pub const ECHO_LIMIT: usize = 80;
+
+/// `text` as a message repeats it: whole when short, else its first [`ECHO_LIMIT`] characters,
+/// an ellipsis and the full length (a 10 MB key must not fill the terminal).
+pub fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(ECHO_LIMIT) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((cut, _)) => {
+            std::borrow::Cow::Owned(format!("{}… ({} characters)", &text[..cut], text.chars().count()))
+        }
+    }
+}
+
 /// The candidate closest to `word`, if one is close enough to be a likely typo.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates

@@ -22,6 +22,7 @@ pub mod cli;
 pub mod diag;
 pub mod escape;
 pub mod facts;
+pub mod input;
 pub mod letter;
 pub mod library;
 pub mod output;

@@ -114,6 +114,16 @@ pub enum TimeUnit {
 }
 
 impl TimeUnit {
+    /// The largest amount a rule may give in this unit: ten years. Date arithmetic stays
+    /// within the calendar for any real case date (jiff refuses spans past 7,304,484 days).
+    pub fn max_amount(self) -> u32 {
+        match self {
+            TimeUnit::Days => 3_653,
+            TimeUnit::Hours => 3_653 * 24,
+            TimeUnit::Months => 120,
+        }
+    }
+
     fn word(self, amount: u32) -> &'static str {
         match (self, amount) {
             (TimeUnit::Days, 1) => "day",
@@ -1294,6 +1304,22 @@ fn check_period(path: &[&str], p: &Period, window: bool) -> Result<(), (KeyPath,
         }
         (None, Some(_)) => return Err((with(path, "unit"), "unit needs an amount".into())),
         _ => {}
+    }
+    if let Some(unit) = p.unit {
+        let limit = unit.max_amount();
+        for (name, value) in [("amount", p.amount), ("max_amount", p.max_amount)] {
+            if let Some(v) = value
+                && v > limit
+            {
+                return Err((
+                    with(path, name),
+                    format!(
+                        "{name} {v} is out of range: a rule's period is 1 to {limit} {} (ten years), which keeps every date computable",
+                        unit.word(limit)
+                    ),
+                ));
+            }
+        }
     }
     if let Some(max) = p.max_amount {
         match p.amount {

@@ -64,6 +64,9 @@ pub enum LoadError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A `.bib` file is not a regular file, too large, or not text.
+    #[error(transparent)]
+    Input(#[from] crate::input::InputError),
     /// `.bib` files have broken entries.
     #[error("{}\n  hint: run `appeal refs check` on the file to see every problem", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Library(Vec<Diagnostic>),
@@ -196,10 +199,7 @@ fn load_blocks(sources: &Sources) -> Result<(Catalog, Templates), LoadError> {
 fn load_library(sources: &Sources) -> Result<Library, LoadError> {
     let mut bib = Library::bundled();
     for path in &sources.libraries {
-        let text = std::fs::read_to_string(path).map_err(|source| LoadError::ReadLibrary {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text = crate::input::read_text(path, crate::input::LIBRARY_LIMIT, "reference library")?;
         bib.push(BibSource {
             name: path.display().to_string(),
             text,
@@ -216,16 +216,25 @@ fn load_library(sources: &Sources) -> Result<Library, LoadError> {
 /// Reads a case file, with its path in any error.
 pub fn read_case(path: &Path) -> Result<Case, crate::case::CaseError> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| crate::case::CaseError {
-        location: crate::diag::Location {
-            file: name.clone(),
-            line: 1,
-            column: 1,
-        },
-        message: format!("cannot read the case file ({e})"),
-        hint: Some(
-            "check the path; `appeal render examples/her2-out-of-network.toml` renders an example".into(),
-        ),
+    let text = crate::input::read_text(path, crate::input::CASE_LIMIT, "case file").map_err(|e| {
+        crate::case::CaseError {
+            location: crate::diag::Location {
+                file: name.clone(),
+                line: 1,
+                column: 1,
+            },
+            message: match &e.problem {
+                crate::input::InputProblem::Io(io) => format!("cannot read the case file ({io})"),
+                problem => format!("the case file {problem}"),
+            },
+            hint: Some(match &e.problem {
+                crate::input::InputProblem::Io(_) => {
+                    "check the path; `appeal render examples/her2-out-of-network.toml` renders an example"
+                        .into()
+                }
+                problem => problem.hint("case file"),
+            }),
+        }
     })?;
     Case::parse(&name, &text)
 }

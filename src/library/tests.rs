@@ -528,3 +528,38 @@ fn tags_split_on_commas_and_semicolons() {
         assert_eq!(split_tags(keywords), old, "{keywords:?}");
     }
 }
+
+#[test]
+fn many_broken_entries_among_good_ones_keep_the_good_ones() {
+    // Enough broken entries that they are blanked out before parsing (issue 11): the good
+    // entries between them still load, and each broken one is reported where it starts.
+    let mut text = String::from("@string{jco = {J Clin Oncol}}\n");
+    for i in 0..3_000 {
+        text.push_str(&format!(
+            "@article{{good{i}, author = {{M{{\\\"u}}ller, J.}}, title = {{T}}, journal = jco # {{ x}}, month = jan, year = 2020}}\n"
+        ));
+        text.push_str(&format!("@article{{bad{i}, title = {{x, year = 2020\n"));
+    }
+    let (lib, diags) = Library::load(&[BibSource::new("mixed.bib", text)]);
+    assert_eq!(lib.entries().len(), 3_000);
+    assert_eq!(lib.get("good7").unwrap().journal(), Some("J Clin Oncol x"));
+    let syntax: Vec<_> = diags
+        .iter()
+        .filter(|d| d.kind == DiagnosticKind::Syntax)
+        .collect();
+    assert_eq!(syntax.len(), 3_000);
+    assert_eq!((syntax[0].line, syntax[0].column), (3, 1));
+}
+
+#[test]
+fn a_missing_comma_blames_the_field_after_it_not_a_key() {
+    let text = "@article{k,\n  title = {x}\n  year = {2020}\n}\n";
+    let (_, diags) = Library::load(&[BibSource::new("comma.bib", text)]);
+    let d = diags
+        .iter()
+        .find(|d| d.kind == DiagnosticKind::Syntax)
+        .expect("reported");
+    assert_eq!((d.line, d.column), (3, 3), "{d}");
+    let hint = d.hint.as_deref().unwrap_or("");
+    assert!(hint.contains("a comma is missing between fields"), "{hint}");
+}

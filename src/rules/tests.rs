@@ -127,6 +127,37 @@ fn bad_tag_gives_file_line_col() {
 }
 
 #[test]
+fn amounts_past_what_date_arithmetic_supports_are_refused_where_they_are() {
+    // 7,304,485 days panicked inside jiff; every amount of every unit is checked at load.
+    for (unit, amount, limit) in [
+        ("days", 7_304_485, "1 to 3653 days"),
+        ("hours", 4_000_000_000u32, "1 to 87672 hours"),
+        ("months", 121, "1 to 120 months"),
+    ] {
+        let text = MINIMAL.replace(
+            "[file_appeal]\n",
+            &format!("[file_appeal]\namount = {amount}\nunit = \"{unit}\"\nfrom = \"notice\"\n"),
+        );
+        let e = err_of("unknown.toml", &text);
+        assert_eq!(
+            e,
+            format!(
+                "rules/unknown.toml:10:10: amount {amount} is out of range: a rule's period is {limit} (ten years), which keeps every date computable"
+            )
+        );
+    }
+    let text = MINIMAL.replace(
+        "[file_appeal]\n",
+        "[file_appeal]\namount = 60\nmax_amount = 7304485\nunit = \"days\"\nfrom = \"notice\"\n",
+    );
+    let e = err_of("unknown.toml", &text);
+    assert!(
+        e.starts_with("rules/unknown.toml:11:14: max_amount 7304485 is out of range"),
+        "{e}"
+    );
+}
+
+#[test]
 fn semantic_errors_point_at_the_value() {
     // amount without unit: points at the amount on line 12.
     let text = MINIMAL.replace(

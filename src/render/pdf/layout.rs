@@ -365,9 +365,28 @@ fn width_of(items: &[Item]) -> f32 {
     items.iter().map(|i| i.width).sum()
 }
 
-/// The longest prefix of `word` ending at a permitted break that fits in `room`.
-fn break_at_punctuation(word: &[Item], room: f32) -> Option<usize> {
-    let urlish = word.iter().any(|i| matches!(i.glyph.ch, '/' | ':' | '@'));
+/// Whether `items` are wider than `width`, looking no further than the first item past it
+/// (so testing the rest of a long word line after line stays linear in its length).
+fn wider_than(items: &[Item], width: f32) -> bool {
+    let mut sum = 0.0;
+    for item in items {
+        sum += item.width;
+        if sum > width {
+            return true;
+        }
+    }
+    false
+}
+
+/// The position of the last character that makes the rest of a word read as an address or a
+/// DOI (see [`may_break_between`]): the part of `word` from `k` on is such when `k` is at most it.
+fn last_urlish(word: &[Item]) -> Option<usize> {
+    word.iter().rposition(|i| matches!(i.glyph.ch, '/' | ':' | '@'))
+}
+
+/// The longest prefix of `word` ending at a permitted break that fits in `room`. Looks no
+/// further than `room`, so breaking a long word into lines costs time in proportion to its length.
+fn break_at_punctuation(word: &[Item], room: f32, urlish: bool) -> Option<usize> {
     let mut width = 0.0;
     let mut best = None;
     for k in 1..word.len() {
@@ -435,9 +454,12 @@ fn break_lines(tokens: &[Token], width: f32) -> Vec<Vec<Item>> {
             *space = None;
             return;
         }
+        // Scanned once: a word of a million characters must not be scanned once per line.
+        let last_urlish = last_urlish(word);
+        let urlish = |rest: &[Item]| last_urlish.is_some_and(|u| word.len() - rest.len() <= u);
         if !line.is_empty() {
             if word_width > width * LONG_WORD
-                && let Some(k) = break_at_punctuation(rest, width - *x - space_width)
+                && let Some(k) = break_at_punctuation(rest, width - *x - space_width, urlish(rest))
             {
                 if let Some(s) = space.take() {
                     line.push(s);
@@ -448,14 +470,15 @@ fn break_lines(tokens: &[Token], width: f32) -> Vec<Vec<Item>> {
             lines.push(std::mem::take(line));
         }
         *space = None;
-        while width_of(rest) > width {
-            let k = break_at_punctuation(rest, width)
+        while wider_than(rest, width) {
+            let k = break_at_punctuation(rest, width, urlish(rest))
                 .unwrap_or_else(|| break_anywhere(rest, width))
                 .min(rest.len());
             lines.push(rest[..k].to_vec());
             rest = &rest[k..];
         }
         line.extend_from_slice(rest);
+        // Less than a line: summed exactly, as for a word that fits.
         *x = width_of(rest);
     };
 
@@ -663,6 +686,25 @@ mod tests {
         // The URL breaks after a slash.
         let all: Vec<String> = pages(&source)[0].lines.iter().map(text).collect();
         assert!(all.iter().any(|l| l.ends_with('/')), "{all:?}");
+    }
+
+    #[test]
+    fn a_long_word_with_breaks_is_set_whole_within_the_measure() {
+        // Slashes, hyphens and periods throughout, and an address only in its first half:
+        // every character is set, in order, and no line passes the right margin.
+        let half = "abc-def.ghi".repeat(1_000);
+        let word = format!("{}{half}", "x/yz:".repeat(1_000));
+        let source = format!("Start {word} end.\n");
+        let right = LETTER.width - MARGIN;
+        let mut set = String::new();
+        for page in pages(&source) {
+            for line in &page.lines {
+                assert!(line.x + width_of(&line.items) <= right + 0.01);
+                set.push_str(&text(line));
+                set.push(' ');
+            }
+        }
+        assert_eq!(set.replace(' ', ""), format!("Start{word}end."));
     }
 
     #[test]

@@ -181,6 +181,13 @@ fn unsupported_event(event: &Event<'_>) -> (&'static str, &'static str) {
 
 /// Reads `source` (the whole Markdown file, named `name` in errors).
 pub(super) fn parse(source: &str, name: &str) -> Result<Document, PdfError> {
+    // A `+++` first line with no closing `+++` line would otherwise be read as body text.
+    let mut lines = source.lines();
+    if lines.next().is_some_and(|l| l.trim_end() == "+++") && !lines.any(|l| l.trim_end() == "+++") {
+        return Err(PdfError::UnclosedFrontMatter {
+            location: crate::diag::Location::at(name, source, 0),
+        });
+    }
     let options =
         Options::ENABLE_PLUSES_DELIMITED_METADATA_BLOCKS | Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES;
     let mut doc = Document::default();
@@ -202,6 +209,10 @@ pub(super) fn parse(source: &str, name: &str) -> Result<Document, PdfError> {
     reader.flush(&mut doc);
     Ok(doc)
 }
+
+/// How many lists and quotes may enclose a block: five quote indents (360 points) still leave
+/// the narrowest text measure on a letter page.
+const MAX_NESTING: usize = 5;
 
 struct Reader<'s> {
     name: &'s str,
@@ -225,6 +236,19 @@ impl Reader<'_> {
             construct,
             hint,
         }
+    }
+
+    /// Refuses a list item or quote inside [`MAX_NESTING`] others: past that the indents leave
+    /// too little room between the margins for text.
+    fn check_nesting(&self, offset: usize) -> Result<(), PdfError> {
+        if self.containers.len() >= MAX_NESTING {
+            return Err(self.error(
+                "lists and quotes nested more than 5 levels",
+                "the text would not fit between the margins; flatten the list or quote",
+                offset,
+            ));
+        }
+        Ok(())
     }
 
     fn style(&self) -> Style {
@@ -338,6 +362,7 @@ impl Reader<'_> {
             }
             Tag::BlockQuote(None) => {
                 self.close_current();
+                self.check_nesting(range.start)?;
                 self.containers.push(Container::Quote);
             }
             Tag::List(start) => {
@@ -364,8 +389,10 @@ impl Reader<'_> {
                 if let Some(l) = doc.lists.get_mut(*list) {
                     l.markers.push(marker.clone());
                 }
-                self.pending_marker = Some((*list, marker));
-                self.containers.push(Container::Item(*list));
+                let list = *list;
+                self.pending_marker = Some((list, marker));
+                self.check_nesting(range.start)?;
+                self.containers.push(Container::Item(list));
             }
             Tag::Emphasis => self.emphasis += 1,
             Tag::Strong => self.strong += 1,

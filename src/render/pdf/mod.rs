@@ -144,6 +144,14 @@ pub enum PdfError {
         /// The TOML parser's message.
         message: String,
     },
+    /// The source opens front matter with a `+++` line and never closes it.
+    #[error(
+        "{location}: the front matter opened here with `+++` is never closed\n  hint: add a line `+++` after its last key, or remove this line if the letter has no front matter"
+    )]
+    UnclosedFrontMatter {
+        /// The opening line.
+        location: Location,
+    },
     /// The front matter's `date` is not a real `YYYY-MM-DD` date.
     #[error("{location}: `date` must be a calendar date written YYYY-MM-DD, found `{value}`")]
     Date {
@@ -529,11 +537,46 @@ fn locate_char(source: &str, name: &str, missing: &layout::Missing, doc: &markdo
     } else {
         missing.source.clone()
     };
-    let offset = source
-        .get(range.clone())
-        .and_then(|s| s.find(missing.ch))
+    let text = source.get(range.clone()).unwrap_or("");
+    let offset = text
+        .find(missing.ch)
+        .or_else(|| find_reference(text, missing.ch))
         .map_or(range.start, |i| range.start + i);
     Location::at(name, source, offset)
+}
+
+/// Where in `text` a character reference (`&#0;`, `&#x2665;`, `&hearts;`) that stands for `ch`
+/// starts: the numeric one that decodes to it (NUL and invalid numbers stand for U+FFFD), else
+/// the first named one.
+fn find_reference(text: &str, ch: char) -> Option<usize> {
+    let mut named = None;
+    for (at, _) in text.match_indices('&') {
+        let rest = &text[at + 1..];
+        let Some(end) = rest.find(';').filter(|&e| e <= 32) else {
+            continue;
+        };
+        let body = &rest[..end];
+        let number = match body.strip_prefix('#') {
+            Some(n) => match n.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => n.parse::<u32>().ok(),
+            },
+            None => {
+                if named.is_none() && !body.is_empty() && body.chars().all(|c| c.is_ascii_alphanumeric()) {
+                    named = Some(at);
+                }
+                continue;
+            }
+        };
+        let decoded = number
+            .filter(|&n| n != 0)
+            .and_then(char::from_u32)
+            .unwrap_or('\u{FFFD}');
+        if decoded == ch {
+            return Some(at);
+        }
+    }
+    named
 }
 
 /// FNV-1a, 64 bit.
@@ -812,6 +855,45 @@ mod tests {
             text.contains(&flat("See https://example.org/a and *x* [y].")),
             "{text}"
         );
+    }
+
+    #[test]
+    fn a_character_reference_is_blamed_at_its_own_column() {
+        let e = error("Dear plan,\n\nA &#0; here.\n");
+        assert!(
+            e.starts_with("letter.md:3:3: the font has no glyph for U+FFFD"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn lists_nested_past_the_page_are_an_error() {
+        let deep: String = (0..6)
+            .map(|i| format!("{}- item {i}\n", "  ".repeat(i)))
+            .collect();
+        let e = error(&format!("Dear plan,\n\n{deep}"));
+        assert_eq!(
+            e,
+            "letter.md:8:11: lists and quotes nested more than 5 levels are not supported by the PDF typesetter; the text would not fit between the margins; flatten the list or quote"
+        );
+        let fine: String = (0..5)
+            .map(|i| format!("{}- item {i}\n", "  ".repeat(i)))
+            .collect();
+        load(&render(&format!("Dear plan,\n\n{fine}")));
+        let quotes = format!("Dear plan,\n\n{} deep\n", ">".repeat(6));
+        assert!(error(&quotes).contains("nested more than 5 levels"));
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error_not_body_text() {
+        let e = error("+++\ntitle = \"T\"\n\nDear plan,\n");
+        assert!(
+            e.starts_with("letter.md:1:1: the front matter opened here with `+++` is never closed"),
+            "{e}"
+        );
+        // Closed, or `+++` later in the letter: fine.
+        load(&render("+++\ntitle = \"T\"\n+++\n\nDear plan,\n"));
+        load(&render("Dear plan,\n\n+++\n"));
     }
 
     #[test]

@@ -1,0 +1,1 @@
+pdf tests/bad/unclosed-front-matter.md
