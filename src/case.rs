@@ -224,8 +224,9 @@ pub struct LetterSettings {
     pub language: Option<String>,
 }
 
-/// The kinds of letter `appeal` drafts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+/// The kinds of letter `appeal` drafts. The serde names, the command line's `--kind` choices
+/// (listed in `--help`) and [`LetterKind::id`] are the same kebab-case words.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum LetterKind {
     /// An internal appeal of a denial.
@@ -1426,6 +1427,35 @@ impl<'de> Deserialize<'de> for StateCode {
     }
 }
 
+/// A letter kind this case cannot be written as.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum KindError {
+    /// A provider's letter from a case whose sender is not the provider.
+    #[error(
+        "{file}: a {kind} letter is written and signed by the treating provider, but this case's sender writes as the {}\n  hint: set `[letter] voice = \"provider\"` and put the provider in `[sender]`, or choose another --kind",
+        voice.id()
+    )]
+    NeedsProvider {
+        /// The case file.
+        file: String,
+        /// The kind asked for.
+        kind: LetterKind,
+        /// The case's voice.
+        voice: Voice,
+    },
+    /// A letter that answers a decision, from a case with no `[denial]`.
+    #[error(
+        "{file}: {} {kind} letter answers a decision, but the case has no [denial] table\n  hint: add [denial] with the notice's `date` and `reasons`, or choose --kind medical-necessity",
+        kind.article()
+    )]
+    NeedsDenial {
+        /// The case file.
+        file: String,
+        /// The kind asked for.
+        kind: LetterKind,
+    },
+}
+
 /// A problem with a case file.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{location}: {message}{}", hint.as_ref().map(|h| format!("\n  hint: {h}")).unwrap_or_default())]
@@ -1550,6 +1580,26 @@ impl Case {
             [one] => Some(*one),
             _ => None,
         }
+    }
+
+    /// Whether a letter of `kind` can be written from this case: a provider's letter needs a
+    /// provider as sender, and every letter but a medical-necessity letter or peer-to-peer brief
+    /// answers a decision, so it needs `[denial]`.
+    pub fn can_write(&self, kind: LetterKind) -> Result<(), KindError> {
+        if self.voice_for(kind) == Voice::Provider && self.voice() != Voice::Provider {
+            return Err(KindError::NeedsProvider {
+                file: self.source.file.clone(),
+                kind,
+                voice: self.voice(),
+            });
+        }
+        if self.is_request() && !matches!(kind, LetterKind::MedicalNecessity | LetterKind::PeerToPeerBrief) {
+            return Err(KindError::NeedsDenial {
+                file: self.source.file.clone(),
+                kind,
+            });
+        }
+        Ok(())
     }
 
     /// The plan regulation: `plan.regulation`, else what `plan.type` implies where it is

@@ -26,6 +26,7 @@ pub mod input;
 pub mod letter;
 pub mod library;
 pub mod output;
+pub mod packet;
 pub mod plan;
 pub mod refs;
 pub mod render;

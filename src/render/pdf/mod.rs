@@ -59,8 +59,8 @@ impl Default for PdfOptions {
     }
 }
 
-/// Paper size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+/// Paper size (`--paper letter|a4`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, clap::ValueEnum)]
 pub enum Paper {
     /// US Letter, 8.5 × 11 in.
     #[default]

@@ -1,0 +1,138 @@
+//! The command line: arguments as typed, what they mean, and one module per command.
+//!
+//! `args` holds what the user typed (clap); each command module turns its arguments into calls
+//! on the library (`Workspace`, `packet`, `check`, `rules`, `refs`) and prints the result. This
+//! is the only part of the crate (with `main.rs`) that reads the environment, writes files and
+//! prints. Every command returns an [`Exit`] code: 0 success, 1 `check` (or `refs check`,
+//! `batch`) found problems, 2 usage or input error.
+
+use crate::case::LetterKind;
+use crate::output::{self, OutputError};
+use crate::plan::PlanOptions;
+use crate::render::pdf::{Paper, PdfOptions};
+use crate::workspace::{DraftOptions, Sources, Workspace, read_case};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+use rayon::prelude::*;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+mod args;
+mod batch;
+mod check;
+mod deadlines;
+mod explain;
+mod pdf;
+mod refs;
+mod render;
+
+use args::*;
+
+const DRAFT_NOTE: &str =
+    "note: appeal drafts; you decide. Read every sentence, fact and citation before you sign and send.";
+
+/// Drafts health-insurance appeal letters and letters of medical necessity, offline.
+///
+/// Each sentence rests on a fact from your case file or a cited source; every deadline carries
+/// its rule's citation. The letters are drafts: the signer checks and decides.
+#[derive(Debug, Parser)]
+#[command(name = "appeal", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Render letters from case files to Markdown and PDF.
+    Render(RenderArgs),
+    /// Show every argument block: used or skipped, why, missing facts, citations.
+    Explain(ExplainArgs),
+    /// Exit 0 when the letter is ready to send; otherwise list every problem and exit 1.
+    Check(CheckArgs),
+    /// Typeset a (hand-edited) letter Markdown file as PDF.
+    Pdf(PdfArgs),
+    /// Render many cases in parallel, keep going past bad ones, and summarise.
+    Batch(BatchArgs),
+    /// The deadlines that apply to a case, each with the rule it comes from.
+    Deadlines(DeadlinesArgs),
+    /// Work with the reference library: list, show, search, tags, check, styles.
+    #[command(subcommand)]
+    Refs(RefsCommand),
+}
+
+/// A failure a command reports before exiting with code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Case file problem.
+    #[error(transparent)]
+    Case(#[from] crate::case::CaseError),
+    /// Data problem.
+    #[error(transparent)]
+    Load(#[from] crate::workspace::LoadError),
+    /// Drafting problem.
+    #[error(transparent)]
+    Draft(#[from] crate::workspace::DraftError),
+    /// Typesetting problem.
+    #[error(transparent)]
+    Pdf(#[from] crate::render::pdf::PdfError),
+    /// Typesetting problem in a letter drafted from a case (the Markdown was not written).
+    #[error(
+        "{case}: the drafted letter could not be typeset: {source}\n  hint: `--format md` writes the Markdown that the line and column refer to"
+    )]
+    Typeset {
+        /// The case file.
+        case: String,
+        /// The typesetter's error.
+        source: crate::render::pdf::PdfError,
+    },
+    /// Output problem.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// The case cannot be written as the kind asked for.
+    #[error(transparent)]
+    Kind(#[from] crate::case::KindError),
+    /// A case's documents could not be drafted.
+    #[error(transparent)]
+    Packet(#[from] crate::packet::PacketError),
+    /// A usage problem found after parsing.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Cli {
+    /// Runs the command, printing results; returns the exit code.
+    pub fn run(self) -> Result<ExitCode, CliError> {
+        match self.command {
+            Command::Render(args) => render::render(args),
+            Command::Explain(args) => explain::explain(args),
+            Command::Check(args) => check::check(args),
+            Command::Pdf(args) => pdf::pdf_command(args),
+            Command::Batch(args) => batch::batch(args),
+            Command::Deadlines(args) => deadlines::deadlines(args),
+            Command::Refs(cmd) => refs::refs(cmd),
+        }
+    }
+}
+
+/// Today's date: `SOURCE_DATE_EPOCH` when set (reproducible builds), else the local clock.
+pub fn today() -> Result<Date, CliError> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => {
+            let secs: i64 = v.trim().parse().map_err(|_| {
+                CliError::Usage(format!(
+                    "SOURCE_DATE_EPOCH must be whole seconds since 1970, found \"{v}\""
+                ))
+            })?;
+            let ts = jiff::Timestamp::from_second(secs)
+                .map_err(|e| CliError::Usage(format!("SOURCE_DATE_EPOCH is out of range ({e})")))?;
+            Ok(ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
+        }
+        Err(_) => Ok(jiff::Timestamp::now()
+            .to_zoned_datetime(jiff::tz::TimeZone::system())
+            .date()),
+    }
+}
