@@ -139,7 +139,7 @@ pub struct Case {
     pub patient: Patient,
     /// The health plan.
     #[serde(default)]
-    pub plan: Plan,
+    pub plan: HealthPlan,
     /// The insurer's adverse decision. Absent for a request made before any decision (a letter
     /// of medical necessity for a prior authorization); see [`Case::is_request`].
     #[serde(default)]
@@ -392,7 +392,7 @@ pub enum Sex {
 /// `[plan]`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Plan {
+pub struct HealthPlan {
     /// The plan's name.
     pub name: Option<String>,
     /// Plan type.

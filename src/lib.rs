@@ -21,6 +21,7 @@ pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod escape;
+pub mod explain;
 pub mod facts;
 pub mod input;
 pub mod letter;
