@@ -18,54 +18,16 @@ pub(super) fn deadlines(args: DeadlinesArgs) -> Result<ExitCode, CliError> {
     };
     let result = crate::rules::deadlines_for(rules, &case, today);
     let mut out = std::io::stdout().lock();
+    let file = args.case.display().to_string();
+    let report = result.report(&file, rules, today);
     if args.json {
-        let value = serde_json::json!({
-            "format": 1,
-            "items": result.items,
-            "notes": result.notes,
-        });
         let _ = writeln!(
             out,
             "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
+            serde_json::to_string_pretty(&report).unwrap_or_default()
         );
     } else {
-        let _ = writeln!(
-            out,
-            "{}: {} ({regulation}); today is {today}",
-            args.case.display(),
-            rules.name
-        );
-        for d in &result.items {
-            let when = match (&d.date, &d.status) {
-                (Some(date), crate::rules::Status::Today) => format!("{date}  TODAY"),
-                (Some(date), crate::rules::Status::Passed { days_ago }) => {
-                    format!(
-                        "{date}  passed {days_ago} day{} ago",
-                        if *days_ago == 1 { "" } else { "s" }
-                    )
-                }
-                (Some(date), crate::rules::Status::Upcoming { days_left }) => {
-                    format!(
-                        "{date}  in {days_left} day{}",
-                        if *days_left == 1 { "" } else { "s" }
-                    )
-                }
-                _ => "no verified date: use the date on your denial notice".to_string(),
-            };
-            let _ = writeln!(out, "\n{}: {when}", d.label);
-            let _ = writeln!(out, "  {}", d.basis);
-            let _ = writeln!(out, "  rule: {} [{}]", d.citation, d.tag.as_str());
-            if let (Some(text), crate::rules::Status::Passed { .. }) = (&d.if_passed, &d.status) {
-                let _ = writeln!(out, "  {text}");
-            }
-        }
-        if !result.notes.is_empty() {
-            let _ = writeln!(out, "\nnotes:");
-            for n in &result.notes {
-                let _ = writeln!(out, "  - {n}");
-            }
-        }
+        let _ = write!(out, "{report}");
     }
     if let Some(path) = &args.ics {
         if result.items.iter().all(|d| d.date.is_none()) {

@@ -217,6 +217,74 @@ pub struct Deadlines {
     pub notes: Vec<String>,
 }
 
+/// The deadlines of one case as `appeal deadlines` shows them: [`Serialize`] for `--json`
+/// (`format`, `items`, `notes`), [`Display`](std::fmt::Display) for people.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlineReport<'a> {
+    /// The report's format version.
+    pub format: u32,
+    /// The deadlines.
+    pub items: &'a [Deadline],
+    /// Notes for the reader.
+    pub notes: &'a [String],
+    /// The case file, as named.
+    #[serde(skip)]
+    pub file: &'a str,
+    /// The rules' display name and regulation id.
+    #[serde(skip)]
+    pub rules: (&'a str, &'a str),
+    /// Today.
+    #[serde(skip)]
+    pub today: Date,
+}
+
+impl Deadlines {
+    /// This case's report.
+    pub fn report<'a>(&'a self, file: &'a str, rules: &'a Rules, today: Date) -> DeadlineReport<'a> {
+        DeadlineReport {
+            format: 1,
+            items: &self.items,
+            notes: &self.notes,
+            file,
+            rules: (&rules.name, &rules.regulation),
+            today,
+        }
+    }
+}
+
+impl std::fmt::Display for DeadlineReport<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (name, regulation) = self.rules;
+        writeln!(f, "{}: {name} ({regulation}); today is {}", self.file, self.today)?;
+        for d in self.items {
+            let plural = |n: i64| if n == 1 { "" } else { "s" };
+            let when = match (&d.date, &d.status) {
+                (Some(date), Status::Today) => format!("{date}  TODAY"),
+                (Some(date), Status::Passed { days_ago }) => {
+                    format!("{date}  passed {days_ago} day{} ago", plural(*days_ago))
+                }
+                (Some(date), Status::Upcoming { days_left }) => {
+                    format!("{date}  in {days_left} day{}", plural(*days_left))
+                }
+                _ => "no verified date: use the date on your denial notice".to_string(),
+            };
+            writeln!(f, "\n{}: {when}", d.label)?;
+            writeln!(f, "  {}", d.basis)?;
+            writeln!(f, "  rule: {} [{}]", d.citation, d.tag.as_str())?;
+            if let (Some(text), Status::Passed { .. }) = (&d.if_passed, &d.status) {
+                writeln!(f, "  {text}")?;
+            }
+        }
+        if !self.notes.is_empty() {
+            writeln!(f, "\nnotes:")?;
+            for n in self.notes {
+                writeln!(f, "  - {n}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 fn ser_date<S: Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
     match date {
         Some(d) => s.serialize_str(&d.to_string()),
