@@ -17,16 +17,7 @@ pub(super) fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
         &workspace.library,
         options.today,
     );
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        );
-    } else {
-        let _ = write!(out, "{report}");
-    }
+    print_report(&report, args.json);
     Ok(if report.is_ready() {
         ExitCode::SUCCESS
     } else {

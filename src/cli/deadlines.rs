@@ -17,18 +17,9 @@ pub(super) fn deadlines(args: DeadlinesArgs) -> Result<ExitCode, CliError> {
         )));
     };
     let result = crate::rules::deadlines_for(rules, &case, today);
-    let mut out = std::io::stdout().lock();
     let file = args.case.display().to_string();
     let report = result.report(&file, rules, today);
-    if args.json {
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        );
-    } else {
-        let _ = write!(out, "{report}");
-    }
+    print_report(&report, args.json);
     if let Some(path) = &args.ics {
         if result.items.iter().all(|d| d.date.is_none()) {
             eprintln!(
@@ -42,7 +33,7 @@ pub(super) fn deadlines(args: DeadlinesArgs) -> Result<ExitCode, CliError> {
             if args.json {
                 eprintln!("wrote {}", path.display());
             } else {
-                let _ = writeln!(out, "wrote {}", path.display());
+                println!("wrote {}", path.display());
             }
         }
     }

@@ -9,15 +9,6 @@ pub(super) fn explain(args: ExplainArgs) -> Result<ExitCode, CliError> {
     case.can_write(kind)?;
     let draft = workspace.draft(&case, args.data.options()?)?;
     let report = crate::explain::Explanation::of(&case, &draft);
-    let mut out = std::io::stdout().lock();
-    if args.json {
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        );
-    } else {
-        let _ = write!(out, "{report}");
-    }
+    print_report(&report, args.json);
     Ok(ExitCode::SUCCESS)
 }

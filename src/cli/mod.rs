@@ -136,3 +136,17 @@ pub fn today() -> Result<Date, CliError> {
             .date()),
     }
 }
+
+/// Prints a report: its JSON with `--json`, else its text.
+fn print_report<R: serde::Serialize + std::fmt::Display>(report: &R, json: bool) {
+    let mut out = std::io::stdout().lock();
+    let _ = if json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(report).unwrap_or_default()
+        )
+    } else {
+        write!(out, "{report}")
+    };
+}
