@@ -33,7 +33,7 @@ pub(super) fn deadlines(args: DeadlinesArgs) -> Result<ExitCode, CliError> {
             if args.json {
                 eprintln!("wrote {}", path.display());
             } else {
-                println!("wrote {}", path.display());
+                let _ = writeln!(std::io::stdout().lock(), "wrote {}", path.display());
             }
         }
     }
