@@ -1899,9 +1899,11 @@ fn explain_serde_message(raw: &str) -> (String, Option<String>) {
     {
         const TABLES: &[&str] = &["sender", "recipient", "patient", "denial", "request", "diagnosis"];
         let hint = if TABLES.contains(&field) {
-            format!("add a `[{field}]` table (see docs/case-format.md)")
+            format!("add a `[{field}]` table (`appeal example her2-out-of-network` prints a complete case)")
         } else {
-            format!("add `{field} = …` to this table (see docs/case-format.md)")
+            format!(
+                "add `{field} = …` to this table (`appeal example her2-out-of-network` prints a complete case)"
+            )
         };
         return (format!("missing required field `{field}`"), Some(hint));
     }

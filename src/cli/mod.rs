@@ -62,6 +62,19 @@ enum Command {
     /// Work with the reference library: list, show, search, tags, check, styles.
     #[command(subcommand)]
     Refs(RefsCommand),
+    /// Print a bundled example case file (to start your own from); without NAME, list them.
+    Example {
+        /// The example's name, e.g. `her2-out-of-network`.
+        name: Option<String>,
+    },
+    /// Print a shell completion script: `appeal completions bash > ~/.local/share/bash-completion/completions/appeal`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `appeal man > ~/.local/share/man/man1/appeal.1`.
+    Man,
 }
 
 /// A failure a command reports before exiting with code 2.
@@ -114,6 +127,22 @@ impl Cli {
             Command::Batch(args) => batch::batch(args),
             Command::Deadlines(args) => deadlines::deadlines(args),
             Command::Refs(cmd) => refs::refs(cmd),
+            Command::Example { name } => example(name.as_deref()),
+            Command::Completions { shell } => {
+                use clap::CommandFactory;
+                let mut cmd = Cli::command();
+                clap_complete::generate(shell, &mut cmd, "appeal", &mut std::io::stdout());
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Man => {
+                use clap::CommandFactory;
+                let man = clap_mangen::Man::new(Cli::command());
+                let mut out = Vec::new();
+                man.render(&mut out)
+                    .map_err(|e| CliError::Usage(format!("could not write the manual page: {e}")))?;
+                let _ = std::io::stdout().lock().write_all(&out);
+                Ok(ExitCode::SUCCESS)
+            }
         }
     }
 }
@@ -149,4 +178,81 @@ fn print_report<R: serde::Serialize + std::fmt::Display>(report: &R, json: bool)
     } else {
         write!(out, "{report}")
     };
+}
+
+/// The example cases bundled into the binary, so `appeal example` works without the sources.
+const EXAMPLES: &[(&str, &str)] = &[
+    (
+        "her2-non-preferred-drug",
+        include_str!("../../examples/her2-non-preferred-drug.toml"),
+    ),
+    (
+        "her2-out-of-network",
+        include_str!("../../examples/her2-out-of-network.toml"),
+    ),
+    (
+        "ppo-second-opinion",
+        include_str!("../../examples/ppo-second-opinion.toml"),
+    ),
+    (
+        "sarcoma-center-referral",
+        include_str!("../../examples/sarcoma-center-referral.toml"),
+    ),
+];
+
+/// `appeal example [NAME]`: prints a bundled example, or lists them.
+fn example(name: Option<&str>) -> Result<ExitCode, CliError> {
+    let mut out = std::io::stdout().lock();
+    match name {
+        None => {
+            for (name, text) in EXAMPLES {
+                let about = text
+                    .lines()
+                    .take_while(|l| l.starts_with('#'))
+                    .map(|l| l.trim_start_matches('#').trim())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let _ = writeln!(out, "{name:<26} {about}");
+            }
+            let _ = writeln!(
+                out,
+                "\n`appeal example NAME > my-case.toml` writes one to edit; its comments and `appeal check` say what to change."
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(wanted) => match EXAMPLES.iter().find(|(n, _)| *n == wanted) {
+            Some((_, text)) => {
+                let _ = out.write_all(text.as_bytes());
+                Ok(ExitCode::SUCCESS)
+            }
+            None => {
+                let names: Vec<&str> = EXAMPLES.iter().map(|(n, _)| *n).collect();
+                let hint = crate::diag::did_you_mean(wanted, names.iter().copied())
+                    .map(|b| format!("did you mean `{b}`?"))
+                    .unwrap_or_else(|| format!("the examples are: {}", names.join(", ")));
+                Err(CliError::Usage(format!(
+                    "there is no example named `{wanted}`\n  hint: {hint}"
+                )))
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every example in `examples/` is bundled, so `appeal example` offers them all.
+    #[test]
+    fn every_example_file_is_bundled() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| {
+                let name = e.ok()?.file_name().to_string_lossy().into_owned();
+                name.strip_suffix(".toml").map(str::to_string)
+            })
+            .collect();
+        on_disk.sort();
+        let bundled: Vec<&str> = super::EXAMPLES.iter().map(|(n, _)| *n).collect();
+        assert_eq!(on_disk, bundled);
+    }
 }
