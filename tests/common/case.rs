@@ -70,9 +70,13 @@ impl Case {
         Self(format!("{}{text}", self.0))
     }
 
-    /// The text before the first `anchor` (the whole text when it is missing).
+    /// The text before the first `anchor`; `anchor` must occur.
     pub(crate) fn before(&self, anchor: &str) -> Self {
-        Self(self.0.split(anchor).next().unwrap_or_default().to_string())
+        let end = self
+            .0
+            .find(anchor)
+            .unwrap_or_else(|| panic!("{anchor:?} not in the case"));
+        Self(self.0[..end].to_string())
     }
 
     /// The text.

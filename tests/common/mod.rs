@@ -222,6 +222,12 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
 /// What one run of the binary did. Assertions return `&Self` so they chain; each failure
 /// message shows the command, exit code, stdout and stderr.
 #[derive(Clone)]
@@ -380,6 +386,16 @@ impl Outcome {
     /// What a reader sees of Markdown file `name`, whitespace collapsed.
     pub(crate) fn visible(&self, name: &str) -> String {
         visible(&self.file(name))
+    }
+
+    /// Asserts `name` exists in the environment's folder.
+    pub(crate) fn has_file(&self, name: &str) -> &Self {
+        assert!(
+            self.env.exists(name),
+            "{name} was not written\n{}",
+            self.describe()
+        );
+        self
     }
 
     /// The path of `name` in the environment's folder.
