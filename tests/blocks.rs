@@ -43,7 +43,7 @@ const VOICES: [&str; 3] = ["patient", "provider", "representative"];
 fn administrative_correction_states_the_error_and_asks_to_pay_the_corrected_claim() {
     let case = fixture("administrative-correction.toml");
     for voice in VOICES {
-        let l = letter(&case.voice(voice));
+        let l = letter(case.voice(voice));
         assert_voice(&l, voice);
         assert!(l.contains("The administrative error is corrected"), "{l}");
         assert!(
@@ -138,7 +138,7 @@ fn administrative_denial_without_its_correction_is_reported_missing() {
 fn retroactive_authorization_prints_the_logged_call_in_every_voice() {
     let case = fixture("retroactive-authorization.toml");
     for voice in VOICES {
-        let l = letter(&case.voice(voice));
+        let l = letter(case.voice(voice));
         assert_voice(&l, voice);
         assert!(
             l.contains("because authorization was not obtained in advance. It was not obtained first because the plan said that no authorization was needed."),
@@ -209,7 +209,7 @@ fn retroactive_authorization_says_only_the_reason_the_case_gives() {
     assert!(!l.contains("plan said"), "{l}");
     assert!(!l.contains("referred by"), "{l}");
     // An HMO's primary-care referral, as a case fact.
-    let l = letter(&office.replace(
+    let l = letter(office.replace(
         "[authorization]",
         "[authorization]\nreferral = \"Dr. Amy Cole, referral R-5521, dated September 28, 2026\"",
     ));
@@ -233,7 +233,7 @@ fn retroactive_authorization_says_only_the_reason_the_case_gives() {
 fn plan_terms_quotes_each_clause_and_answers_only_with_named_facts() {
     let case = fixture("plan-terms.toml");
     for voice in VOICES {
-        let l = letter(&case.voice(voice));
+        let l = letter(case.voice(voice));
         assert_voice(&l, voice);
         assert!(l.contains("The plan's own terms"), "{l}");
         assert!(
@@ -301,7 +301,7 @@ fn plan_terms_never_says_the_network_failed_when_a_provider_could_help() {
 fn medicare_coverage_criteria_prints_the_verified_rules_and_asks_for_the_ncd_or_lcd() {
     let case = fixture("medicare-coverage-criteria.toml");
     for voice in VOICES {
-        let l = letter(&case.voice(voice));
+        let l = letter(case.voice(voice));
         assert_voice(&l, voice);
         let opening = match voice {
             "patient" => "My plan, Harbor Senior Choice (HMO), is a Medicare Advantage plan.",
@@ -346,7 +346,7 @@ fn medicare_coverage_criteria_prints_the_verified_rules_and_asks_for_the_ncd_or_
 fn clinical_trial_routine_costs_states_phsa_2709_only_for_a_plan_that_is_not_grandfathered() {
     let case = fixture("clinical-trial-routine-costs.toml");
     for voice in VOICES {
-        let l = letter(&case.voice(voice));
+        let l = letter(case.voice(voice));
         assert_voice(&l, voice);
         let who = match voice {
             "patient" => "I am taking part in a phase II clinical trial",
@@ -439,7 +439,7 @@ fn clinical_trial_routine_costs_after_the_care_asks_to_pay_the_claim() {
 fn off_label_compendia_lists_the_compendium_and_the_medicare_rule() {
     let case = fixture("off-label-compendia.toml");
     for voice in VOICES {
-        let l = letter(&case.voice(voice));
+        let l = letter(case.voice(voice));
         assert_voice(&l, voice);
         let who = match voice {
             "patient" => {
@@ -507,7 +507,7 @@ fn references(letter: &str) -> &str {
 fn radiation_technique_cites_each_trial_only_for_the_disease_it_studied() {
     let case = fixture("radiation-technique.toml");
     for voice in VOICES {
-        let l = letter(&case.voice(voice));
+        let l = letter(case.voice(voice));
         assert_voice(&l, voice);
         assert!(
             l.contains("using intensity-modulated radiotherapy (IMRT). The plan proposed 3D conformal radiotherapy instead."),
@@ -574,7 +574,7 @@ fn radiation_technique_cites_each_trial_only_for_the_disease_it_studied() {
             "metastatic colorectal cancer",
         );
     assert!(!letter(&sabr).contains("SABR-COMET"));
-    let l = letter(&sabr.replace(
+    let l = letter(sabr.replace(
         "technique = \"sbrt\"",
         "technique = \"sbrt\"\noligometastatic = true",
     ));
@@ -595,7 +595,7 @@ fn radiation_technique_cites_each_trial_only_for_the_disease_it_studied() {
 fn imaging_cites_lymphoma_sources_for_lymphoma_and_never_argues_surveillance() {
     let case = fixture("imaging.toml");
     for voice in VOICES {
-        let l = letter(&case.voice(voice));
+        let l = letter(case.voice(voice));
         assert_voice(&l, voice);
         let who = match voice {
             "patient" => {
@@ -648,7 +648,7 @@ fn imaging_cites_lymphoma_sources_for_lymphoma_and_never_argues_surveillance() {
 fn biomarker_testing_cites_esmo_only_for_the_cancers_it_names() {
     let case = fixture("biomarker-testing.toml");
     for voice in VOICES {
-        let l = letter(&case.voice(voice));
+        let l = letter(case.voice(voice));
         assert_voice(&l, voice);
         assert!(
             l.contains("comprehensive genomic profiling of the tumour (FoundationOne CDx)"),
