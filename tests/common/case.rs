@@ -79,6 +79,21 @@ impl Case {
         Self(self.0[..end].to_string())
     }
 
+    /// The case with the string at dotted `path` set to `text`: table keys by name, array
+    /// entries by index (`treatments.1.outcome`); missing table keys are added. The case is
+    /// parsed and written back as TOML, so its layout changes.
+    pub(crate) fn set(&self, path: &str, text: &str) -> Self {
+        self.set_value(path, toml::Value::String(text.to_string()))
+    }
+
+    /// [`Case::set`] for any TOML value (a table, an array of tables).
+    pub(crate) fn set_value(&self, path: &str, value: toml::Value) -> Self {
+        let mut table = toml::Value::Table(toml::from_str(&self.0).expect("the case is TOML"));
+        let parts: Vec<&str> = path.split('.').collect();
+        set_path(&mut table, &parts, value);
+        Self(toml::to_string(&table).expect("the case serialises"))
+    }
+
     /// The text.
     pub(crate) fn text(&self) -> &str {
         &self.0
@@ -94,5 +109,30 @@ impl AsRef<str> for Case {
 impl fmt::Display for Case {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// Sets the value at a dotted path (array indices as numbers), creating missing table keys.
+fn set_path(node: &mut toml::Value, path: &[&str], value: toml::Value) {
+    let (first, rest) = path.split_first().expect("non-empty path");
+    let slot = match node {
+        toml::Value::Table(t) => t.entry(first.to_string()).or_insert_with(|| {
+            if rest.is_empty() {
+                toml::Value::String(String::new())
+            } else {
+                toml::Value::Table(toml::Table::new())
+            }
+        }),
+        toml::Value::Array(a) => {
+            let i: usize = first.parse().expect("array index");
+            assert!(i < a.len(), "index {i} out of range in the case");
+            &mut a[i]
+        }
+        other => panic!("cannot descend into {other:?} at {first}"),
+    };
+    if rest.is_empty() {
+        *slot = value;
+    } else {
+        set_path(slot, rest, value);
     }
 }

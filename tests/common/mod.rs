@@ -241,6 +241,17 @@ pub(crate) struct Outcome {
 }
 
 impl Outcome {
+    /// The same outcome, named `label` in failure messages.
+    pub(crate) fn labelled(mut self, label: &str) -> Self {
+        self.label = format!("[{label}] {}", self.label);
+        self
+    }
+
+    /// The label failure messages start with: the command, or the name given to it.
+    pub(crate) fn label(&self) -> &str {
+        &self.label
+    }
+
     /// The command, exit code and output, for failure messages.
     pub(crate) fn describe(&self) -> String {
         format!(
