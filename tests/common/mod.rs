@@ -72,9 +72,8 @@ pub(crate) fn files_in(dir: &Path) -> Vec<String> {
     v
 }
 
-/// `appeal` with the repository as working directory and a fixed `SOURCE_DATE_EPOCH`, for the
-/// few tests that need the raw command (stdin, signals, two processes at once).
-pub(crate) fn appeal() -> assert_cmd::Command {
+/// `appeal` with the repository as working directory and a fixed `SOURCE_DATE_EPOCH`.
+fn appeal() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("appeal").expect("binary builds");
     cmd.current_dir(root()).env("SOURCE_DATE_EPOCH", EPOCH);
     cmd
@@ -156,6 +155,32 @@ impl TestEnv {
             cmd.arg(self.expand(arg.as_ref()));
         }
         cmd
+    }
+
+    /// A plain `std::process::Command` for `appeal ARGS…` (same directory, date and `[ROOT]`),
+    /// for tests that spawn, signal or limit the process themselves.
+    pub(crate) fn process<I, S>(&self, args: I) -> std::process::Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("appeal"));
+        cmd.current_dir(root()).env("SOURCE_DATE_EPOCH", EPOCH);
+        for arg in args {
+            cmd.arg(self.expand(arg.as_ref()));
+        }
+        cmd
+    }
+
+    /// Runs `appeal ARGS…` with the environment's folder as working directory.
+    pub(crate) fn run_inside<I, S>(&self, args: I) -> Outcome
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut cmd = self.command(args);
+        cmd.current_dir(self.path());
+        self.outcome(cmd)
     }
 
     /// Runs `appeal ARGS…` and returns what happened.
