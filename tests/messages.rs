@@ -29,7 +29,18 @@ fn help_of_the_program_and_every_subcommand() {
     let listed = commands(&top);
     assert_eq!(
         listed,
-        ["render", "explain", "check", "pdf", "batch", "deadlines", "refs"],
+        [
+            "render",
+            "explain",
+            "check",
+            "pdf",
+            "batch",
+            "deadlines",
+            "refs",
+            "example",
+            "completions",
+            "man"
+        ],
         "a new subcommand needs its help snapshot here"
     );
     for command in &listed {

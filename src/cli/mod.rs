@@ -67,13 +67,17 @@ enum Command {
         /// The example's name, e.g. `her2-out-of-network`.
         name: Option<String>,
     },
-    /// Print a shell completion script: `appeal completions bash > ~/.local/share/bash-completion/completions/appeal`.
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    ///
+    /// For bash: `appeal completions bash > ~/.local/share/bash-completion/completions/appeal`.
     Completions {
         /// The shell.
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff): `appeal man > ~/.local/share/man/man1/appeal.1`.
+    /// Print the manual page (roff).
+    ///
+    /// `appeal man > ~/.local/share/man/man1/appeal.1`, then `man appeal`.
     Man,
 }
 
