@@ -471,3 +471,40 @@ fn vancouver_style_changes_the_reference_list() {
         "{vancouver}"
     );
 }
+
+#[test]
+fn example_prints_a_bundled_case_that_renders_and_lists_them_all() {
+    let env = TestEnv::new();
+    env.run(["example"])
+        .success()
+        .stdout_has("her2-out-of-network")
+        .stdout_has("sarcoma-center-referral");
+    let printed = env
+        .run(["example", "ppo-second-opinion"])
+        .success()
+        .stdout()
+        .to_string();
+    assert_eq!(printed, common::repo_file("examples/ppo-second-opinion.toml"));
+    // What it prints is a case file as it stands.
+    let path = env.case("mine.toml", &printed);
+    env.run(["check".as_ref(), path.as_os_str()]).success();
+    env.run(["example", "ppo-second-opnion"])
+        .code(2)
+        .stderr_has("there is no example named `ppo-second-opnion`")
+        .stderr_has("did you mean `ppo-second-opinion`?");
+}
+
+#[test]
+fn completions_and_the_manual_page_are_generated() {
+    let env = TestEnv::new();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        env.run(["completions", shell])
+            .success()
+            .stdout_has("render")
+            .stdout_has("deadlines");
+    }
+    env.run(["man"])
+        .success()
+        .stdout_has(".TH appeal 1")
+        .stdout_has("render");
+}
