@@ -108,6 +108,14 @@ impl fmt::Display for Explanation {
             if item.selected && !item.citations.is_empty() {
                 writeln!(f, "        {:<30} cites {}", "", item.citations.join(", "))?;
             }
+            if !item.findings.is_empty() {
+                writeln!(
+                    f,
+                    "        {:<30} prints the findings of {}",
+                    "",
+                    item.findings.join(", ")
+                )?;
+            }
             if !item.unlock.is_empty() {
                 writeln!(
                     f,

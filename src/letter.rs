@@ -180,7 +180,7 @@ pub fn assemble(
                 .collect();
             ctx.insert(format!("__tag_{}", tag.replace('-', "_")), &keys);
         }
-        let body = templates.render(&format!("blocks/{}.md", block.meta.id), &ctx)?;
+        let mut body = templates.render(&format!("blocks/{}.md", block.meta.id), &ctx)?;
         let blocked = marked_keys(&body, MARK_UNUSABLE);
         if !blocked.is_empty() {
             item.selected = false;
@@ -193,6 +193,25 @@ pub fn assemble(
                 if blocked.len() == 1 { "it" } else { "them" },
             );
             continue;
+        }
+        // Findings from the library: each printed literally (it is the library's text) with
+        // its citation.
+        let found: Vec<String> = item
+            .findings
+            .iter()
+            .filter_map(|k| {
+                let finding = library.get(k)?.field("finding")?;
+                let text = crate::escape::value(finding);
+                let text = text.trim_end_matches('.');
+                Some(format!("- {text}{MARK_OPEN}{k}{MARK_CLOSE}."))
+            })
+            .collect();
+        if !found.is_empty() {
+            body = format!(
+                "{}\n\nFurther published findings:\n\n{}",
+                body.trim_end(),
+                found.join("\n")
+            );
         }
         item.citations = marked_keys(&body, MARK_OPEN);
         bodies.push((block, body));

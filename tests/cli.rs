@@ -508,3 +508,56 @@ fn completions_and_the_manual_page_are_generated() {
         .stdout_has(".TH appeal 1")
         .stdout_has("render");
 }
+
+#[test]
+fn an_advocates_finding_reaches_the_block_it_is_tagged_for() {
+    // tests/fixtures/advocate-findings.bib: one verified entry with a `finding`, tagged
+    // palliative-care, and one unverified entry with hostile text.
+    let env = TestEnv::new();
+    let out = env
+        .run([
+            "render",
+            HER2,
+            "--library",
+            "tests/fixtures/advocate-findings.bib",
+            "--format",
+            "md",
+            "-o",
+            "[ROOT]",
+        ])
+        .success()
+        .file("her2-out-of-network.md");
+    assert!(
+        out.contains("Further published findings:\n\n- In a cluster-randomised trial of 461 patients with advanced cancer, early palliative care improved quality of life at four months [5]."),
+        "{out}"
+    );
+    assert!(out.contains("5. Zimmermann C, Swami N."), "{out}");
+    assert!(
+        !out.contains("hopeful"),
+        "an unverified finding is not printed: {out}"
+    );
+    env.run([
+        "explain",
+        HER2,
+        "--library",
+        "tests/fixtures/advocate-findings.bib",
+    ])
+    .stdout_has("prints the findings of advocate2014early");
+    // With --allow-unverified the other finding is printed, literally.
+    let out = env
+        .run([
+            "render",
+            HER2,
+            "--library",
+            "tests/fixtures/advocate-findings.bib",
+            "--allow-unverified",
+            "--format",
+            "md",
+            "-o",
+            "[ROOT]",
+            "--force",
+        ])
+        .success()
+        .file("her2-out-of-network.md");
+    assert!(out.contains("- Something \\*unconfirmed\\* \\[1\\]"), "{out}");
+}
