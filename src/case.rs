@@ -117,6 +117,7 @@ pub const FIELDS: &[&str] = &[
     "biomarker_test.kind",
     "biomarker_test.drug",
     "biomarker_test.rationale",
+    "log",
     "appeal.filed",
     "appeal.decision",
     "appeal.level",
@@ -172,6 +173,9 @@ pub struct Case {
     /// Where the appeal stands: when it was filed and decided.
     #[serde(default)]
     pub appeal: Option<AppealHistory>,
+    /// A record of contacts with the plan: calls, faxes, letters, portal messages.
+    #[serde(default)]
+    pub log: Vec<LogEntry>,
     /// What was wrong in an administrative denial and the corrected information.
     pub correction: Option<Correction>,
     /// Why prior authorization was not obtained before the care.
@@ -240,16 +244,19 @@ pub enum LetterKind {
     ClaimFileRequest,
     /// Talking points for a peer-to-peer call.
     PeerToPeerBrief,
+    /// A follow-up when the plan's decision on a filed appeal is due or overdue.
+    FollowUp,
 }
 
 impl LetterKind {
     /// Every kind, in documentation order.
-    pub const ALL: [LetterKind; 5] = [
+    pub const ALL: [LetterKind; 6] = [
         LetterKind::Appeal,
         LetterKind::MedicalNecessity,
         LetterKind::ExternalReview,
         LetterKind::ClaimFileRequest,
         LetterKind::PeerToPeerBrief,
+        LetterKind::FollowUp,
     ];
 
     /// "a" or "an", for the kind's id in a sentence.
@@ -268,6 +275,7 @@ impl LetterKind {
             LetterKind::ExternalReview => "external-review",
             LetterKind::ClaimFileRequest => "claim-file-request",
             LetterKind::PeerToPeerBrief => "peer-to-peer-brief",
+            LetterKind::FollowUp => "follow-up",
         }
     }
 }
@@ -786,6 +794,50 @@ pub struct Guideline {
 pub struct Statement {
     /// The words, in `"""` for several paragraphs.
     pub text: Prose,
+}
+
+/// `[[log]]`: one contact with the plan.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogEntry {
+    /// When.
+    pub date: CaseDate,
+    /// How: call, fax, mail, portal, email or in-person.
+    #[serde(default, deserialize_with = "any_case_opt")]
+    pub kind: Option<ContactKind>,
+    /// Who you dealt with ("member services, Dana").
+    pub with: Option<Text>,
+    /// The call's reference or the confirmation number.
+    pub reference: Option<String>,
+    /// What was said or sent.
+    pub note: Option<Text>,
+}
+
+/// How a contact with the plan happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[allow(missing_docs)]
+pub enum ContactKind {
+    Call,
+    Fax,
+    Mail,
+    Portal,
+    Email,
+    InPerson,
+}
+
+impl ContactKind {
+    /// The word for it in a sentence: "call", "fax", "letter", …
+    pub fn noun(self) -> &'static str {
+        match self {
+            ContactKind::Call => "call",
+            ContactKind::Fax => "fax",
+            ContactKind::Mail => "letter",
+            ContactKind::Portal => "portal message",
+            ContactKind::Email => "email",
+            ContactKind::InPerson => "visit",
+        }
+    }
 }
 
 /// `[appeal]`: the appeal so far.
@@ -1443,6 +1495,14 @@ pub enum KindError {
         /// The case's voice.
         voice: Voice,
     },
+    /// A follow-up on an appeal the case does not say was filed.
+    #[error(
+        "{file}: a follow-up letter asks about an appeal already sent, but the case does not say when it was sent\n  hint: add `[appeal] filed = YYYY-MM-DD`, the day the appeal went to the plan"
+    )]
+    NeedsFiledAppeal {
+        /// The case file.
+        file: String,
+    },
     /// A letter that answers a decision, from a case with no `[denial]`.
     #[error(
         "{file}: {} {kind} letter answers a decision, but the case has no [denial] table\n  hint: add [denial] with the notice's `date` and `reasons`, or choose --kind medical-necessity",
@@ -1597,6 +1657,11 @@ impl Case {
             return Err(KindError::NeedsDenial {
                 file: self.source.file.clone(),
                 kind,
+            });
+        }
+        if kind == LetterKind::FollowUp && self.appeal.as_ref().and_then(|a| a.filed).is_none() {
+            return Err(KindError::NeedsFiledAppeal {
+                file: self.source.file.clone(),
             });
         }
         Ok(())

@@ -32,5 +32,6 @@ pub mod plan;
 pub mod refs;
 pub mod render;
 pub mod rules;
+pub mod status;
 pub mod templates;
 pub mod workspace;

@@ -37,6 +37,7 @@ fn help_of_the_program_and_every_subcommand() {
             "batch",
             "deadlines",
             "refs",
+            "status",
             "example",
             "completions",
             "man"

@@ -434,3 +434,115 @@ fn deadlines_json_with_ics_keeps_stdout_pure_json() {
     assert!(v["items"].is_array());
     assert!(env.exists("d.ics"));
 }
+
+// ---- follow-up and status ----------------------------------------------------------------------
+
+const FOLLOW_UP: &str = r#"schema = 1
+[letter]
+kind = "follow-up"
+date = 2026-12-20
+[sender]
+name = "Ann Lee"
+address = ["1 A St", "Austin, TX 78701"]
+[recipient]
+organization = "Lone Star Health"
+fax = "(512) 555-0100"
+[patient]
+name = "Ann Lee"
+[plan]
+regulation = "erisa"
+grandfathered = false
+[denial]
+date = 2026-10-01
+service_timing = "pre-service"
+reasons = ["not-medically-necessary"]
+[request]
+service = "PET/CT for staging"
+[diagnosis]
+condition = "Hodgkin lymphoma"
+[appeal]
+filed = 2026-10-15
+[[log]]
+date = 2026-11-20
+kind = "Call"
+with = "member services, Dana"
+reference = "C-5521"
+note = "Told a decision would come within a week."
+"#;
+
+#[test]
+fn a_follow_up_cites_the_decision_clock_the_log_and_what_a_missed_deadline_allows() {
+    let out = common::render_case(FOLLOW_UP, &[]);
+    let letter = out.visible("case.md");
+    assert!(
+        letter.contains("On October 15, 2026 I appealed the decision dated October 1, 2026"),
+        "{letter}"
+    );
+    assert!(
+        letter.contains("within 30 days of receiving it (29 CFR 2560.503-1(i)(2)(ii)). Counted from the day the appeal was sent, that was November 14, 2026. That date has passed."),
+        "{letter}"
+    );
+    assert!(
+        letter.contains("November 20, 2026, call with member services, Dana (reference C-5521): Told a decision would come within a week"),
+        "{letter}"
+    );
+    assert!(
+        letter.contains("treated as having exhausted its internal appeals"),
+        "{letter}"
+    );
+    // Grandfathered status unknown: the deemed-exhaustion rule is stated conditionally.
+    let unknown = common::render_case(FOLLOW_UP.replace("grandfathered = false\n", ""), &[]);
+    assert!(
+        unknown
+            .visible("case.md")
+            .contains("If the plan is not grandfathered, this rule applies")
+    );
+    // Before the clock runs out, no missed-deadline rule is claimed.
+    let early = common::render_case(FOLLOW_UP.replace("date = 2026-12-20", "date = 2026-11-01"), &[]);
+    let early = early.visible("case.md");
+    assert!(!early.contains("exhausted"), "{early}");
+    assert!(!early.contains("That date has passed"), "{early}");
+    // A follow-up needs the date the appeal was sent.
+    common::run_case(
+        "check",
+        FOLLOW_UP.replace("[appeal]\nfiled = 2026-10-15\n", ""),
+        &[],
+    )
+    .code(2)
+    .stderr_has("a follow-up letter asks about an appeal already sent");
+}
+
+#[test]
+fn status_lists_what_happened_and_what_is_due() {
+    let out = common::run_case("status", FOLLOW_UP, &[])
+        .success()
+        .stdout()
+        .to_string();
+    let events: Vec<&str> = out
+        .lines()
+        .skip_while(|l| *l != "what happened:")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(
+        events,
+        [
+            "  2026-10-01  The plan denied PET/CT for staging.",
+            "  2026-10-15  The appeal was sent to the plan.",
+            "  2026-11-20  Call with member services, Dana (reference C-5521): Told a decision would come within a week.",
+        ]
+    );
+    assert!(out.contains("File your internal appeal: met"), "{out}");
+    assert!(
+        out.contains(
+            "2026-11-14  Plan's decision on your appeal: PASSED 5 days ago (29 CFR 2560.503-1(i)(2)(ii))"
+        ),
+        "{out}"
+    );
+    let json = common::run_case("status", FOLLOW_UP, &["--json"])
+        .success()
+        .json();
+    assert_eq!(json["format"], 1);
+    assert_eq!(json["events"].as_array().unwrap().len(), 3);
+    assert_eq!(json["due"][0]["status"]["state"], "done");
+}

@@ -158,6 +158,19 @@ pub(super) struct PdfFlags {
 }
 
 #[derive(Debug, Args)]
+pub(super) struct StatusArgs {
+    /// Case file (TOML).
+    #[arg(value_name = "CASE")]
+    pub(super) case: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    pub(super) json: bool,
+    /// A folder of rules files that override the bundled ones.
+    #[arg(long, value_name = "DIR")]
+    pub(super) rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
 pub(super) struct ExplainArgs {
     /// Case file (TOML).
     #[arg(value_name = "CASE")]

@@ -1,4 +1,5 @@
-//! `appeal deadlines`: the dates that apply to a case, with their rules; `--ics`.
+//! `appeal deadlines` and `appeal status`: the dates that apply to a case, with their rules;
+//! `--ics`.
 
 use super::*;
 
@@ -37,5 +38,22 @@ pub(super) fn deadlines(args: DeadlinesArgs) -> Result<ExitCode, CliError> {
             }
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `appeal status`: the case's timeline and what is due ([`crate::status`]).
+pub(super) fn status(args: StatusArgs) -> Result<ExitCode, CliError> {
+    let case = read_case(&args.case)?;
+    let book =
+        crate::rules::RuleBook::load(args.rules.as_deref()).map_err(crate::workspace::LoadError::from)?;
+    let today = today()?;
+    let regulation = case.regulation().id();
+    let Some(rules) = book.get(regulation) else {
+        return Err(CliError::Usage(format!(
+            "no rules are recorded for plan regulation `{regulation}`"
+        )));
+    };
+    let deadlines = crate::rules::deadlines_for(rules, &case, today);
+    print_report(&crate::status::status(&case, &deadlines), args.json);
     Ok(ExitCode::SUCCESS)
 }

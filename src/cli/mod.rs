@@ -62,6 +62,8 @@ enum Command {
     /// Work with the reference library: list, show, search, tags, check, styles.
     #[command(subcommand)]
     Refs(RefsCommand),
+    /// What has happened in a case and what is due, each date with its rule.
+    Status(StatusArgs),
     /// Print a bundled example case file (to start your own from); without NAME, list them.
     Example {
         /// The example's name, e.g. `her2-out-of-network`.
@@ -132,6 +134,7 @@ impl Cli {
             Command::Deadlines(args) => deadlines::deadlines(args),
             Command::Refs(cmd) => refs::refs(cmd),
             Command::Example { name } => example(name.as_deref()),
+            Command::Status(args) => deadlines::status(args),
             Command::Completions { shell } => {
                 use clap::CommandFactory;
                 let mut cmd = Cli::command();

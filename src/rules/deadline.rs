@@ -171,6 +171,8 @@ pub enum Status {
     },
     /// No date: the figure is unverified or unknown.
     Unknown,
+    /// Met: the appeal was sent (`appeal.filed`) by this date.
+    Done,
 }
 
 /// One deadline, explained.
@@ -260,6 +262,7 @@ impl std::fmt::Display for DeadlineReport<'_> {
             let plural = |n: i64| if n == 1 { "" } else { "s" };
             let when = match (&d.date, &d.status) {
                 (Some(date), Status::Today) => format!("{date}  TODAY"),
+                (Some(date), Status::Done) => format!("{date}  met: the appeal was sent"),
                 (Some(date), Status::Passed { days_ago }) => {
                     format!("{date}  passed {days_ago} day{} ago", plural(*days_ago))
                 }
@@ -352,6 +355,9 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
     }
     if let Some(filed) = input.appeal_filed {
         appeal.basis = format!("{} You filed your appeal on {filed}.", appeal.basis);
+        if appeal.date.is_some_and(|d| filed <= d) {
+            appeal.status = Status::Done;
+        }
     }
     if appeal.date.is_some() {
         let advice = match &rules.late_filing {
