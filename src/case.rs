@@ -1516,9 +1516,9 @@ pub enum KindError {
     },
 }
 
-/// A problem with a case file.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{location}: {message}{}", hint.as_ref().map(|h| format!("\n  hint: {h}")).unwrap_or_default())]
+/// A problem with a case file, and any further problems found after it (in file order), so a
+/// person fixing the file sees them all at once.
+#[derive(Debug, Clone)]
 pub struct CaseError {
     /// Where, as precisely as known.
     pub location: Location,
@@ -1526,11 +1526,84 @@ pub struct CaseError {
     pub message: String,
     /// How to fix it.
     pub hint: Option<String>,
+    /// Further problems, after this one in the file.
+    pub more: Vec<CaseError>,
 }
+
+impl fmt::Display for CaseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)?;
+        if let Some(h) = &self.hint {
+            write!(f, "\n  hint: {h}")?;
+        }
+        for more in &self.more {
+            write!(f, "\nerror: {more}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CaseError {}
+
+/// How many problems one parse reports at most.
+const MAX_PROBLEMS: usize = 20;
 
 impl Case {
     /// Parses and validates a case file. `file` is the name errors use.
+    ///
+    /// When the file has several problems, the error lists them all in file order: after each
+    /// one on a `key = value` line, that line is set aside and the file read again, until it
+    /// reads or a problem cannot be set aside (a syntax error, a missing table, a value over
+    /// several lines).
     pub fn parse(file: &str, text: &str) -> Result<Case, CaseError> {
+        let first = match Case::parse_once(file, text) {
+            Ok(case) => return Ok(case),
+            Err(e) => e,
+        };
+        let mut found = vec![first];
+        let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+        while found.len() < MAX_PROBLEMS {
+            let last = &found[found.len() - 1];
+            let Some(line) = lines.get_mut(last.location.line.wrapping_sub(1)) else {
+                break;
+            };
+            let t = line.trim_start();
+            let single_line = !t.contains("\"\"\"")
+                && !t.contains("'''")
+                && t.matches('[').count() == t.matches(']').count();
+            if t.starts_with('[') || t.starts_with('#') || !t.contains('=') || !single_line {
+                break;
+            }
+            *line = format!("# {line}");
+            match Case::parse_once(file, &lines.join("\n")) {
+                Ok(_) => break,
+                Err(e) => {
+                    // A required key now missing is most likely the one set aside, misspelt
+                    // (`reason` for `reasons`): not reported; nor is a problem already found.
+                    let made = e.message.starts_with("missing required field");
+                    // The same problem again, at the same place or moved to its table's
+                    // header now that the line is set aside, is not a new one.
+                    let at_header = lines
+                        .get(e.location.line.wrapping_sub(1))
+                        .is_some_and(|l| l.trim_start().starts_with('['));
+                    let seen = found
+                        .iter()
+                        .any(|f| f.message == e.message && (f.location == e.location || at_header));
+                    if made || seen {
+                        break;
+                    }
+                    found.push(e);
+                }
+            }
+        }
+        found.sort_by_key(|e| (e.location.line, e.location.column));
+        let mut first = found.remove(0);
+        first.more = found;
+        Err(first)
+    }
+
+    /// One reading of the file: the first problem, or the case.
+    fn parse_once(file: &str, text: &str) -> Result<Case, CaseError> {
         let mut case: Case = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
         case.validate(file, text)?;
         case.source = Source {
@@ -1695,6 +1768,7 @@ impl Case {
             location: locate_path(file, text, path),
             message,
             hint,
+            more: Vec::new(),
         };
         if self.schema != SCHEMA_VERSION {
             return Err(at(
@@ -1783,6 +1857,7 @@ impl Case {
             location: locate_path(file, text, path),
             message,
             hint,
+            more: Vec::new(),
         };
         let value = serde_json::to_value(self).unwrap_or_default();
         let mut problem = None;
@@ -1901,6 +1976,7 @@ fn toml_error(file: &str, text: &str, err: &toml::de::Error) -> CaseError {
         location,
         message,
         hint,
+        more: Vec::new(),
     }
 }
 

@@ -233,6 +233,7 @@ pub fn read_case(path: &Path) -> Result<Case, crate::case::CaseError> {
                 }
                 problem => problem.hint("case file"),
             }),
+            more: Vec::new(),
         }
     })?;
     Case::parse(&name, &text)
