@@ -171,7 +171,8 @@ pub enum Status {
     },
     /// No date: the figure is unverified or unknown.
     Unknown,
-    /// Met: the appeal was sent (`appeal.filed`) by this date.
+    /// Met: the appeal was sent (`appeal.filed`), or the plan decided (`appeal.decision`), by
+    /// this date.
     Done,
 }
 
@@ -262,7 +263,7 @@ impl std::fmt::Display for DeadlineReport<'_> {
             let plural = |n: i64| if n == 1 { "" } else { "s" };
             let when = match (&d.date, &d.status) {
                 (Some(date), Status::Today) => format!("{date}  TODAY"),
-                (Some(date), Status::Done) => format!("{date}  met: the appeal was sent"),
+                (Some(date), Status::Done) => format!("{date}  met"),
                 (Some(date), Status::Passed { days_ago }) => {
                     format!("{date}  passed {days_ago} day{} ago", plural(*days_ago))
                 }
@@ -449,6 +450,16 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
         ));
         if let Some(ext) = d.extension.as_ref().filter(|e| e.tag.is_verified()) {
             notes.push(rule_note(&ext.text, &ext.citation, ext.tag));
+        }
+    }
+
+    // The plan has decided: its decision clocks are met (or were missed, which the date shows).
+    if let Some(decided) = input.final_decision {
+        for item in items.iter_mut().filter(|i| i.id.starts_with("decision-")) {
+            item.basis = format!("{} The plan decided on {decided}.", item.basis);
+            if item.date.is_some_and(|d| decided <= d) {
+                item.status = Status::Done;
+            }
         }
     }
 
