@@ -43,9 +43,57 @@ pub enum PacketError {
     /// Drafting failed.
     #[error(transparent)]
     Draft(#[from] DraftError),
+    /// A letter could not be typeset to count its pages for the fax cover sheet.
+    #[error("{case}: the letters could not be typeset to count their pages: {source}")]
+    Typeset {
+        /// The case file.
+        case: String,
+        /// The typesetter's error.
+        source: crate::render::pdf::PdfError,
+    },
 }
 
 impl Workspace {
+    /// The fax cover sheet for `letters` (the Markdown of the documents faxed after it, in
+    /// order): to and from, the date, the subject, and the number of pages in all, counted by
+    /// typesetting them with `pdf` (paper size and fonts change it), the cover included.
+    pub fn fax_cover(
+        &self,
+        case: &Case,
+        stem: &str,
+        letters: &[&str],
+        pdf: &crate::render::pdf::PdfOptions,
+        options: DraftOptions,
+    ) -> Result<Document, PacketError> {
+        let typeset_error = |source| PacketError::Typeset {
+            case: case.source.file.clone(),
+            source,
+        };
+        let mut pages = 0;
+        for markdown in letters {
+            let (_, n) = crate::render::pdf::pdf_and_pages(markdown, pdf).map_err(typeset_error)?;
+            pages += n;
+        }
+        let draft = self.draft(case, options)?;
+        // The cover is one page unless its own text runs over; count it too.
+        let mut cover_pages = 1;
+        loop {
+            let markdown =
+                crate::render::markdown::fax_cover(&draft.letter, &self.templates, pages + cover_pages)
+                    .map_err(DraftError::from)?;
+            let (_, n) = crate::render::pdf::pdf_and_pages(&markdown, pdf).map_err(typeset_error)?;
+            if n == cover_pages || cover_pages > 3 {
+                return Ok(Document {
+                    name: format!("{stem}-fax-cover"),
+                    kind: None,
+                    markdown,
+                    problems: 0,
+                });
+            }
+            cover_pages = n;
+        }
+    }
+
     /// Drafts the documents `selection` asks for, in output order: each letter, with the
     /// next-steps sheet after the case's own letter. `stem` names the files.
     pub fn packet(

@@ -16,6 +16,7 @@ use crate::diag::Location;
 /// Letter templates compiled into the binary: `(name, text)`, sorted by name.
 pub const BUNDLED_TEMPLATES: &[(&str, &str)] = crate::bundled![
     "claim-file-request.md",
+    "fax-cover.md",
     "follow-up.md",
     "letter.md",
     "next-steps.md",

@@ -328,8 +328,8 @@ fn a_request_before_any_decision_is_a_letter_of_medical_necessity_without_appeal
     ])
     .success();
     let written: Vec<String> = env.files("").into_iter().filter(|n| n.ends_with(".md")).collect();
-    // No claim file exists before a decision.
-    assert_eq!(written, ["pa-next-steps.md", "pa.md"]);
+    // No claim file exists before a decision; the recipient has a fax number, so a cover sheet.
+    assert_eq!(written, ["pa-fax-cover.md", "pa-next-steps.md", "pa.md"]);
     let letter = visible(&env.read("pa.md"));
     assert!(!letter.contains("The decision"), "{letter}");
     assert!(!letter.contains("denial"), "{letter}");

@@ -363,6 +363,7 @@ fn packet_writes_the_letters_that_fit_the_case() {
         env.files(""),
         [
             "her2-non-preferred-drug-claim-file-request.md",
+            "her2-non-preferred-drug-fax-cover.md",
             "her2-non-preferred-drug-medical-necessity.md",
             "her2-non-preferred-drug-next-steps.md",
             "her2-non-preferred-drug.md",
@@ -560,4 +561,48 @@ fn an_advocates_finding_reaches_the_block_it_is_tagged_for() {
         .success()
         .file("her2-out-of-network.md");
     assert!(out.contains("- Something \\*unconfirmed\\* \\[1\\]"), "{out}");
+}
+
+#[test]
+fn the_fax_cover_counts_the_pages_that_follow_it() {
+    let env = TestEnv::new();
+    env.run(["render", HER2, "--packet", "-o", "[ROOT]"]).success();
+    let pages = |name: &str| {
+        lopdf::Document::load(env.join(name))
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .get_pages()
+            .len()
+    };
+    // What is faxed: the cover, then every letter of the packet (not the patient's sheet).
+    let total = pages("her2-out-of-network-fax-cover.pdf")
+        + pages("her2-out-of-network.pdf")
+        + pages("her2-out-of-network-claim-file-request.pdf");
+    let cover = env.read("her2-out-of-network-fax-cover.md");
+    assert!(
+        cover.contains(&format!("**Pages:** {total}, including this cover sheet")),
+        "{total} pages: {cover}"
+    );
+    assert!(cover.contains("**Fax:** (312) 555-0199"), "{cover}");
+    assert!(cover.contains("confidential health information"), "{cover}");
+    // On A4 the count is made again.
+    env.run(["render", HER2, "--packet", "--paper", "a4", "-o", "[ROOT]/a4"])
+        .success();
+    assert!(
+        env.read("a4/her2-out-of-network-fax-cover.md")
+            .contains("**Pages:**")
+    );
+    // Without a fax number there is no cover sheet.
+    let no_fax = Case::example("her2-out-of-network.toml").replace("fax = \"(312) 555-0199\"\n", "");
+    let path = env.case("nofax.toml", no_fax.text());
+    env.run([
+        "render".as_ref(),
+        path.as_os_str(),
+        "--packet".as_ref(),
+        "--format".as_ref(),
+        "md".as_ref(),
+        "-o".as_ref(),
+        env.join("nofax").as_os_str(),
+    ])
+    .success();
+    assert!(!env.exists("nofax/nofax-fax-cover.md"));
 }

@@ -32,6 +32,15 @@ pub fn next_steps(letter: &Letter, templates: &Templates) -> Result<String, Temp
     render_with(letter, templates, "next-steps.md", &meta)
 }
 
+/// Renders the fax cover sheet (`fax-cover.md`) for `letter`, for a fax of `pages` pages in all.
+pub fn fax_cover(letter: &Letter, templates: &Templates, pages: usize) -> Result<String, TemplateError> {
+    let mut meta = letter.meta.clone();
+    meta.title = format!("Fax cover sheet: {}", letter.meta.title);
+    let mut with_pages = letter.clone();
+    with_pages.context["pages"] = serde_json::json!(pages);
+    render_with(&with_pages, templates, "fax-cover.md", &meta)
+}
+
 fn render_with(
     letter: &Letter,
     templates: &Templates,

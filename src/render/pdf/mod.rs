@@ -228,6 +228,11 @@ fn printable(ch: char) -> String {
 /// assert!(bytes.starts_with(b"%PDF-"));
 /// ```
 pub fn pdf(markdown: &str, options: &PdfOptions) -> Result<Vec<u8>, PdfError> {
+    pdf_and_pages(markdown, options).map(|(bytes, _)| bytes)
+}
+
+/// [`pdf`], with the number of pages typeset.
+pub fn pdf_and_pages(markdown: &str, options: &PdfOptions) -> Result<(Vec<u8>, usize), PdfError> {
     let name = options.source_name.as_str();
     let doc = markdown::parse(markdown, name)?;
     let created = creation_date(&doc, markdown, name)?;
@@ -354,7 +359,7 @@ pub fn pdf(markdown: &str, options: &PdfOptions) -> Result<Vec<u8>, PdfError> {
     }
     document.pages = pdf_pages;
 
-    finish(&document, &info_id(hash))
+    finish(&document, &info_id(hash)).map(|bytes| (bytes, count))
 }
 
 /// Zlib-compresses `input` with `compressor`, which is reset first.
