@@ -5,16 +5,7 @@
 //! # Steps
 //! 1. [`case`]: TOML → [`case::Case`], strictly validated.
 
-/// `bundled!["a.md", "b/c.md"]`: a table of `(path, text)` for files under `templates/`,
-/// compiled into the binary so `appeal` works from any folder.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! bundled {
-    ($($path:literal),* $(,)?) => {
-        &[$(($path, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/", $path)))),*]
-    };
-}
-
+pub mod bundled;
 pub mod case;
 pub mod catalog;
 pub mod check;
