@@ -2,11 +2,11 @@
 //!
 //! `build.rs` lists every data file under `rules/`, `references/`, `templates/` and `fonts/`
 //! (extensions `.bib`, `.md`, `.toml`, `.cbor`, `.ttf`; `README.md` and `LICENSE` are left out)
-//! into one static table, [`FILES`], sorted by path. Adding a bundled block, letter template, rules file
-//! or reference library is adding its file: no Rust edit, no count to bump. The loaders pick
-//! their files by folder and extension ([`folder`]); files with a fixed role (the tag
-//! vocabulary, the CSL locale, the font faces) are named with [`file`], which fails the build
-//! if the file is missing.
+//! into one static table, [`FILES`], sorted by path. Adding a bundled block, letter template,
+//! rules file or reference library is adding its file: no Rust edit, no count to bump. The
+//! loaders pick their files by folder and extension ([`folder`]); files with a fixed role (the
+//! tag vocabulary, the CSL locale, the font faces) are named with [`file()`], which fails the
+//! build if the file is missing.
 
 /// What a bundled file holds.
 #[derive(Debug, Clone, Copy)]

@@ -4,6 +4,17 @@
 //!
 //! # Steps
 //! 1. [`case`]: TOML → [`case::Case`], strictly validated.
+//! 2. The data, bundled into the binary ([`bundled`]) or overridden from folders:
+//!    [`catalog`] (argument blocks), [`library`] (BibTeX references), [`rules`] (appeal rules
+//!    per plan regulation) and [`templates`] (the tera environment).
+//! 3. [`plan::plan`]: (case, catalogue, library) → [`plan::Plan`], every block selected or
+//!    skipped, and why.
+//! 4. [`letter::assemble`]: → [`letter::Letter`], block prose rendered and citations numbered.
+//! 5. [`render::markdown`]: letter → Markdown; [`render::pdf::pdf`]: Markdown → PDF bytes.
+//!
+//! [`workspace::Workspace`] loads the data once and runs steps 3 to 5 for each case; [`check`],
+//! [`refs`] and [`rules::deadlines`] are the reports beside the letter. The binary (`main.rs`,
+//! [`cli`]) owns argv, files and exit codes. See `docs/architecture.md`.
 
 pub mod bundled;
 pub mod case;

@@ -149,7 +149,8 @@ impl Templates {
                 block.prose.clone(),
             ));
         }
-        // Templates that others include must be added first: parts, then blocks, then letters.
+        // Templates that others include must be added first: parts (letter templates include
+        // them), then blocks, then letters.
         files.sort_by_key(|(name, ..)| (!name.starts_with("parts/"), !name.starts_with("blocks/")));
         let mut errors = Vec::new();
         let mut lazy = Vec::new();
