@@ -117,6 +117,7 @@ pub const FIELDS: &[&str] = &[
     "biomarker_test.kind",
     "biomarker_test.drug",
     "biomarker_test.rationale",
+    "log",
     "appeal.filed",
     "appeal.decision",
     "appeal.level",
@@ -139,7 +140,7 @@ pub struct Case {
     pub patient: Patient,
     /// The health plan.
     #[serde(default)]
-    pub plan: Plan,
+    pub plan: HealthPlan,
     /// The insurer's adverse decision. Absent for a request made before any decision (a letter
     /// of medical necessity for a prior authorization); see [`Case::is_request`].
     #[serde(default)]
@@ -172,6 +173,9 @@ pub struct Case {
     /// Where the appeal stands: when it was filed and decided.
     #[serde(default)]
     pub appeal: Option<AppealHistory>,
+    /// A record of contacts with the plan: calls, faxes, letters, portal messages.
+    #[serde(default)]
+    pub log: Vec<LogEntry>,
     /// What was wrong in an administrative denial and the corrected information.
     pub correction: Option<Correction>,
     /// Why prior authorization was not obtained before the care.
@@ -224,8 +228,9 @@ pub struct LetterSettings {
     pub language: Option<String>,
 }
 
-/// The kinds of letter `appeal` drafts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+/// The kinds of letter `appeal` drafts. The serde names, the command line's `--kind` choices
+/// (listed in `--help`) and [`LetterKind::id`] are the same kebab-case words.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum LetterKind {
     /// An internal appeal of a denial.
@@ -239,16 +244,19 @@ pub enum LetterKind {
     ClaimFileRequest,
     /// Talking points for a peer-to-peer call.
     PeerToPeerBrief,
+    /// A follow-up when the plan's decision on a filed appeal is due or overdue.
+    FollowUp,
 }
 
 impl LetterKind {
     /// Every kind, in documentation order.
-    pub const ALL: [LetterKind; 5] = [
+    pub const ALL: [LetterKind; 6] = [
         LetterKind::Appeal,
         LetterKind::MedicalNecessity,
         LetterKind::ExternalReview,
         LetterKind::ClaimFileRequest,
         LetterKind::PeerToPeerBrief,
+        LetterKind::FollowUp,
     ];
 
     /// "a" or "an", for the kind's id in a sentence.
@@ -267,6 +275,7 @@ impl LetterKind {
             LetterKind::ExternalReview => "external-review",
             LetterKind::ClaimFileRequest => "claim-file-request",
             LetterKind::PeerToPeerBrief => "peer-to-peer-brief",
+            LetterKind::FollowUp => "follow-up",
         }
     }
 }
@@ -391,7 +400,7 @@ pub enum Sex {
 /// `[plan]`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Plan {
+pub struct HealthPlan {
     /// The plan's name.
     pub name: Option<String>,
     /// Plan type.
@@ -785,6 +794,50 @@ pub struct Guideline {
 pub struct Statement {
     /// The words, in `"""` for several paragraphs.
     pub text: Prose,
+}
+
+/// `[[log]]`: one contact with the plan.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogEntry {
+    /// When.
+    pub date: CaseDate,
+    /// How: call, fax, mail, portal, email or in-person.
+    #[serde(default, deserialize_with = "any_case_opt")]
+    pub kind: Option<ContactKind>,
+    /// Who you dealt with ("member services, Dana").
+    pub with: Option<Text>,
+    /// The call's reference or the confirmation number.
+    pub reference: Option<String>,
+    /// What was said or sent.
+    pub note: Option<Text>,
+}
+
+/// How a contact with the plan happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[allow(missing_docs)]
+pub enum ContactKind {
+    Call,
+    Fax,
+    Mail,
+    Portal,
+    Email,
+    InPerson,
+}
+
+impl ContactKind {
+    /// The word for it in a sentence: "call", "fax", "letter", …
+    pub fn noun(self) -> &'static str {
+        match self {
+            ContactKind::Call => "call",
+            ContactKind::Fax => "fax",
+            ContactKind::Mail => "letter",
+            ContactKind::Portal => "portal message",
+            ContactKind::Email => "email",
+            ContactKind::InPerson => "visit",
+        }
+    }
 }
 
 /// `[appeal]`: the appeal so far.
@@ -1426,9 +1479,46 @@ impl<'de> Deserialize<'de> for StateCode {
     }
 }
 
-/// A problem with a case file.
+/// A letter kind this case cannot be written as.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("{location}: {message}{}", hint.as_ref().map(|h| format!("\n  hint: {h}")).unwrap_or_default())]
+pub enum KindError {
+    /// A provider's letter from a case whose sender is not the provider.
+    #[error(
+        "{file}: a {kind} letter is written and signed by the treating provider, but this case's sender writes as the {}\n  hint: set `[letter] voice = \"provider\"` and put the provider in `[sender]`, or choose another --kind",
+        voice.id()
+    )]
+    NeedsProvider {
+        /// The case file.
+        file: String,
+        /// The kind asked for.
+        kind: LetterKind,
+        /// The case's voice.
+        voice: Voice,
+    },
+    /// A follow-up on an appeal the case does not say was filed.
+    #[error(
+        "{file}: a follow-up letter asks about an appeal already sent, but the case does not say when it was sent\n  hint: add `[appeal] filed = YYYY-MM-DD`, the day the appeal went to the plan"
+    )]
+    NeedsFiledAppeal {
+        /// The case file.
+        file: String,
+    },
+    /// A letter that answers a decision, from a case with no `[denial]`.
+    #[error(
+        "{file}: {} {kind} letter answers a decision, but the case has no [denial] table\n  hint: add [denial] with the notice's `date` and `reasons`, or choose --kind medical-necessity",
+        kind.article()
+    )]
+    NeedsDenial {
+        /// The case file.
+        file: String,
+        /// The kind asked for.
+        kind: LetterKind,
+    },
+}
+
+/// A problem with a case file, and any further problems found after it (in file order), so a
+/// person fixing the file sees them all at once.
+#[derive(Debug, Clone)]
 pub struct CaseError {
     /// Where, as precisely as known.
     pub location: Location,
@@ -1436,11 +1526,84 @@ pub struct CaseError {
     pub message: String,
     /// How to fix it.
     pub hint: Option<String>,
+    /// Further problems, after this one in the file.
+    pub more: Vec<CaseError>,
 }
+
+impl fmt::Display for CaseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)?;
+        if let Some(h) = &self.hint {
+            write!(f, "\n  hint: {h}")?;
+        }
+        for more in &self.more {
+            write!(f, "\nerror: {more}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for CaseError {}
+
+/// How many problems one parse reports at most.
+const MAX_PROBLEMS: usize = 20;
 
 impl Case {
     /// Parses and validates a case file. `file` is the name errors use.
+    ///
+    /// When the file has several problems, the error lists them all in file order: after each
+    /// one on a `key = value` line, that line is set aside and the file read again, until it
+    /// reads or a problem cannot be set aside (a syntax error, a missing table, a value over
+    /// several lines).
     pub fn parse(file: &str, text: &str) -> Result<Case, CaseError> {
+        let first = match Case::parse_once(file, text) {
+            Ok(case) => return Ok(case),
+            Err(e) => e,
+        };
+        let mut found = vec![first];
+        let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+        while found.len() < MAX_PROBLEMS {
+            let last = &found[found.len() - 1];
+            let Some(line) = lines.get_mut(last.location.line.wrapping_sub(1)) else {
+                break;
+            };
+            let t = line.trim_start();
+            let single_line = !t.contains("\"\"\"")
+                && !t.contains("'''")
+                && t.matches('[').count() == t.matches(']').count();
+            if t.starts_with('[') || t.starts_with('#') || !t.contains('=') || !single_line {
+                break;
+            }
+            *line = format!("# {line}");
+            match Case::parse_once(file, &lines.join("\n")) {
+                Ok(_) => break,
+                Err(e) => {
+                    // A required key now missing is most likely the one set aside, misspelt
+                    // (`reason` for `reasons`): not reported; nor is a problem already found.
+                    let made = e.message.starts_with("missing required field");
+                    // The same problem again, at the same place or moved to its table's
+                    // header now that the line is set aside, is not a new one.
+                    let at_header = lines
+                        .get(e.location.line.wrapping_sub(1))
+                        .is_some_and(|l| l.trim_start().starts_with('['));
+                    let seen = found
+                        .iter()
+                        .any(|f| f.message == e.message && (f.location == e.location || at_header));
+                    if made || seen {
+                        break;
+                    }
+                    found.push(e);
+                }
+            }
+        }
+        found.sort_by_key(|e| (e.location.line, e.location.column));
+        let mut first = found.remove(0);
+        first.more = found;
+        Err(first)
+    }
+
+    /// One reading of the file: the first problem, or the case.
+    fn parse_once(file: &str, text: &str) -> Result<Case, CaseError> {
         let mut case: Case = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
         case.validate(file, text)?;
         case.source = Source {
@@ -1552,6 +1715,31 @@ impl Case {
         }
     }
 
+    /// Whether a letter of `kind` can be written from this case: a provider's letter needs a
+    /// provider as sender, and every letter but a medical-necessity letter or peer-to-peer brief
+    /// answers a decision, so it needs `[denial]`.
+    pub fn can_write(&self, kind: LetterKind) -> Result<(), KindError> {
+        if self.voice_for(kind) == Voice::Provider && self.voice() != Voice::Provider {
+            return Err(KindError::NeedsProvider {
+                file: self.source.file.clone(),
+                kind,
+                voice: self.voice(),
+            });
+        }
+        if self.is_request() && !matches!(kind, LetterKind::MedicalNecessity | LetterKind::PeerToPeerBrief) {
+            return Err(KindError::NeedsDenial {
+                file: self.source.file.clone(),
+                kind,
+            });
+        }
+        if kind == LetterKind::FollowUp && self.appeal.as_ref().and_then(|a| a.filed).is_none() {
+            return Err(KindError::NeedsFiledAppeal {
+                file: self.source.file.clone(),
+            });
+        }
+        Ok(())
+    }
+
     /// The plan regulation: `plan.regulation`, else what `plan.type` implies where it is
     /// unambiguous (a Medicare Advantage, Medicaid or FEHB plan), else `unknown`.
     pub fn regulation(&self) -> Regulation {
@@ -1580,6 +1768,7 @@ impl Case {
             location: locate_path(file, text, path),
             message,
             hint,
+            more: Vec::new(),
         };
         if self.schema != SCHEMA_VERSION {
             return Err(at(
@@ -1668,6 +1857,7 @@ impl Case {
             location: locate_path(file, text, path),
             message,
             hint,
+            more: Vec::new(),
         };
         let value = serde_json::to_value(self).unwrap_or_default();
         let mut problem = None;
@@ -1786,6 +1976,7 @@ fn toml_error(file: &str, text: &str, err: &toml::de::Error) -> CaseError {
         location,
         message,
         hint,
+        more: Vec::new(),
     }
 }
 
@@ -1849,9 +2040,11 @@ fn explain_serde_message(raw: &str) -> (String, Option<String>) {
     {
         const TABLES: &[&str] = &["sender", "recipient", "patient", "denial", "request", "diagnosis"];
         let hint = if TABLES.contains(&field) {
-            format!("add a `[{field}]` table (see docs/case-format.md)")
+            format!("add a `[{field}]` table (`appeal example her2-out-of-network` prints a complete case)")
         } else {
-            format!("add `{field} = …` to this table (see docs/case-format.md)")
+            format!(
+                "add `{field} = …` to this table (`appeal example her2-out-of-network` prints a complete case)"
+            )
         };
         return (format!("missing required field `{field}`"), Some(hint));
     }

@@ -71,11 +71,83 @@ impl fmt::Display for Problem {
     }
 }
 
-/// Everything `check` found, errors and warnings, in file order.
+/// Everything `check` found, errors and warnings, in file order, with what to enclose.
+///
+/// [`Serialize`] gives the `--json` shape (`format`, `ready`, `problems`, `enclose`);
+/// [`Display`](fmt::Display) the text a person reads.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {
+    /// The report's format version.
+    pub format: u32,
+    /// Whether the letter is ready to send (no errors).
+    pub ready: bool,
     /// The problems.
     pub problems: Vec<Problem>,
+    /// Documents the arguments ask the signer to enclose.
+    pub enclose: Vec<ToEnclose>,
+    /// The case file, as named.
+    #[serde(skip)]
+    pub file: String,
+    /// How many arguments the letter makes.
+    #[serde(skip)]
+    pub arguments: usize,
+    /// How many references it cites.
+    #[serde(skip)]
+    pub citations: usize,
+}
+
+/// A document an argument asks the signer to enclose.
+#[derive(Debug, Clone, Serialize)]
+pub struct ToEnclose {
+    /// The argument block that asks for it.
+    pub block: String,
+    /// The document.
+    pub document: String,
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let errors: Vec<_> = self.errors().collect();
+        let warnings: Vec<_> = self.warnings().collect();
+        if errors.is_empty() {
+            writeln!(
+                f,
+                "{}: ready to send ({} arguments, {} citations){}",
+                self.file,
+                self.arguments,
+                self.citations,
+                if warnings.is_empty() {
+                    ""
+                } else {
+                    "; read the warnings below first"
+                }
+            )?;
+        } else {
+            writeln!(
+                f,
+                "{}: {} problem{} to fix before sending:",
+                self.file,
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            )?;
+            for p in &errors {
+                writeln!(f, "  - {p}")?;
+            }
+        }
+        if !warnings.is_empty() {
+            writeln!(f, "warnings:")?;
+            for p in &warnings {
+                writeln!(f, "  - {p}")?;
+            }
+        }
+        if !self.enclose.is_empty() {
+            writeln!(f, "enclose with the letter:")?;
+            for e in &self.enclose {
+                writeln!(f, "  - {} (for {})", e.document, e.block)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Report {
@@ -130,7 +202,25 @@ pub fn check(
             .as_ref()
             .map_or((usize::MAX, usize::MAX), |l| (l.line, l.column))
     });
-    Report { problems }
+    let ready = !problems.iter().any(|p| p.severity == Severity::Error);
+    Report {
+        format: 1,
+        ready,
+        problems,
+        enclose: letter
+            .sections
+            .iter()
+            .flat_map(|s| {
+                s.enclose.iter().map(|e| ToEnclose {
+                    block: s.id.clone(),
+                    document: e.clone(),
+                })
+            })
+            .collect(),
+        file: case.source.file.clone(),
+        arguments: letter.sections.len(),
+        citations: letter.references.len(),
+    }
 }
 
 struct Checker<'a> {

@@ -104,6 +104,8 @@ pub enum LetterError {
 
 /// Field names whose values are dates, shown long-form ("March 2, 2026") in templates.
 const DATE_KEYS: &[&str] = &[
+    "filed",
+    "decision",
     "date",
     "received",
     "date_of_birth",
@@ -180,7 +182,7 @@ pub fn assemble(
                 .collect();
             ctx.insert(format!("__tag_{}", tag.replace('-', "_")), &keys);
         }
-        let body = templates.render(&format!("blocks/{}.md", block.meta.id), &ctx)?;
+        let mut body = templates.render(&format!("blocks/{}.md", block.meta.id), &ctx)?;
         let blocked = marked_keys(&body, MARK_UNUSABLE);
         if !blocked.is_empty() {
             item.selected = false;
@@ -193,6 +195,25 @@ pub fn assemble(
                 if blocked.len() == 1 { "it" } else { "them" },
             );
             continue;
+        }
+        // Findings from the library: each printed literally (it is the library's text) with
+        // its citation.
+        let found: Vec<String> = item
+            .findings
+            .iter()
+            .filter_map(|k| {
+                let finding = library.get(k)?.field("finding")?;
+                let text = crate::escape::value(finding);
+                let text = text.trim_end_matches('.');
+                Some(format!("- {text}{MARK_OPEN}{k}{MARK_CLOSE}."))
+            })
+            .collect();
+        if !found.is_empty() {
+            body = format!(
+                "{}\n\nFurther published findings:\n\n{}",
+                body.trim_end(),
+                found.join("\n")
+            );
         }
         item.citations = marked_keys(&body, MARK_OPEN);
         bodies.push((block, body));
@@ -314,6 +335,7 @@ fn front_matter(case: &Case, kind: LetterKind, date: Date) -> FrontMatter {
         LetterKind::ExternalReview => format!("Request for external review for {}", case.patient.name),
         LetterKind::ClaimFileRequest => format!("Request for the claim file of {}", case.patient.name),
         LetterKind::PeerToPeerBrief => format!("Peer-to-peer brief for {}", case.patient.name),
+        LetterKind::FollowUp => format!("Follow-up on the appeal for {}", case.patient.name),
     };
     let mut header = vec![case.patient.name.clone()];
     if let Some(id) = &case.patient.member_id {
@@ -358,6 +380,37 @@ fn shared_context(
     long_dates(&mut view, None);
     let mut deadlines = serde_json::to_value(deadlines).unwrap_or(Value::Null);
     long_dates(&mut deadlines, None);
+    // For a follow-up: the plan's decision clock on the filed appeal (its figure and citation
+    // from the rules, its date from the deadlines), and what the rules say happens when a plan
+    // misses it (as they apply to this plan).
+    let decision_due = deadlines["items"].as_array().and_then(|items| {
+        let item = items
+            .iter()
+            .find(|d| d["id"] == "decision-expedited")
+            .or_else(|| items.iter().find(|d| d["id"] == "decision-standard"))?;
+        let d = &rules?.decision;
+        let period = if item["id"] == "decision-expedited" {
+            d.expedited.as_ref()
+        } else {
+            match case.service_timing() {
+                Some(ServiceTiming::PostService) => d.post_service.as_ref(),
+                Some(ServiceTiming::Concurrent) => d.concurrent.as_ref(),
+                _ => d.pre_service.as_ref(),
+            }
+        }?;
+        let (amount, unit) = period.figure()?;
+        Some(json!({
+            "date": item["date"],
+            "state": item["status"]["state"],
+            "citation": item["citation"],
+            "amount": amount,
+            "unit": serde_json::to_value(unit).unwrap_or(Value::Null),
+        }))
+    });
+    let misses = rules
+        .and_then(|r| r.plan_misses_deadline.as_ref())
+        .filter(|m| m.tag.is_verified())
+        .cloned();
     let mut by_status = serde_json::Map::new();
     for status in TreatmentStatus::ALL {
         let list: Vec<Value> = case
@@ -423,6 +476,8 @@ fn shared_context(
         "guidelines_other": other,
         "sarcoma_type": case.sarcoma_type().map(|t| t.id()),
         "post_service": case.service_timing() == Some(ServiceTiming::PostService),
+        "decision_due": decision_due,
+        "misses": misses,
         "quote_paragraphs": case
             .denial
             .as_ref()
@@ -488,6 +543,7 @@ fn re_lines(case: &Case, kind: LetterKind) -> Vec<String> {
         LetterKind::MedicalNecessity => "Medical necessity of",
         LetterKind::ExternalReview => "External review of the denial of",
         LetterKind::ClaimFileRequest => "Claim file for the denial of",
+        LetterKind::FollowUp => "Follow-up on the appeal of the denial of",
         LetterKind::PeerToPeerBrief => "Peer-to-peer review of the denial of",
         LetterKind::Appeal => {
             if case.letter.expedited {

@@ -49,6 +49,11 @@ pub struct PlanItem {
     pub override_: Option<&'static str>,
     /// Whether a skip is a problem `check` must report: the block applies but cannot be written.
     pub problem: bool,
+    /// Library entries whose `finding` (an advocate's one-sentence summary) this block prints
+    /// as a cited bullet: entries tagged with the block's id or one of its `cite_tags`,
+    /// verified (or allowed), at most [`FINDINGS_PER_BLOCK`], in key order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<String>,
     /// For a block skipped although the denial gives a reason it answers: the facts that would
     /// make it apply (`network_attempts`, `care.since`, `one of a, b`). `check` reports these
     /// near-misses.
@@ -150,6 +155,7 @@ fn decide(
         citations: Vec::new(),
         override_: None,
         problem: false,
+        findings: Vec::new(),
         unlock: Vec::new(),
     };
     let included = case.arguments.include.contains(&meta.id);
@@ -198,9 +204,31 @@ fn decide(
             }
         }
     }
+    item.findings = findings(block, library, options);
     item.selected = true;
     item.reason = because;
     item
+}
+
+/// How many library findings one block prints at most, to keep letters short.
+pub const FINDINGS_PER_BLOCK: usize = 3;
+
+/// The keys of entries with a `finding` that `block` prints (see [`PlanItem::findings`]).
+fn findings(block: &Block, library: &Library, options: PlanOptions) -> Vec<String> {
+    let meta = &block.meta;
+    let mut keys: Vec<&str> = library
+        .entries()
+        .iter()
+        .filter(|r| r.field("finding").is_some_and(|f| !f.trim().is_empty()))
+        .filter(|r| options.allow_unverified || r.verification.is_verified())
+        .filter(|r| r.tags.iter().any(|t| *t == meta.id || meta.cite_tags.contains(t)))
+        .filter(|r| !meta.cites.contains(&r.key))
+        .map(|r| r.key.as_str())
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys.truncate(FINDINGS_PER_BLOCK);
+    keys.into_iter().map(str::to_string).collect()
 }
 
 /// `Ok(why it applies)` or `Err` with the first condition that fails and, when the denial's

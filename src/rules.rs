@@ -15,7 +15,8 @@ mod deadline;
 mod ics;
 
 pub use deadline::{
-    Deadline, DeadlineInput, Deadlines, Status, Timing, deadlines, deadlines_for, request_deadlines,
+    Deadline, DeadlineInput, DeadlineReport, Deadlines, Status, Timing, deadlines, deadlines_for,
+    request_deadlines,
 };
 pub use ics::to_ics;
 

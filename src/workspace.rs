@@ -229,11 +229,11 @@ pub fn read_case(path: &Path) -> Result<Case, crate::case::CaseError> {
             },
             hint: Some(match &e.problem {
                 crate::input::InputProblem::Io(_) => {
-                    "check the path; `appeal render examples/her2-out-of-network.toml` renders an example"
-                        .into()
+                    "check the path; `appeal example` lists bundled example cases to start from".into()
                 }
                 problem => problem.hint("case file"),
             }),
+            more: Vec::new(),
         }
     })?;
     Case::parse(&name, &text)

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{appeal, files_in, root};
+use common::{TestEnv, files_in, root};
 
 #[test]
 fn every_bad_input_fails_with_its_exact_message_and_writes_nothing() {
@@ -25,34 +25,28 @@ fn every_bad_input_fails_with_its_exact_message_and_writes_nothing() {
     let bless = std::env::var_os("APPEAL_BLESS").is_some();
     let mut failures = Vec::new();
     for name in &cases {
-        let out = tempfile::tempdir().unwrap();
-        let mut cmd = appeal();
-        let located_prefix = if let Some(stem) = name.strip_suffix(".cmd") {
+        let env = TestEnv::new();
+        let (args, located_prefix) = if let Some(stem) = name.strip_suffix(".cmd") {
             let line = std::fs::read_to_string(dir.join(name)).unwrap();
-            let args: Vec<&str> = line.split_whitespace().collect();
-            cmd.args(&args);
-            if !args.contains(&"-o") {
-                cmd.arg("-o").arg(out.path());
+            let mut args: Vec<String> = line.split_whitespace().map(String::from).collect();
+            if !args.iter().any(|a| a == "-o") {
+                args.extend(["-o".to_string(), "[ROOT]".to_string()]);
             }
-            format!("{stem}.cmd")
+            (args, format!("{stem}.cmd"))
         } else {
-            cmd.args(["render", &format!("tests/bad/{name}"), "-o"])
-                .arg(out.path());
-            format!("error: tests/bad/{name}:")
+            let case = format!("tests/bad/{name}");
+            let args = ["render", &case, "-o", "[ROOT]"].map(String::from).to_vec();
+            (args, format!("error: tests/bad/{name}:"))
         };
-        let output = cmd.output().unwrap();
-        let stderr =
-            String::from_utf8_lossy(&output.stderr).replace(&out.path().display().to_string(), "[OUT]");
+        let outcome = env.run(&args);
+        let stderr = outcome.normalized_stderr();
         let expected_path = dir.join(format!("{}.stderr", name.rsplit_once('.').unwrap().0));
         if bless {
             std::fs::write(&expected_path, &stderr).unwrap();
         }
         let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if output.status.code() != Some(2) {
-            failures.push(format!(
-                "{name}: exit code {:?}, expected 2",
-                output.status.code()
-            ));
+        if outcome.exit_code() != 2 {
+            failures.push(format!("{name}: exit code {}, expected 2", outcome.exit_code()));
         }
         if stderr != expected {
             failures.push(format!(
@@ -68,10 +62,10 @@ fn every_bad_input_fails_with_its_exact_message_and_writes_nothing() {
         if !stderr.starts_with("error: ") || stderr.contains("panicked") {
             failures.push(format!("{name}: not a clean error: {stderr:?}"));
         }
-        if !output.stdout.is_empty() {
+        if !outcome.stdout().is_empty() {
             failures.push(format!("{name}: printed to stdout"));
         }
-        let left = files_in(out.path());
+        let left = env.files("");
         if !left.is_empty() {
             failures.push(format!("{name}: left output behind: {left:?}"));
         }

@@ -3,64 +3,21 @@
 
 mod common;
 
-use common::appeal;
+use common::{Case, render_case, run_case};
 
-/// What a reader sees, with runs of whitespace as one space.
-fn visible(markdown: &str) -> String {
-    common::visible_text(markdown)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+/// A case from `tests/cases/blocks`.
+fn fixture(name: &str) -> Case {
+    Case::file(&format!("tests/cases/blocks/{name}"))
 }
 
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(common::root().join("tests/cases/blocks").join(name)).unwrap()
+/// What a reader sees of the Markdown letter drafted from `case`.
+fn letter(case: impl AsRef<str>) -> String {
+    render_case(case, &[]).visible("case.md")
 }
 
-/// `text` with `voice` set (every fixture names a voice in `[letter]`).
-fn in_voice(text: &str, voice: &str) -> String {
-    let line = text
-        .lines()
-        .find(|l| l.starts_with("voice = "))
-        .expect("the fixture names a voice");
-    text.replacen(line, &format!("voice = \"{voice}\""), 1)
-}
-
-/// Renders `text` as a Markdown letter and returns what a reader sees.
-fn letter(text: &str) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("case.toml");
-    std::fs::write(&path, text).unwrap();
-    appeal()
-        .arg("render")
-        .arg(&path)
-        .args(["--format", "md", "-o"])
-        .arg(dir.path())
-        .assert()
-        .success();
-    visible(&std::fs::read_to_string(dir.path().join("case.md")).unwrap())
-}
-
-/// `appeal explain` on `text`.
-fn explain(text: &str) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("case.toml");
-    std::fs::write(&path, text).unwrap();
-    let out = appeal().arg("explain").arg(&path).output().unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
-}
-
-/// `appeal check` on `text`: (exit code, stdout).
-fn check(text: &str) -> (i32, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("case.toml");
-    std::fs::write(&path, text).unwrap();
-    let out = appeal().arg("check").arg(&path).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-    )
+/// `appeal explain` on `case`.
+fn explain(case: impl AsRef<str>) -> String {
+    run_case("explain", case, &[]).success().stdout().to_string()
 }
 
 /// The explain line for block `id`.
@@ -86,7 +43,7 @@ const VOICES: [&str; 3] = ["patient", "provider", "representative"];
 fn administrative_correction_states_the_error_and_asks_to_pay_the_corrected_claim() {
     let case = fixture("administrative-correction.toml");
     for voice in VOICES {
-        let l = letter(&in_voice(&case, voice));
+        let l = letter(case.voice(voice));
         assert_voice(&l, voice);
         assert!(l.contains("The administrative error is corrected"), "{l}");
         assert!(
@@ -166,15 +123,14 @@ fn administrative_correction_before_the_care_asks_for_a_decision_not_payment() {
 #[test]
 fn administrative_denial_without_its_correction_is_reported_missing() {
     let case = fixture("administrative-correction.toml");
-    let case = &case[..case.find("[correction]").unwrap()];
-    let e = explain(case);
+    let case = case.before("[correction]");
+    let e = explain(&case);
     assert!(
         explain_line(&e, "administrative-correction")
             .contains("applies, but the case lacks correction.what, correction.corrected"),
         "{e}"
     );
-    let (code, out) = check(case);
-    assert_eq!(code, 1, "{out}");
+    let out = run_case("check", &case, &[]).code(1).stdout().to_string();
     assert!(out.contains("correction.what"), "{out}");
 }
 
@@ -182,7 +138,7 @@ fn administrative_denial_without_its_correction_is_reported_missing() {
 fn retroactive_authorization_prints_the_logged_call_in_every_voice() {
     let case = fixture("retroactive-authorization.toml");
     for voice in VOICES {
-        let l = letter(&in_voice(&case, voice));
+        let l = letter(case.voice(voice));
         assert_voice(&l, voice);
         assert!(
             l.contains("because authorization was not obtained in advance. It was not obtained first because the plan said that no authorization was needed."),
@@ -224,7 +180,7 @@ fn retroactive_authorization_prints_the_logged_call_in_every_voice() {
 #[test]
 fn retroactive_authorization_says_only_the_reason_the_case_gives() {
     let base = fixture("retroactive-authorization.toml");
-    let base = &base[..base.find("[[authorization.calls]]").unwrap()];
+    let base = base.before("[[authorization.calls]]");
     // Urgent care still under way: no call log, no payment, no "representative said".
     let urgent = base
         .replace("reason = \"plan-said-not-needed\"", "reason = \"urgent\"\nexplanation = \"Blast counts rose and treatment decisions could not wait.\"")
@@ -242,10 +198,9 @@ fn retroactive_authorization_says_only_the_reason_the_case_gives() {
     assert!(!l.contains("representative said"), "{l}");
     assert!(!l.contains("logged"), "{l}");
     // The office's error, in the patient's own words.
-    let office = in_voice(
-        &base.replace("reason = \"plan-said-not-needed\"", "reason = \"office-error\""),
-        "patient",
-    );
+    let office = base
+        .replace("reason = \"plan-said-not-needed\"", "reason = \"office-error\"")
+        .voice("patient");
     let l = letter(&office);
     assert!(
         l.contains("because of an administrative error in my doctor's office. The error was not mine."),
@@ -254,7 +209,7 @@ fn retroactive_authorization_says_only_the_reason_the_case_gives() {
     assert!(!l.contains("plan said"), "{l}");
     assert!(!l.contains("referred by"), "{l}");
     // An HMO's primary-care referral, as a case fact.
-    let l = letter(&office.replace(
+    let l = letter(office.replace(
         "[authorization]",
         "[authorization]\nreferral = \"Dr. Amy Cole, referral R-5521, dated September 28, 2026\"",
     ));
@@ -270,8 +225,7 @@ fn retroactive_authorization_says_only_the_reason_the_case_gives() {
             .contains("applies, but the case lacks authorization.reason"),
         "{e}"
     );
-    let (code, out) = check(&none);
-    assert_eq!(code, 1, "{out}");
+    let out = run_case("check", &none, &[]).code(1).stdout().to_string();
     assert!(out.contains("authorization.reason"), "{out}");
 }
 
@@ -279,7 +233,7 @@ fn retroactive_authorization_says_only_the_reason_the_case_gives() {
 fn plan_terms_quotes_each_clause_and_answers_only_with_named_facts() {
     let case = fixture("plan-terms.toml");
     for voice in VOICES {
-        let l = letter(&in_voice(&case, voice));
+        let l = letter(case.voice(voice));
         assert_voice(&l, voice);
         assert!(l.contains("The plan's own terms"), "{l}");
         assert!(
@@ -320,7 +274,7 @@ fn plan_terms_quotes_each_clause_and_answers_only_with_named_facts() {
 #[test]
 fn plan_terms_never_says_the_network_failed_when_a_provider_could_help() {
     let case = fixture("plan-terms.toml")
-        .replacen("could_provide = false", "could_provide = true", 1)
+        .replace_first("could_provide = false", "could_provide = true")
         .replace("supports_request = true", "supports_request = false");
     let l = letter(&case);
     assert!(!l.contains("none could provide"), "{l}");
@@ -336,8 +290,8 @@ fn plan_terms_never_says_the_network_failed_when_a_provider_could_help() {
     assert!(!l.contains("recommends this care"), "{l}");
     // Without [[plan_terms]] the block is skipped, and explain says why.
     let none = fixture("plan-terms.toml");
-    let none = &none[..none.find("[[plan_terms]]").unwrap()];
-    let e = explain(none);
+    let none = none.before("[[plan_terms]]");
+    let e = explain(&none);
     let line = explain_line(&e, "plan-terms");
     assert!(line.starts_with("skipped"), "{e}");
     assert!(line.contains("plan_terms"), "{e}");
@@ -347,7 +301,7 @@ fn plan_terms_never_says_the_network_failed_when_a_provider_could_help() {
 fn medicare_coverage_criteria_prints_the_verified_rules_and_asks_for_the_ncd_or_lcd() {
     let case = fixture("medicare-coverage-criteria.toml");
     for voice in VOICES {
-        let l = letter(&in_voice(&case, voice));
+        let l = letter(case.voice(voice));
         assert_voice(&l, voice);
         let opening = match voice {
             "patient" => "My plan, Harbor Senior Choice (HMO), is a Medicare Advantage plan.",
@@ -392,7 +346,7 @@ fn medicare_coverage_criteria_prints_the_verified_rules_and_asks_for_the_ncd_or_
 fn clinical_trial_routine_costs_states_phsa_2709_only_for_a_plan_that_is_not_grandfathered() {
     let case = fixture("clinical-trial-routine-costs.toml");
     for voice in VOICES {
-        let l = letter(&in_voice(&case, voice));
+        let l = letter(case.voice(voice));
         assert_voice(&l, voice);
         let who = match voice {
             "patient" => "I am taking part in a phase II clinical trial",
@@ -485,7 +439,7 @@ fn clinical_trial_routine_costs_after_the_care_asks_to_pay_the_claim() {
 fn off_label_compendia_lists_the_compendium_and_the_medicare_rule() {
     let case = fixture("off-label-compendia.toml");
     for voice in VOICES {
-        let l = letter(&in_voice(&case, voice));
+        let l = letter(case.voice(voice));
         assert_voice(&l, voice);
         let who = match voice {
             "patient" => {
@@ -553,7 +507,7 @@ fn references(letter: &str) -> &str {
 fn radiation_technique_cites_each_trial_only_for_the_disease_it_studied() {
     let case = fixture("radiation-technique.toml");
     for voice in VOICES {
-        let l = letter(&in_voice(&case, voice));
+        let l = letter(case.voice(voice));
         assert_voice(&l, voice);
         assert!(
             l.contains("using intensity-modulated radiotherapy (IMRT). The plan proposed 3D conformal radiotherapy instead."),
@@ -620,7 +574,7 @@ fn radiation_technique_cites_each_trial_only_for_the_disease_it_studied() {
             "metastatic colorectal cancer",
         );
     assert!(!letter(&sabr).contains("SABR-COMET"));
-    let l = letter(&sabr.replace(
+    let l = letter(sabr.replace(
         "technique = \"sbrt\"",
         "technique = \"sbrt\"\noligometastatic = true",
     ));
@@ -629,8 +583,8 @@ fn radiation_technique_cites_each_trial_only_for_the_disease_it_studied() {
         "{l}"
     );
     // Without [radiation] the block is skipped, and explain says why.
-    let none = &case[..case.find("[radiation]").unwrap()];
-    let line = explain(none);
+    let none = case.before("[radiation]");
+    let line = explain(&none);
     assert!(
         explain_line(&line, "radiation-technique").starts_with("skipped"),
         "{line}"
@@ -641,7 +595,7 @@ fn radiation_technique_cites_each_trial_only_for_the_disease_it_studied() {
 fn imaging_cites_lymphoma_sources_for_lymphoma_and_never_argues_surveillance() {
     let case = fixture("imaging.toml");
     for voice in VOICES {
-        let l = letter(&in_voice(&case, voice));
+        let l = letter(case.voice(voice));
         assert_voice(&l, voice);
         let who = match voice {
             "patient" => {
@@ -694,7 +648,7 @@ fn imaging_cites_lymphoma_sources_for_lymphoma_and_never_argues_surveillance() {
 fn biomarker_testing_cites_esmo_only_for_the_cancers_it_names() {
     let case = fixture("biomarker-testing.toml");
     for voice in VOICES {
-        let l = letter(&in_voice(&case, voice));
+        let l = letter(case.voice(voice));
         assert_voice(&l, voice);
         assert!(
             l.contains("comprehensive genomic profiling of the tumour (FoundationOne CDx)"),

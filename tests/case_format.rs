@@ -7,15 +7,7 @@
 
 mod common;
 
-use common::appeal;
-
-/// What a reader sees, with runs of whitespace as one space.
-fn visible(markdown: &str) -> String {
-    common::visible_text(markdown)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+use common::{Outcome, TestEnv, run_case, visible};
 
 const BASE: &str = r#"schema = 1
 
@@ -51,34 +43,13 @@ service = "intensity-modulated radiation therapy (IMRT) to the oropharynx"
 condition = "squamous cell carcinoma of the oropharynx"
 "#;
 
-/// Renders `text` (Markdown and PDF); returns (letter, next-steps sheet).
-fn render(text: &str) -> (String, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("case.toml");
-    std::fs::write(&path, text).unwrap();
-    appeal()
-        .arg("render")
-        .arg(&path)
-        .arg("-o")
-        .arg(dir.path())
-        .assert()
-        .success();
-    assert!(dir.path().join("case.pdf").exists());
-    (
-        std::fs::read_to_string(dir.path().join("case.md")).unwrap(),
-        std::fs::read_to_string(dir.path().join("case-next-steps.md")).unwrap(),
-    )
-}
-
-fn run(args: &[&str], text: &str) -> (i32, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("case.toml");
-    std::fs::write(&path, text).unwrap();
-    let out = appeal().args(args).arg(&path).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-    )
+/// Renders `case` as a user would, Markdown and PDF, and checks both were written.
+fn render(case: impl AsRef<str>) -> Outcome {
+    let run = TestEnv::new()
+        .with_case("case.toml", case)
+        .run(["render", "[ROOT]/case.toml", "-o", "[ROOT]"]);
+    run.success().has_file("case.pdf");
+    run
 }
 
 #[test]
@@ -92,7 +63,7 @@ fn lists_or_single_values_are_joined_naturally() {
             "service = \"intensity-modulated radiation therapy (IMRT) to the oropharynx\"",
             "service = \"intensity-modulated radiation therapy (IMRT) to the oropharynx\"\ncodes = \"77385\"\ndates = [2026-12-01, \"daily for 7 weeks\"]",
         );
-    let (letter, _) = render(&text);
+    let letter = render(&text).file("case.md");
     let letter = visible(&letter);
     assert!(letter.contains("(ICD-10 C10.9, C77.0)"), "{letter}");
     assert!(
@@ -111,7 +82,7 @@ fn multi_line_text_keeps_paragraphs_only_where_they_belong() {
         "service = \"intensity-modulated radiation therapy (IMRT) to the oropharynx\"",
         "service = \"\"\"intensity-modulated radiation\ntherapy (IMRT) to the oropharynx\"\"\"",
     );
-    let (letter, _) = render(&text);
+    let letter = render(&text).file("case.md");
     // One block quote, two paragraphs; single line breaks and tabs are spaces; text literal.
     assert!(
         letter.contains("> The requested IMRT is not medically necessary. 3D conformal radiation is an appropriate alternative.\n>\n> Criteria: \\*MCG\\* \\[RT-12\\] \\{\\{ x \\}\\} See the attached policy.\n"),
@@ -129,17 +100,9 @@ fn a_line_break_outside_a_prose_field_still_points_at_the_field() {
         "name = \"Rosa Díaz\"\naddress",
         "name = \"\"\"Rosa\nDíaz\"\"\"\naddress",
     );
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("case.toml");
-    std::fs::write(&path, text).unwrap();
-    appeal()
-        .arg("check")
-        .arg(&path)
-        .assert()
+    run_case("check", &text, &[])
         .code(2)
-        .stderr(predicates::str::contains(
-            "`sender.name` contains the character U+000A",
-        ));
+        .stderr_has("`sender.name` contains the character U+000A");
 }
 
 #[test]
@@ -147,7 +110,7 @@ fn the_signers_statement_is_printed_verbatim_in_their_voice() {
     let text = format!(
         "{BASE}\n[statement]\ntext = \"\"\"\nThe reviewer never saw my dentist's letter about my teeth.\n\nOn the call of November 12 I was told *no* peer review was done.\n\"\"\"\n"
     );
-    let (letter, _) = render(&text);
+    let letter = render(&text).file("case.md");
     assert!(letter.contains("## In my own words\n\nThe reviewer never saw my dentist's letter about my teeth.\n\nOn the call of November 12 I was told \\*no\\* peer review was done."), "{letter}");
     // A provider's statement is headed as the provider's.
     let provider = text
@@ -159,7 +122,7 @@ fn the_signers_statement_is_printed_verbatim_in_their_voice() {
             "name = \"Rosa Díaz\"\naddress",
             "name = \"Dr. Amy Lee\"\ncredentials = \"MD\"\nnpi = \"1234567893\"\naddress",
         );
-    let (letter, _) = render(&provider);
+    let letter = render(&provider).file("case.md");
     assert!(letter.contains("## My assessment"), "{letter}");
 }
 
@@ -179,23 +142,21 @@ fn choices_are_read_in_any_letter_case_and_the_regulation_can_be_inferred() {
             "reasons = [\"NOT_MEDICALLY_NECESSARY\"]",
         )
         .replace("sex = \"female\"", "sex = \"Female\"");
-    let (code, out) = run(&["explain"], &text);
-    assert_eq!(code, 0, "{out}");
+    let out = run_case("explain", &text, &[]).code(0).stdout().to_string();
     assert!(
         out.contains("plan regulation: medicare-advantage (inferred from plan.type"),
         "{out}"
     );
-    let (_, json) = run(&["explain", "--json"], &text);
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let v = run_case("explain", &text, &["--json"]).json();
     assert_eq!(v["format"], 1);
     assert_eq!(v["regulation"]["id"], "medicare-advantage");
     assert_eq!(v["regulation"]["inferred"], true);
-    let (_, deadlines) = run(&["deadlines"], &text);
+    let deadlines = run_case("deadlines", &text, &[]).stdout().to_string();
     assert!(
         deadlines.contains("Medicare Advantage (Part C) plan (medicare-advantage)"),
         "{deadlines}"
     );
-    let (letter, _) = render(&text);
+    let letter = render(&text).file("case.md");
     assert!(letter.contains("Rights that apply"), "{letter}");
 }
 
@@ -210,10 +171,9 @@ fn a_representative_signs_with_their_relationship() {
             "name = \"Rosa Díaz\"\naddress",
             "name = \"Luis Díaz\"\nrelationship = \"son\"\naddress",
         );
-    let (letter, _) = render(&text);
+    let letter = render(&text).file("case.md");
     assert!(letter.contains("On behalf of Rosa Díaz, as her son"), "{letter}");
-    let (code, out) = run(&["check"], &text);
-    assert_eq!(code, 0, "{out}");
+    let out = run_case("check", &text, &[]).code(0).stdout().to_string();
     assert!(
         out.contains(
             "warning: enclosures: a representative's letter should enclose Rosa Díaz's written authorization"
@@ -229,7 +189,7 @@ fn the_deadline_printed_on_the_notice_wins_when_it_is_earlier() {
         "date = 2026-11-10",
         "date = 2026-11-10\ndeadline_on_notice = 2027-03-01",
     );
-    let (_, sheet) = render(&text);
+    let sheet = render(&text).file("case-next-steps.md");
     let sheet = visible(&sheet);
     assert!(
         sheet.contains("File your internal appeal: March 1, 2027"),
@@ -239,15 +199,14 @@ fn the_deadline_printed_on_the_notice_wins_when_it_is_earlier() {
         sheet.contains("Your notice gives 2027-03-01, earlier than the 2027-05-09 this rule gives"),
         "{sheet}"
     );
-    let (code, out) = run(&["check"], &text);
-    assert_eq!(code, 0, "{out}");
+    let out = run_case("check", &text, &[]).code(0).stdout().to_string();
     assert!(out.contains("warning: denial.deadline_on_notice: the notice gives 2027-03-01 to appeal, but the rule (29 CFR 2560.503-1(h)(3)(i)) gives 2027-05-09"), "{out}");
     // A later date on the notice does not move the date shown.
     let later = BASE.replace(
         "date = 2026-11-10",
         "date = 2026-11-10\ndeadline_on_notice = 2027-06-30",
     );
-    let (_, sheet) = render(&later);
+    let sheet = render(&later).file("case-next-steps.md");
     assert!(
         visible(&sheet).contains("File your internal appeal: May 9, 2027"),
         "{sheet}"
@@ -257,8 +216,7 @@ fn the_deadline_printed_on_the_notice_wins_when_it_is_earlier() {
 #[test]
 fn the_appeals_own_dates_move_the_clocks() {
     let text = format!("{BASE}\n[appeal]\nfiled = 2026-11-12\ndecision = 2026-11-18\nlevel = 1\n");
-    let (_, json) = run(&["deadlines", "--json"], &text);
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let v = run_case("deadlines", &text, &["--json"]).json();
     assert_eq!(v["format"], 1);
     let item = |id: &str| {
         v["items"]
@@ -290,26 +248,26 @@ fn the_appeals_own_dates_move_the_clocks() {
     );
     // A filed appeal is not late, whatever the filing window says.
     let late = text.replace("date = 2026-11-10", "date = 2026-01-10");
-    let (code, out) = run(&["check"], &late);
-    assert!(!out.contains("the deadline to file this appeal"), "{out}");
-    assert_eq!(code, 0, "{out}");
+    run_case("check", &late, &[])
+        .stdout_lacks("the deadline to file this appeal")
+        .code(0);
 }
 
 #[test]
 fn salutations_read_naturally() {
-    let (letter, _) = render(BASE);
+    let letter = render(BASE).file("case.md");
     assert!(letter.contains("To the reviewer:"), "{letter}");
     let dept = BASE.replace(
         "fax = \"(512) 555-0100\"",
         "fax = \"(512) 555-0100\"\ndepartment = \"Appeals Unit\"",
     );
-    let (letter, _) = render(&dept);
+    let letter = render(&dept).file("case.md");
     assert!(letter.contains("To the Appeals Unit reviewer:"), "{letter}");
     let person = dept.replace(
         "department = \"Appeals Unit\"",
         "attention = \"Ms. Jane Roe, Appeals Coordinator\"",
     );
-    let (letter, _) = render(&person);
+    let letter = render(&person).file("case.md");
     assert!(
         letter.contains("Dear Ms. Jane Roe, Appeals Coordinator:"),
         "{letter}"
@@ -358,24 +316,21 @@ goal = "curative"
 
 #[test]
 fn a_request_before_any_decision_is_a_letter_of_medical_necessity_without_appeal_deadlines() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("pa.toml");
-    std::fs::write(&path, REQUEST).unwrap();
-    appeal()
-        .args(["render", "--packet", "--format", "md", "-o"])
-        .arg(dir.path())
-        .arg(&path)
-        .assert()
-        .success();
-    let mut written: Vec<String> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".md"))
-        .collect();
-    written.sort();
+    let env = TestEnv::new().with_case("pa.toml", REQUEST);
+    env.run([
+        "render",
+        "--packet",
+        "--format",
+        "md",
+        "-o",
+        "[ROOT]",
+        "[ROOT]/pa.toml",
+    ])
+    .success();
+    let written: Vec<String> = env.files("").into_iter().filter(|n| n.ends_with(".md")).collect();
     // No claim file exists before a decision.
     assert_eq!(written, ["pa-next-steps.md", "pa.md"]);
-    let letter = visible(&std::fs::read_to_string(dir.path().join("pa.md")).unwrap());
+    let letter = visible(&env.read("pa.md"));
     assert!(!letter.contains("The decision"), "{letter}");
     assert!(!letter.contains("denial"), "{letter}");
     assert!(!letter.contains("Rights that apply"), "{letter}");
@@ -388,7 +343,7 @@ fn a_request_before_any_decision_is_a_letter_of_medical_necessity_without_appeal
     );
     assert!(letter.contains("Radiation technique: IMRT"), "{letter}");
     assert!(letter.contains("Dose: 70 Gy in 35 fractions"), "{letter}");
-    let sheet = visible(&std::fs::read_to_string(dir.path().join("pa-next-steps.md")).unwrap());
+    let sheet = visible(&env.read("pa-next-steps.md"));
     assert!(
         sheet.contains("Plan's decision on your request (organization determination): November 26, 2026"),
         "{sheet}"
@@ -397,8 +352,7 @@ fn a_request_before_any_decision_is_a_letter_of_medical_necessity_without_appeal
     assert!(sheet.contains("there is no appeal deadline yet"), "{sheet}");
     assert!(!sheet.contains("File your"), "{sheet}");
     // check names what a prior-authorization checklist asks for.
-    let (code, out) = run(&["check"], REQUEST);
-    assert_eq!(code, 0, "{out}");
+    let out = run_case("check", REQUEST, &[]).code(0).stdout().to_string();
     for item in [
         "the patient's height and weight",
         "the histology",
@@ -421,24 +375,20 @@ fn an_appeal_needs_a_denial() {
         "kind = \"medical-necessity\"",
         "kind = \"appeal\"\nvoice = \"provider\"",
     );
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("a.toml");
-    std::fs::write(&path, appeal_case).unwrap();
-    appeal()
-        .arg("check")
-        .arg(&path)
-        .assert()
+    let env = TestEnv::new()
+        .with_case("a.toml", appeal_case)
+        .with_case("pa.toml", REQUEST);
+    env.run(["check", "[ROOT]/a.toml"])
         .code(2)
-        .stderr(predicates::str::contains(
-            "a.toml:4:8: an appeal letter answers a decision, but the case has no [denial] table",
-        ));
-    let path = dir.path().join("pa.toml");
-    std::fs::write(&path, REQUEST).unwrap();
-    appeal()
-        .args(["render", "--kind", "claim-file-request", "-o"])
-        .arg(dir.path())
-        .arg(&path)
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("has no [denial] table"));
+        .stderr_has("a.toml:4:8: an appeal letter answers a decision, but the case has no [denial] table");
+    env.run([
+        "render",
+        "--kind",
+        "claim-file-request",
+        "-o",
+        "[ROOT]",
+        "[ROOT]/pa.toml",
+    ])
+    .code(2)
+    .stderr_has("has no [denial] table");
 }

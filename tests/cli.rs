@@ -2,51 +2,20 @@
 
 mod common;
 
-use common::{appeal, files_in, packet_markdown, root, visible_text};
-use predicates::prelude::*;
+use common::{Case, HER2, TestEnv, render_case, repo_file, run_case, visible};
 
-const HER2: &str = "examples/her2-out-of-network.toml";
-
+/// Renders `case` (a path from the repository root) as Markdown; returns the letter.
 fn render_md(case: &str, extra: &[&str]) -> String {
-    let out = tempfile::tempdir().unwrap();
-    appeal()
-        .args(["render", case, "--format", "md", "-o"])
-        .arg(out.path())
-        .args(extra)
-        .assert()
-        .success();
     let stem = std::path::Path::new(case)
         .file_stem()
         .unwrap()
         .to_string_lossy()
         .to_string();
-    std::fs::read_to_string(out.path().join(format!("{stem}.md"))).unwrap()
+    TestEnv::new().render_md(case, extra).file(&format!("{stem}.md"))
 }
 
-/// Writes `text` as a case file in a temporary folder; returns (folder, path).
-fn case_file(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("case.toml");
-    std::fs::write(&path, text).unwrap();
-    (dir, path)
-}
-
-/// Renders case `text` to Markdown; returns the output folder (kept alive) and the letter.
-fn render_text(text: &str) -> (tempfile::TempDir, String) {
-    let (_dir, path) = case_file(text);
-    let out = tempfile::tempdir().unwrap();
-    appeal()
-        .args(["render", "--format", "md", "-o"])
-        .arg(out.path())
-        .arg(&path)
-        .assert()
-        .success();
-    let md = std::fs::read_to_string(out.path().join("case.md")).unwrap();
-    (out, md)
-}
-
-fn example(name: &str) -> String {
-    std::fs::read_to_string(root().join(name)).unwrap()
+fn her2() -> Case {
+    Case::example("her2-out-of-network.toml")
 }
 
 #[test]
@@ -72,35 +41,22 @@ fn render_writes_markdown_with_the_letter_parts() {
 
 #[test]
 fn render_never_overwrites_without_force() {
-    let out = tempfile::tempdir().unwrap();
-    let run = || {
-        appeal()
-            .args(["render", HER2, "--format", "md", "-o"])
-            .arg(out.path())
-            .assert()
-    };
-    run()
-        .success()
-        .stdout(predicate::str::contains("her2-out-of-network.md"));
-    run()
+    let env = TestEnv::new();
+    let args = ["render", HER2, "--format", "md", "-o", "[ROOT]"];
+    env.run(args).success().stdout_has("her2-out-of-network.md");
+    env.run(args)
         .code(2)
-        .stderr(predicate::str::contains("already exists").and(predicate::str::contains("--force")));
-    appeal()
-        .args(["render", HER2, "--format", "md", "--force", "-o"])
-        .arg(out.path())
-        .assert()
+        .stderr_has("already exists")
+        .stderr_has("--force");
+    env.run(["render", HER2, "--format", "md", "--force", "-o", "[ROOT]"])
         .success();
 }
 
 #[test]
 fn render_says_the_signer_decides() {
-    let out = tempfile::tempdir().unwrap();
-    appeal()
-        .args(["render", HER2, "--format", "md", "-o"])
-        .arg(out.path())
-        .assert()
-        .success()
-        .stderr(predicate::str::contains("appeal drafts; you decide"));
+    TestEnv::new()
+        .render_md(HER2, &[])
+        .stderr_has("appeal drafts; you decide");
 }
 
 #[test]
@@ -110,38 +66,35 @@ fn same_input_gives_the_same_bytes() {
 
 #[test]
 fn a_bad_case_among_good_ones_writes_nothing() {
-    let out = tempfile::tempdir().unwrap();
-    appeal()
-        .args([
-            "render",
-            HER2,
-            "tests/bad/npi-check-digit.toml",
-            "--format",
-            "md",
-            "-o",
-        ])
-        .arg(out.path())
-        .assert()
-        .code(2)
-        .stderr(predicate::str::starts_with(
-            "error: tests/bad/npi-check-digit.toml:9:7:",
-        ));
-    assert!(files_in(out.path()).is_empty());
+    let env = TestEnv::new();
+    env.run([
+        "render",
+        HER2,
+        "tests/bad/npi-check-digit.toml",
+        "--format",
+        "md",
+        "-o",
+        "[ROOT]",
+    ])
+    .code(2)
+    .stderr_starts_with("error: tests/bad/npi-check-digit.toml:9:7:");
+    assert!(env.files("").is_empty());
 }
 
 #[test]
 fn case_text_prints_literally() {
     let hostile = r#"*bold* _em_ [link](http://x.example) <script>alert(1)</script> # not a heading {{ case.patient.name }} {% if true %}x{% endif %} | a | b | `code` \ 1. two"#;
-    let text = example(HER2).replace(
-        "quote = \"Specialty care from a non-participating provider is not covered when the service can be provided by a participating specialist.\"",
-        &format!("quote = '''{hostile}'''"),
-    );
-    let text = text.replace(
-        "name = \"Maria Lopez\"\naddress",
-        "name = \"<b>Maria</b> *Lopez*\"\naddress",
-    );
-    let (_out, md) = render_text(&text);
-    let shown = visible_text(&md);
+    let case = her2()
+        .replace(
+            "quote = \"Specialty care from a non-participating provider is not covered when the service can be provided by a participating specialist.\"",
+            &format!("quote = '''{hostile}'''"),
+        )
+        .replace(
+            "name = \"Maria Lopez\"\naddress",
+            "name = \"<b>Maria</b> *Lopez*\"\naddress",
+        );
+    let md = render_case(&case, &[]).file("case.md");
+    let shown = visible(&md);
     assert!(
         shown.contains(hostile),
         "the quote must read back literally:\n{shown}"
@@ -168,25 +121,22 @@ fn case_text_prints_literally() {
 
 #[test]
 fn explain_lists_every_block_with_reasons() {
-    let output = appeal().args(["explain", HER2]).output().unwrap();
-    assert!(output.status.success());
-    let text = String::from_utf8(output.stdout).unwrap();
+    let run = TestEnv::new().run(["explain", HER2]);
+    let text = run.success().stdout();
     let ids: Vec<&str> = text
         .lines()
         .filter(|l| l.starts_with("used") || l.starts_with("skipped") || l.starts_with("MISSING"))
         .map(|l| l.split_whitespace().nth(1).unwrap())
         .collect();
     assert_eq!(ids.len(), appeal::catalog::BUNDLED_BLOCKS.len(), "{text}");
-    assert!(text.contains("used    continuity-of-care"), "{text}");
-    assert!(text.contains("skipped sarcoma-center"), "{text}");
-    assert!(text.contains("none of diagnosis.rare is given"), "{text}");
+    run.stdout_has("used    continuity-of-care")
+        .stdout_has("skipped sarcoma-center")
+        .stdout_has("none of diagnosis.rare is given");
 }
 
 #[test]
 fn explain_json_has_the_contract_fields() {
-    let output = appeal().args(["explain", HER2, "--json"]).output().unwrap();
-    assert!(output.status.success());
-    let v: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let v = TestEnv::new().run(["explain", HER2, "--json"]).success().json();
     let blocks = v["blocks"].as_array().unwrap();
     assert_eq!(blocks.len(), appeal::catalog::BUNDLED_BLOCKS.len());
     for b in blocks {
@@ -221,47 +171,35 @@ fn explain_json_has_the_contract_fields() {
 
 #[test]
 fn explain_shows_overrides() {
-    let text = example(HER2).replacen(
+    let case = her2().insert_before(
         "[[enclosures]]",
-        "[arguments]\nexclude = [\"continuity-of-care\"]\n\n[[enclosures]]",
-        1,
+        "[arguments]\nexclude = [\"continuity-of-care\"]\n\n",
     );
-    let (_dir, path) = case_file(&text);
-    let output = appeal().arg("explain").arg(&path).output().unwrap();
-    let text = String::from_utf8(output.stdout).unwrap();
-    assert!(text.contains("skipped continuity-of-care"), "{text}");
-    assert!(text.contains("left out by [arguments] exclude"), "{text}");
+    run_case("explain", &case, &[])
+        .stdout_has("skipped continuity-of-care")
+        .stdout_has("left out by [arguments] exclude");
 }
 
 #[test]
 fn check_passes_for_a_case_that_is_ready() {
-    appeal()
-        .args(["check", "examples/her2-non-preferred-drug.toml"])
-        .assert()
+    TestEnv::new()
+        .run(["check", "examples/her2-non-preferred-drug.toml"])
         .success()
-        .stdout(predicate::str::contains("ready to send"));
+        .stdout_has("ready to send");
 }
 
 #[test]
 fn check_reports_a_block_that_applies_without_its_facts() {
     // Remove the guidelines, then include the block that needs them.
-    let text = example(HER2);
-    let start = text.find("[[guidelines]]").unwrap();
-    let end = text[start..].find("[[enclosures]]").unwrap() + start;
-    let text = format!("{}{}", &text[..start], &text[end..]).replacen(
-        "[[enclosures]]",
-        "[arguments]\ninclude = [\"guideline-concordance\"]\n\n[[enclosures]]",
-        1,
-    );
-    let (_dir, path) = case_file(&text);
-    appeal()
-        .arg("check")
-        .arg(&path)
-        .assert()
+    let case = her2()
+        .remove_between("[[guidelines]]", "[[enclosures]]")
+        .insert_before(
+            "[[enclosures]]",
+            "[arguments]\ninclude = [\"guideline-concordance\"]\n\n",
+        );
+    run_case("check", &case, &[])
         .code(1)
-        .stdout(predicate::str::contains(
-            "(guideline-concordance) applies, but the case lacks guidelines",
-        ));
+        .stdout_has("(guideline-concordance) applies, but the case lacks guidelines");
 }
 
 #[test]
@@ -279,103 +217,90 @@ fn provider_letter_never_speaks_as_the_patient() {
 
 #[test]
 fn unknown_citation_key_in_a_block_names_the_file_and_key() {
-    let templates = tempfile::tempdir().unwrap();
-    std::fs::create_dir(templates.path().join("blocks")).unwrap();
-    let block = std::fs::read_to_string(root().join("templates/blocks/continuity-of-care.md")).unwrap();
-    let block = block.replace("cites = [", "cites = [\"no-such-key-2026\", ");
-    std::fs::write(templates.path().join("blocks/continuity-of-care.md"), block).unwrap();
-    appeal()
-        .args(["explain", HER2, "--templates"])
-        .arg(templates.path())
-        .assert()
+    let env = TestEnv::new();
+    let block = repo_file("templates/blocks/continuity-of-care.md")
+        .replace("cites = [", "cites = [\"no-such-key-2026\", ");
+    env.write("templates/blocks/continuity-of-care.md", block);
+    env.run(["explain", HER2, "--templates", "[ROOT]/templates"])
         .code(2)
-        .stderr(predicate::str::contains(
-            "continuity-of-care.md: cites reference `no-such-key-2026`",
-        ));
+        .stderr_has("continuity-of-care.md: cites reference `no-such-key-2026`");
 }
 
 #[test]
 fn template_syntax_error_is_located() {
-    let templates = tempfile::tempdir().unwrap();
-    std::fs::write(
-        templates.path().join("letter.md"),
-        "Dear {{ case.patient.name }\n",
-    )
-    .unwrap();
-    appeal()
-        .args([
-            "render",
-            HER2,
-            "--format",
-            "md",
-            "-o",
-            "/nonexistent-never-written",
-            "--templates",
-        ])
-        .arg(templates.path())
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("letter.md:1:").and(predicate::str::contains("hint:")));
+    let env = TestEnv::new();
+    env.write("letter.md", "Dear {{ case.patient.name }\n");
+    env.run([
+        "render",
+        HER2,
+        "--format",
+        "md",
+        "-o",
+        "/nonexistent-never-written",
+        "--templates",
+        "[ROOT]",
+    ])
+    .code(2)
+    .stderr_has("letter.md:1:")
+    .stderr_has("hint:");
 }
 
 #[test]
 fn broken_user_library_is_reported_with_its_location() {
-    let dir = tempfile::tempdir().unwrap();
-    let bib = dir.path().join("mine.bib");
-    std::fs::write(&bib, "@article{good2020,\n  title = {Fine},\n  year = {2020}\n}\n\n@article{broken,\n  title = {Unclosed\n").unwrap();
-    appeal()
-        .args(["render", HER2, "--format", "md", "-o"])
-        .arg(dir.path().join("out"))
-        .arg("--library")
-        .arg(&bib)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("mine.bib:7:11: broken entry skipped"));
-    assert!(!dir.path().join("out").exists());
+    let env = TestEnv::new();
+    env.write(
+        "mine.bib",
+        "@article{good2020,\n  title = {Fine},\n  year = {2020}\n}\n\n@article{broken,\n  title = {Unclosed\n",
+    );
+    env.run([
+        "render",
+        HER2,
+        "--format",
+        "md",
+        "-o",
+        "[ROOT]/out",
+        "--library",
+        "[ROOT]/mine.bib",
+    ])
+    .code(2)
+    .stderr_has("mine.bib:7:11: broken entry skipped");
+    assert!(!env.exists("out"));
 }
 
 #[cfg(unix)]
 #[test]
 fn unwritable_output_folder_is_an_error_and_leaves_nothing() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    let locked = dir.path().join("locked");
+    let env = TestEnv::new();
+    let locked = env.join("locked");
     std::fs::create_dir(&locked).unwrap();
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o500)).unwrap();
     // Root ignores permissions; only assert when the folder really is read-only for us.
     if std::fs::write(locked.join("probe"), b"x").is_ok() {
         return;
     }
-    appeal()
-        .args(["render", HER2, "--format", "md", "-o"])
-        .arg(&locked)
-        .assert()
+    env.run(["render", HER2, "--format", "md", "-o", "[ROOT]/locked"])
         .code(2)
-        .stderr(predicate::str::contains("cannot write"));
-    assert!(files_in(&locked).is_empty());
+        .stderr_has("cannot write");
+    assert!(env.files("locked").is_empty());
 }
 
 #[test]
 fn batch_keeps_going_and_summarises() {
-    let out = tempfile::tempdir().unwrap();
-    appeal()
-        .args([
-            "batch",
-            "examples",
-            "tests/bad/unknown-voice.toml",
-            "--format",
-            "md",
-            "-o",
-        ])
-        .arg(out.path())
-        .assert()
-        .code(1)
-        .stdout(
-            predicate::str::contains("rendered 4 of 5 cases").and(predicate::str::contains(
-                "tests/bad/unknown-voice.toml:5:9: unknown value `lawyer`",
-            )),
-        );
-    assert_eq!(files_in(out.path()).len(), 4);
+    let env = TestEnv::new();
+    env.run([
+        "batch",
+        "examples",
+        "tests/bad/unknown-voice.toml",
+        "--format",
+        "md",
+        "-o",
+        "[ROOT]",
+    ])
+    .code(1)
+    .stdout_has("rendered 4 of 5 cases")
+    .stdout_has("tests/bad/unknown-voice.toml:5:9: unknown value `lawyer`");
+    assert_eq!(env.files("").len(), 4);
 }
 
 const EXAMPLES: [&str; 4] = [
@@ -399,8 +324,8 @@ fn every_kind_renders_for_every_example_in_the_right_voice() {
             let provider_kind = matches!(kind, "medical-necessity" | "peer-to-peer-brief");
             if provider_kind && !provider {
                 // A patient or representative cannot sign a provider's letter: clear error.
-                appeal()
-                    .args([
+                TestEnv::new()
+                    .run([
                         "render",
                         example,
                         "--format",
@@ -410,11 +335,8 @@ fn every_kind_renders_for_every_example_in_the_right_voice() {
                         "--kind",
                         kind,
                     ])
-                    .assert()
                     .code(2)
-                    .stderr(predicate::str::contains(
-                        "written and signed by the treating provider",
-                    ));
+                    .stderr_has("written and signed by the treating provider");
                 continue;
             }
             let md = render_md(example, &["--kind", kind]);
@@ -435,9 +357,10 @@ fn every_kind_renders_for_every_example_in_the_right_voice() {
 
 #[test]
 fn packet_writes_the_letters_that_fit_the_case() {
-    let out = packet_markdown("examples/her2-non-preferred-drug.toml");
+    let env = TestEnv::new();
+    env.packet_md("examples/her2-non-preferred-drug.toml");
     assert_eq!(
-        files_in(out.path()),
+        env.files(""),
         [
             "her2-non-preferred-drug-claim-file-request.md",
             "her2-non-preferred-drug-medical-necessity.md",
@@ -451,10 +374,9 @@ fn packet_writes_the_letters_that_fit_the_case() {
 fn unverified_rules_never_become_dates_or_facts() {
     // Medicare Advantage's claim-file right is tagged UNVERIFIED in rules/medicare-advantage.toml:
     // the letter must not assert it. State-regulated plans have no verified figures at all.
-    let ma = example(HER2).replace("regulation = \"erisa\"", "regulation = \"medicare-advantage\"");
-    let (_out, md) = render_text(&ma);
-    let rules = std::fs::read_to_string(root().join("rules/medicare-advantage.toml")).unwrap();
-    let table: toml::Table = rules.parse().unwrap();
+    let ma = her2().replace("regulation = \"erisa\"", "regulation = \"medicare-advantage\"");
+    let md = render_case(&ma, &[]).file("case.md");
+    let table: toml::Table = repo_file("rules/medicare-advantage.toml").parse().unwrap();
     let claim_file = &table["claim_file"];
     assert_eq!(claim_file["tag"].as_str(), Some("UNVERIFIED"));
     let citation = claim_file["citation"].as_str().unwrap();
@@ -463,37 +385,23 @@ fn unverified_rules_never_become_dates_or_facts() {
         "an UNVERIFIED citation was printed:\n{md}"
     );
 
-    let state = example(HER2).replace("regulation = \"erisa\"", "regulation = \"state-regulated\"");
-    let (_dir2, path2) = case_file(&state);
-    let output = appeal().arg("deadlines").arg(&path2).output().unwrap();
-    assert!(output.status.success());
-    let text = String::from_utf8(output.stdout).unwrap();
-    assert!(
-        text.contains("no verified date: use the date on your denial notice"),
-        "{text}"
-    );
-    assert!(
-        !text.contains("  in "),
-        "no countdown without a verified figure:\n{text}"
-    );
-    let (out2, _) = render_text(&state);
-    let sheet = std::fs::read_to_string(out2.path().join("case-next-steps.md")).unwrap();
+    let state = her2().replace("regulation = \"erisa\"", "regulation = \"state-regulated\"");
+    run_case("deadlines", &state, &[])
+        .success()
+        .stdout_has("no verified date: use the date on your denial notice")
+        // No countdown without a verified figure.
+        .stdout_lacks("  in ");
+    let sheet = render_case(&state, &[]).file("case-next-steps.md");
     assert!(sheet.contains("use the date on your denial notice"), "{sheet}");
 }
 
 #[test]
 fn deadlines_json_and_calendar() {
-    let out = tempfile::tempdir().unwrap();
-    let ics = out.path().join("deadlines.ics");
-    let output = appeal()
-        .args(["deadlines", HER2, "--json", "--ics"])
-        .arg(&ics)
-        .output()
-        .unwrap();
-    assert!(output.status.success());
+    let env = TestEnv::new();
+    let run = env.run(["deadlines", HER2, "--json", "--ics", "[ROOT]/deadlines.ics"]);
+    run.success();
     let json: serde_json::Value = serde_json::from_slice(
-        output
-            .stdout
+        run.stdout_bytes()
             .split(|&b| b == b'\n')
             .take_while(|l| !l.starts_with(b"wrote"))
             .collect::<Vec<_>>()
@@ -511,23 +419,20 @@ fn deadlines_json_and_calendar() {
             .unwrap()
             .starts_with("29 CFR 2560.503-1(h)(3)(i)")
     );
-    let calendar = std::fs::read_to_string(&ics).unwrap();
+    let calendar = env.read("deadlines.ics");
     assert!(calendar.contains("DTSTART;VALUE=DATE:20270505\r\n"), "{calendar}");
     assert!(calendar.contains("TRIGGER:-P7D\r\n") && calendar.contains("TRIGGER:-P2D\r\n"));
 }
 
 #[test]
 fn refs_check_reports_and_exits_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let bib = dir.path().join("mine.bib");
-    std::fs::write(
-        &bib,
+    let env = TestEnv::new();
+    env.write(
+        "mine.bib",
         "@article{a1,\n  title = {One},\n  journal = {J},\n  year = {2020},\n  doi = {not-a-doi},\n  keywords = {no-such-tag}\n}\n@article{a1,\n  title = {Two},\n  year = {2021}\n}\n",
-    )
-    .unwrap();
-    let output = appeal().args(["refs", "check"]).arg(&bib).output().unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let text = String::from_utf8(output.stdout).unwrap();
+    );
+    let run = env.run(["refs", "check", "[ROOT]/mine.bib"]);
+    run.code(1);
     for needle in [
         "mine.bib:8:",
         "duplicate",
@@ -535,48 +440,24 @@ fn refs_check_reports_and_exits_one() {
         "no-such-tag",
         "unverified",
     ] {
-        assert!(text.contains(needle), "{needle:?} missing:\n{text}");
+        run.stdout_has(needle);
     }
 }
 
 #[test]
 fn refs_list_show_search_tags_styles() {
-    let list = appeal()
-        .args(["refs", "list", "--tag", "palliative-care"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(list.stdout).unwrap();
-    assert!(
-        text.contains("temel2010early") && text.contains("sanders2024palliative"),
-        "{text}"
-    );
-    let show = appeal()
-        .args(["refs", "show", "temel2010early"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(show.stdout).unwrap();
-    assert!(
-        text.contains("Temel JS, Greer JA, Muzikansky A, et al."),
-        "{text}"
-    );
-    let search = appeal().args(["refs", "search", "CLEOPATRA"]).output().unwrap();
-    assert!(
-        String::from_utf8(search.stdout)
-            .unwrap()
-            .contains("swain2013overall")
-    );
-    let tags = appeal().args(["refs", "tags"]).output().unwrap();
-    assert!(
-        String::from_utf8(tags.stdout)
-            .unwrap()
-            .contains("palliative-care")
-    );
-    let styles = appeal().args(["refs", "styles"]).output().unwrap();
-    let text = String::from_utf8(styles.stdout).unwrap();
-    assert!(
-        text.contains("american-medical-association") && text.contains("vancouver"),
-        "{text}"
-    );
+    let env = TestEnv::new();
+    env.run(["refs", "list", "--tag", "palliative-care"])
+        .stdout_has("temel2010early")
+        .stdout_has("sanders2024palliative");
+    env.run(["refs", "show", "temel2010early"])
+        .stdout_has("Temel JS, Greer JA, Muzikansky A, et al.");
+    env.run(["refs", "search", "CLEOPATRA"])
+        .stdout_has("swain2013overall");
+    env.run(["refs", "tags"]).stdout_has("palliative-care");
+    env.run(["refs", "styles"])
+        .stdout_has("american-medical-association")
+        .stdout_has("vancouver");
 }
 
 #[test]
@@ -589,4 +470,94 @@ fn vancouver_style_changes_the_reference_list() {
         refs(&vancouver).contains("Temel JS, Greer JA, Muzikansky A"),
         "{vancouver}"
     );
+}
+
+#[test]
+fn example_prints_a_bundled_case_that_renders_and_lists_them_all() {
+    let env = TestEnv::new();
+    env.run(["example"])
+        .success()
+        .stdout_has("her2-out-of-network")
+        .stdout_has("sarcoma-center-referral");
+    let printed = env
+        .run(["example", "ppo-second-opinion"])
+        .success()
+        .stdout()
+        .to_string();
+    assert_eq!(printed, common::repo_file("examples/ppo-second-opinion.toml"));
+    // What it prints is a case file as it stands.
+    let path = env.case("mine.toml", &printed);
+    env.run(["check".as_ref(), path.as_os_str()]).success();
+    env.run(["example", "ppo-second-opnion"])
+        .code(2)
+        .stderr_has("there is no example named `ppo-second-opnion`")
+        .stderr_has("did you mean `ppo-second-opinion`?");
+}
+
+#[test]
+fn completions_and_the_manual_page_are_generated() {
+    let env = TestEnv::new();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        env.run(["completions", shell])
+            .success()
+            .stdout_has("render")
+            .stdout_has("deadlines");
+    }
+    env.run(["man"])
+        .success()
+        .stdout_has(".TH appeal 1")
+        .stdout_has("render");
+}
+
+#[test]
+fn an_advocates_finding_reaches_the_block_it_is_tagged_for() {
+    // tests/fixtures/advocate-findings.bib: one verified entry with a `finding`, tagged
+    // palliative-care, and one unverified entry with hostile text.
+    let env = TestEnv::new();
+    let out = env
+        .run([
+            "render",
+            HER2,
+            "--library",
+            "tests/fixtures/advocate-findings.bib",
+            "--format",
+            "md",
+            "-o",
+            "[ROOT]",
+        ])
+        .success()
+        .file("her2-out-of-network.md");
+    assert!(
+        out.contains("Further published findings:\n\n- In a cluster-randomised trial of 461 patients with advanced cancer, early palliative care improved quality of life at four months [5]."),
+        "{out}"
+    );
+    assert!(out.contains("5. Zimmermann C, Swami N."), "{out}");
+    assert!(
+        !out.contains("hopeful"),
+        "an unverified finding is not printed: {out}"
+    );
+    env.run([
+        "explain",
+        HER2,
+        "--library",
+        "tests/fixtures/advocate-findings.bib",
+    ])
+    .stdout_has("prints the findings of advocate2014early");
+    // With --allow-unverified the other finding is printed, literally.
+    let out = env
+        .run([
+            "render",
+            HER2,
+            "--library",
+            "tests/fixtures/advocate-findings.bib",
+            "--allow-unverified",
+            "--format",
+            "md",
+            "-o",
+            "[ROOT]",
+            "--force",
+        ])
+        .success()
+        .file("her2-out-of-network.md");
+    assert!(out.contains("- Something \\*unconfirmed\\* \\[1\\]"), "{out}");
 }

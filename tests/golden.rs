@@ -5,21 +5,20 @@
 
 mod common;
 
-use common::{files_in, packet_markdown, root};
+use common::{TestEnv, files_in, root};
 
 #[test]
 fn example_letters_match_their_snapshots() {
-    let mut examples: Vec<String> = files_in(&root().join("examples"))
+    let examples: Vec<String> = files_in(&root().join("examples"))
         .into_iter()
         .filter(|f| f.ends_with(".toml"))
         .collect();
-    examples.sort();
     assert!(examples.len() >= 4);
     for example in examples {
-        let out = packet_markdown(&format!("examples/{example}"));
-        for file in files_in(out.path()) {
-            let text = std::fs::read_to_string(out.path().join(&file)).unwrap();
-            insta::assert_snapshot!(file.trim_end_matches(".md").to_string(), text);
+        let env = TestEnv::new();
+        env.packet_md(&format!("examples/{example}"));
+        for file in env.files("") {
+            insta::assert_snapshot!(file.trim_end_matches(".md").to_string(), env.read(&file));
         }
     }
 }

@@ -9,13 +9,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command as Process;
 use std::sync::OnceLock;
 
-use common::{appeal, files_in, root, visible_text};
-
-const HER2: &str = "examples/her2-out-of-network.toml";
+use common::{Case, Outcome, TestEnv, fallback_font, visible_text};
 
 /// Every free-text field the hostile text goes into (array entries by index). Fields the
 /// example lacks (`recipient.attention`, `guidelines.0.section`) are added.
@@ -95,132 +93,66 @@ fn tag(index: usize) -> String {
 // ---------------------------------------------------------------------------------------------
 // Building cases.
 
-fn example_table() -> toml::Value {
-    let text = std::fs::read_to_string(root().join(HER2)).unwrap();
-    toml::Value::Table(toml::from_str(&text).unwrap())
-}
-
-/// Sets the value at a dotted path (array indices as numbers), creating missing table keys.
-fn set_path(node: &mut toml::Value, path: &[&str], value: toml::Value) {
-    let (first, rest) = path.split_first().expect("non-empty path");
-    let slot = match node {
-        toml::Value::Table(t) => t.entry(first.to_string()).or_insert_with(|| {
-            if rest.is_empty() {
-                toml::Value::String(String::new())
-            } else {
-                toml::Value::Table(toml::Table::new())
-            }
-        }),
-        toml::Value::Array(a) => {
-            let i: usize = first.parse().expect("array index");
-            assert!(i < a.len(), "index {i} out of range in the example");
-            &mut a[i]
-        }
-        other => panic!("cannot descend into {other:?} at {first}"),
-    };
-    if rest.is_empty() {
-        *slot = value;
-    } else {
-        set_path(slot, rest, value);
-    }
-}
-
-fn set(case: &mut toml::Value, path: &str, text: &str) {
-    let parts: Vec<&str> = path.split('.').collect();
-    set_path(case, &parts, toml::Value::String(text.to_string()));
-}
-
-fn to_text(case: &toml::Value) -> String {
-    toml::to_string(case).expect("case serialises")
+/// The example the hostile text goes into.
+fn example() -> Case {
+    Case::example("her2-out-of-network.toml")
 }
 
 /// The example with every field of [`FIELDS`] set to `value(index, hostile)`.
 fn hostile_case(hostile: &str) -> String {
-    let mut case = example_table();
+    let mut case = example();
     for (i, path) in FIELDS.iter().enumerate() {
-        set(&mut case, path, &value(i, hostile));
+        case = case.set(path, &value(i, hostile));
     }
-    to_text(&case)
+    case.to_string()
 }
 
 // ---------------------------------------------------------------------------------------------
 // Running the binary and checking what it leaves behind.
 
-struct Run {
-    label: String,
-    code: i32,
-    stdout: String,
-    stderr: String,
-    case_path: PathBuf,
-    out: tempfile::TempDir,
-    _case_dir: tempfile::TempDir,
-}
-
-impl Run {
-    fn file(&self, name: &str) -> PathBuf {
-        self.out.path().join(name)
-    }
-    fn md(&self) -> String {
-        std::fs::read_to_string(self.file("case.md"))
-            .unwrap_or_else(|e| panic!("{}: case.md unreadable: {e}", self.label))
-    }
-    fn describe(&self) -> String {
-        format!(
-            "[{}] exit {}\n--- stdout\n{}\n--- stderr\n{}",
-            self.label, self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-/// `appeal render CASE -o OUT [extra…]` with `case_text` written as `case.toml`.
-fn render(label: &str, case_text: &str, extra: &[&str]) -> Run {
-    let case_dir = tempfile::tempdir().unwrap();
-    let case_path = case_dir.path().join("case.toml");
-    std::fs::write(&case_path, case_text).unwrap();
-    let out = tempfile::tempdir().unwrap();
-    let output = appeal()
-        .arg("render")
-        .arg(&case_path)
-        .arg("-o")
-        .arg(out.path())
-        .args(extra)
-        .output()
-        .unwrap();
-    let run = Run {
-        label: label.to_string(),
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        case_path,
-        out,
-        _case_dir: case_dir,
-    };
+/// `appeal render [ROOT]/case.toml -o [ROOT]/out [extra…]` with `case_text` as `case.toml`,
+/// checked with [`assert_sane`].
+fn render(label: &str, case_text: &str, extra: &[&str]) -> Outcome {
+    let env = TestEnv::new().with_case("case.toml", case_text);
+    let mut args = vec!["render", "[ROOT]/case.toml", "-o", "[ROOT]/out"];
+    args.extend_from_slice(extra);
+    let run = env.run(args).labelled(label);
     let md_only = extra.windows(2).any(|w| w == ["--format", "md"]);
     assert_sane(&run, md_only);
     run
 }
 
+/// The path of output file `name`.
+fn output(run: &Outcome, name: &str) -> std::path::PathBuf {
+    run.path(&format!("out/{name}"))
+}
+
+/// The Markdown letter.
+fn md(run: &Outcome) -> String {
+    run.file("out/case.md")
+}
+
 /// No panic, exit 0 or 2, complete files on success, no files on failure.
-fn assert_sane(run: &Run, md_only: bool) {
+fn assert_sane(run: &Outcome, md_only: bool) {
     assert!(
-        !run.stderr.contains("panicked") && !run.stderr.contains("RUST_BACKTRACE"),
+        !run.stderr().contains("panicked") && !run.stderr().contains("RUST_BACKTRACE"),
         "panic: {}",
         run.describe()
     );
     assert!(
-        run.code == 0 || run.code == 2,
+        run.exit_code() == 0 || run.exit_code() == 2,
         "exit code must be 0 or 2: {}",
         run.describe()
     );
-    let files = files_in(run.out.path());
-    if run.code == 2 {
+    let files = run.env().files("out");
+    if run.exit_code() == 2 {
         assert!(
             files.is_empty(),
             "a failed render left {files:?} behind: {}",
             run.describe()
         );
         assert!(
-            run.stderr.starts_with("error: "),
+            run.stderr().starts_with("error: "),
             "exit 2 without an error message: {}",
             run.describe()
         );
@@ -233,13 +165,13 @@ fn assert_sane(run: &Run, md_only: bool) {
     };
     assert_eq!(files, expected, "{}", run.describe());
     for name in files {
-        let path = run.file(&name);
+        let path = output(run, &name);
         if name.ends_with(".md") {
             let md = std::fs::read_to_string(&path)
-                .unwrap_or_else(|e| panic!("[{}] {name} is not UTF-8: {e}", run.label));
-            assert_markdown_whole(&md, &format!("[{}] {name}", run.label));
+                .unwrap_or_else(|e| panic!("[{}] {name} is not UTF-8: {e}", run.label()));
+            assert_markdown_whole(&md, &format!("[{}] {name}", run.label()));
         } else {
-            assert_pdf_whole(&path, &format!("[{}] {name}", run.label));
+            assert_pdf_whole(&path, &format!("[{}] {name}", run.label()));
         }
     }
 }
@@ -415,10 +347,10 @@ fn lopdf_body_squashed(path: &Path, header: &str) -> String {
 
 /// The letter PDF's body text, whitespace removed: as lopdf reads it (always) and as pdftotext
 /// reads it (when installed).
-fn letter_pdf_bodies(run: &Run) -> (String, Option<String>) {
-    let front = front_matter(&run.md()).unwrap();
+fn letter_pdf_bodies(run: &Outcome) -> (String, Option<String>) {
+    let front = front_matter(&md(run)).unwrap();
     let header = front.get("header").and_then(|v| v.as_str()).unwrap_or_default();
-    let path = run.file("case.pdf");
+    let path = output(run, "case.pdf");
     (
         lopdf_body_squashed(&path, header.trim()),
         pdftotext_body_squashed(&path),
@@ -452,23 +384,23 @@ fn baseline_structure() -> &'static [String] {
     static BASE: OnceLock<Vec<String>> = OnceLock::new();
     BASE.get_or_init(|| {
         let run = render("baseline", &hostile_case("plain"), &["--format", "md"]);
-        assert_eq!(run.code, 0, "{}", run.describe());
-        structure(&run.md())
+        assert_eq!(run.exit_code(), 0, "{}", run.describe());
+        structure(&md(&run))
     })
 }
 
 /// Renders the case with `hostile` in every field and checks that it succeeds, that the
 /// Markdown has the same structure as the harmless letter, and that every printed field reads
 /// back literally from the Markdown (and from the PDF when pdftotext is installed).
-fn assert_literal(label: &str, hostile: &str, extra: &[&str]) -> Run {
+fn assert_literal(label: &str, hostile: &str, extra: &[&str]) -> Outcome {
     let run = render(label, &hostile_case(hostile), extra);
     assert_eq!(
-        run.code,
+        run.exit_code(),
         0,
         "hostile text {hostile:?} must render: {}",
         run.describe()
     );
-    let md = run.md();
+    let md = md(&run);
     let base = baseline_structure();
     let got = structure(&md);
     if got != base {
@@ -493,7 +425,7 @@ fn assert_literal(label: &str, hostile: &str, extra: &[&str]) -> Run {
             .unwrap_or_default()
             .to_string()
     };
-    let pdf_path = run.file("case.pdf");
+    let pdf_path = output(&run, "case.pdf");
     let pdf = lopdf_body_squashed(&pdf_path, get("header").trim());
     // pdftotext shows right-to-left runs in visual order and adds bidi marks, so it can only
     // be compared for left-to-right text; lopdf reads the logical order the PDF stores.
@@ -629,8 +561,8 @@ fn leading_spaces_do_not_make_code_blocks() {
     let hostile = "    indented";
     // The Markdown alone is written; it must have the letter's structure (no code block).
     let run = render("leading spaces, md", &hostile_case(hostile), &["--format", "md"]);
-    assert_eq!(run.code, 0, "{}", run.describe());
-    let md = run.md();
+    assert_eq!(run.exit_code(), 0, "{}", run.describe());
+    let md = md(&run);
     let got = structure(&md);
     assert!(
         !got.iter().any(|e| e.contains("CodeBlock")),
@@ -649,7 +581,7 @@ fn leading_spaces_do_not_make_code_blocks() {
     // And the PDF renders.
     let run = render("leading spaces", &hostile_case(hostile), &[]);
     assert_eq!(
-        run.code,
+        run.exit_code(),
         0,
         "a value starting with spaces must render: {}",
         run.describe()
@@ -658,13 +590,13 @@ fn leading_spaces_do_not_make_code_blocks() {
 
 #[test]
 fn edge_spaces_do_not_print_asterisks() {
-    let mut case = example_table();
-    set(&mut case, "request.service", "outpatient consultation ");
-    set(&mut case, "guidelines.0.body", "ASCO ");
-    set(&mut case, "guidelines.0.title", " Palliative Care");
-    let run = render("edge spaces", &to_text(&case), &[]);
-    assert_eq!(run.code, 0, "{}", run.describe());
-    let md = run.md();
+    let mut case = example();
+    case = case.set("request.service", "outpatient consultation ");
+    case = case.set("guidelines.0.body", "ASCO ");
+    case = case.set("guidelines.0.title", " Palliative Care");
+    let run = render("edge spaces", case.text(), &[]);
+    assert_eq!(run.exit_code(), 0, "{}", run.describe());
+    let md = md(&run);
     let shown = visible_text(&md);
     assert!(
         !shown.contains('*'),
@@ -679,8 +611,8 @@ fn no_break_spaces_at_the_edges_are_trimmed_and_keep_the_structure() {
     // Edge whitespace, no-break spaces included, is dropped from every value (it has no meaning
     // in a letter and would break the Markdown around it); the rest prints as written.
     let run = render("no-break space", &hostile_case("\u{A0}"), &["--format", "md"]);
-    assert_eq!(run.code, 0, "{}", run.describe());
-    let md = run.md();
+    assert_eq!(run.exit_code(), 0, "{}", run.describe());
+    let md = md(&run);
     assert_eq!(structure(&md), baseline_structure(), "structure changed:\n{md}");
     let shown = visible_text(&md);
     assert!(!shown.contains('*'), "literal asterisks:\n{md}");
@@ -702,20 +634,20 @@ fn unicode_separators_stay_inline_and_combining_marks_print_literally() {
         ("paragraph separator", "a\u{2029}b", "U+2029"),
     ] {
         let run = render(label, &hostile_case(hostile), &["--format", "md"]);
-        assert_eq!(run.code, 0, "{}", run.describe());
+        assert_eq!(run.exit_code(), 0, "{}", run.describe());
         assert_eq!(
-            structure(&run.md()),
+            structure(&md(&run)),
             baseline_structure(),
             "[{label}] structure changed"
         );
         assert!(
-            visible_text(&run.md()).contains(&value(0, hostile)),
+            visible_text(&md(&run)).contains(&value(0, hostile)),
             "[{label}] text lost"
         );
         let run = render(label, &hostile_case(hostile), &[]);
-        assert_eq!(run.code, 2, "{}", run.describe());
+        assert_eq!(run.exit_code(), 2, "{}", run.describe());
         assert!(
-            run.stderr.contains(code),
+            run.stderr().contains(code),
             "[{label}] must name {code}: {}",
             run.describe()
         );
@@ -738,25 +670,25 @@ fn line_of(case_text: &str, needle: &str) -> usize {
 }
 
 fn assert_control_rejected(ch: char, path: &str, index: usize) {
-    let mut case = example_table();
+    let mut case = example();
     let marker = tag(index);
     // Written as a TOML escape (`"\u0000"`), as a user would have to, on the value's line.
-    set(&mut case, path, &format!("before@CTRL@after {marker}"));
+    case = case.set(path, &format!("before@CTRL@after {marker}"));
     let escape = format!("\\u{:04X}", u32::from(ch));
-    let text = to_text(&case).replace("@CTRL@", &escape);
+    let text = case.to_string().replace("@CTRL@", &escape);
     let label = format!("U+{:04X} in {path}", u32::from(ch));
     let run = render(&label, &text, &[]);
-    assert_eq!(run.code, 2, "{}", run.describe());
+    assert_eq!(run.exit_code(), 2, "{}", run.describe());
     let line = line_of(&text, &marker);
-    let at = format!("error: {}:{line}:", run.case_path.display());
+    let at = format!("error: {}:{line}:", run.path("case.toml").display());
     assert!(
-        run.stderr.starts_with(&at),
+        run.stderr().starts_with(&at),
         "[{label}] the error must be located at line {line}, expected a message starting {at:?}: {}\n{text}",
         run.describe()
     );
     let what = format!("`{path}` contains the character U+{:04X}", u32::from(ch));
     assert!(
-        run.stderr.contains(&what),
+        run.stderr().contains(&what),
         "[{label}] expected {what:?}: {}",
         run.describe()
     );
@@ -806,10 +738,9 @@ fn other_control_characters_are_located_errors() {
 // ---------------------------------------------------------------------------------------------
 // 5. Right-to-left text.
 
-const DEJAVU_SANS: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-
-fn font(path: &str) -> Option<&str> {
-    Path::new(path).exists().then_some(path)
+/// The fallback font fixture (a DejaVu Sans subset), as a `--font` argument.
+fn fallback() -> String {
+    fallback_font().display().to_string()
 }
 
 #[test]
@@ -823,11 +754,11 @@ fn hebrew_prints_literally_with_the_bundled_font() {
 fn hebrew_reads_right_to_left_on_the_page() {
     // pdftotext reads text in visual order and applies the bidi algorithm; it only gets the
     // logical word back if the glyphs were drawn right to left.
-    let mut case = example_table();
-    set(&mut case, "diagnosis.condition", "שלום");
-    let run = render("hebrew, visual order", &to_text(&case), &[]);
-    assert_eq!(run.code, 0, "{}", run.describe());
-    let Some(pages) = pdftotext_pages(&run.file("case.pdf")) else {
+    let mut case = example();
+    case = case.set("diagnosis.condition", "שלום");
+    let run = render("hebrew, visual order", case.text(), &[]);
+    assert_eq!(run.exit_code(), 0, "{}", run.describe());
+    let Some(pages) = pdftotext_pages(&output(&run, "case.pdf")) else {
         eprintln!("skipped: pdftotext is not installed");
         return;
     };
@@ -849,22 +780,22 @@ fn right_to_left_override_prints_literally() {
 fn arabic_without_a_font_that_has_it_is_a_clear_error() {
     // Liberation Serif has no Arabic letters.
     let run = render("arabic, bundled font", &hostile_case("مرحبا"), &[]);
-    assert_eq!(run.code, 2, "{}", run.describe());
+    assert_eq!(run.exit_code(), 2, "{}", run.describe());
     assert!(
-        run.stderr.contains("U+0645") && run.stderr.contains("'م'"),
+        run.stderr().contains("U+0645") && run.stderr().contains("'م'"),
         "the error must name the character: {}",
         run.describe()
     );
-    assert!(run.stderr.contains("fallback font"), "{}", run.describe());
+    assert!(run.stderr().contains("fallback font"), "{}", run.describe());
 }
 
 #[test]
 fn arabic_with_a_fallback_font_prints_literally() {
-    let Some(font) = font(DEJAVU_SANS) else {
-        eprintln!("skipped: {DEJAVU_SANS} is not installed");
-        return;
-    };
-    assert_literal("arabic, DejaVu Sans", "مرحبا بالعالم", &["--font", font]);
+    assert_literal(
+        "arabic, DejaVu Sans subset",
+        "مرحبا بالعالم",
+        &["--font", &fallback()],
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -875,15 +806,15 @@ fn emoji_without_a_font_is_a_located_error_and_writes_nothing() {
     let hostile = "😀";
     let case_text = hostile_case(hostile);
     let run = render("emoji, bundled font", &case_text, &[]);
-    assert_eq!(run.code, 2, "{}", run.describe());
+    assert_eq!(run.exit_code(), 2, "{}", run.describe());
     assert!(
-        run.stderr.contains("U+1F600") && run.stderr.contains("'😀'"),
+        run.stderr().contains("U+1F600") && run.stderr().contains("'😀'"),
         "the error must name the character: {}",
         run.describe()
     );
     // It names where: the Markdown file, line and column of the first occurrence.
     let rest = run
-        .stderr
+        .stderr()
         .split_once("could not be typeset: case.md:")
         .map(|(_, rest)| rest)
         .unwrap_or_else(|| panic!("expected a case.md location: {}", run.describe()));
@@ -893,8 +824,8 @@ fn emoji_without_a_font_is_a_located_error_and_writes_nothing() {
     };
     // That place in the Markdown really holds the emoji.
     let md_run = render("emoji, Markdown only", &case_text, &["--format", "md"]);
-    assert_eq!(md_run.code, 0, "{}", md_run.describe());
-    let md = md_run.md();
+    assert_eq!(md_run.exit_code(), 0, "{}", md_run.describe());
+    let md = md(&md_run);
     let at_line = md.lines().nth(line - 1).unwrap_or_default();
     let from_col: String = at_line.chars().skip(col - 1).collect();
     assert!(
@@ -908,11 +839,7 @@ fn emoji_without_a_font_is_a_located_error_and_writes_nothing() {
 #[test]
 fn emoji_with_a_font_that_has_it_prints_literally() {
     // DejaVu Sans has U+1F600 (fc-query: 1f600-1f623).
-    let Some(font) = font(DEJAVU_SANS) else {
-        eprintln!("skipped: {DEJAVU_SANS} is not installed");
-        return;
-    };
-    assert_literal("emoji, DejaVu Sans", "😀 smile", &["--font", font]);
+    assert_literal("emoji, DejaVu Sans subset", "😀 smile", &["--font", &fallback()]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -925,12 +852,12 @@ fn a_200_character_word_prints_whole() {
         .cycle()
         .take(200)
         .collect();
-    let mut case = example_table();
-    set(&mut case, "diagnosis.condition", &word);
-    set(&mut case, "denial.quote", &word);
-    let run = render("200-character word", &to_text(&case), &[]);
-    assert_eq!(run.code, 0, "{}", run.describe());
-    let shown = visible_text(&run.md());
+    let mut case = example();
+    case = case.set("diagnosis.condition", &word);
+    case = case.set("denial.quote", &word);
+    let run = render("200-character word", case.text(), &[]);
+    assert_eq!(run.exit_code(), 0, "{}", run.describe());
+    let shown = visible_text(&md(&run));
     assert!(shown.contains(&word), "the word must read back whole:\n{shown}");
     let (pdf, reader) = letter_pdf_bodies(&run);
     let in_md = shown.matches(&word).count();
@@ -946,11 +873,11 @@ fn a_200_character_word_prints_whole() {
     }
     // A long word with break points (`/`, `.`, `-`) may be broken there, but nothing is added.
     let punct: String = "a/b.c-d".repeat(29);
-    let mut case = example_table();
-    set(&mut case, "diagnosis.condition", &punct);
-    set(&mut case, "denial.quote", &punct);
-    let run = render("200-character word with break points", &to_text(&case), &[]);
-    assert_eq!(run.code, 0, "{}", run.describe());
+    let mut case = example();
+    case = case.set("diagnosis.condition", &punct);
+    case = case.set("denial.quote", &punct);
+    let run = render("200-character word with break points", case.text(), &[]);
+    assert_eq!(run.exit_code(), 0, "{}", run.describe());
     let (pdf, reader) = letter_pdf_bodies(&run);
     for (who, text) in [("PDF text", Some(pdf)), ("pdftotext", reader)] {
         if let Some(text) = text {
@@ -963,8 +890,8 @@ fn a_200_character_word_prints_whole() {
     }
 }
 
-fn shown_count(run: &Run, needle: &str) -> usize {
-    visible_text(&run.md()).matches(needle).count()
+fn shown_count(run: &Outcome, needle: &str) -> usize {
+    visible_text(&md(run)).matches(needle).count()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -972,7 +899,6 @@ fn shown_count(run: &Run, needle: &str) -> usize {
 
 #[test]
 fn thirty_page_history_renders_with_page_numbers_on_every_page() {
-    let mut case = example_table();
     let sentence = "Cycle given at full dose with premedication; restaging CT of chest, abdomen and \
                     pelvis showed no new lesions; left ventricular ejection fraction stable on \
                     echocardiogram; grade 1 fatigue and grade 1 diarrhoea managed supportively. ";
@@ -993,19 +919,17 @@ fn thirty_page_history_renders_with_page_numbers_on_every_page() {
             toml::Value::Table(t)
         })
         .collect();
-    if let toml::Value::Table(t) = &mut case {
-        t.insert("treatments".into(), toml::Value::Array(treatments));
-    }
-    let run = render("30-page history", &to_text(&case), &[]);
-    assert_eq!(run.code, 0, "{}", run.describe());
-    let shown = visible_text(&run.md());
+    let case = example().set_value("treatments", toml::Value::Array(treatments));
+    let run = render("30-page history", case.text(), &[]);
+    assert_eq!(run.exit_code(), 0, "{}", run.describe());
+    let shown = visible_text(&md(&run));
     for i in [1, 60, 120] {
         assert!(
             shown.contains(&format!("end of course {i}")),
             "course {i} missing"
         );
     }
-    let pdf = run.file("case.pdf");
+    let pdf = output(&run, "case.pdf");
     let pages = assert_pdf_whole(&pdf, "30-page history");
     assert!(pages >= 30, "expected at least 30 pages, got {pages}");
     // lopdf: every page ends with "Page i of n" (checked inside) and the history is all there.

@@ -4,24 +4,18 @@
 mod common;
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Stdio};
 
-use common::{appeal, files_in, root};
-use predicates::prelude::*;
+use common::{HER2, TestEnv};
 
-const HER2: &str = "examples/her2-out-of-network.toml";
-
-/// Copies the HER2 example to `dir/name`, creating folders.
-fn case_at(dir: &Path, name: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::copy(root().join(HER2), &path).unwrap();
-    path
+/// Copies the HER2 example to `name` in `env`, creating folders; returns its path as text.
+fn case_at(env: &TestEnv, name: &str) -> String {
+    env.copy(HER2, name).display().to_string()
 }
 
-fn temp_files(dir: &Path) -> Vec<String> {
-    files_in(dir)
+/// The temporary files left in `sub` of `env`.
+fn temp_files(env: &TestEnv, sub: &str) -> Vec<String> {
+    env.files(sub)
         .into_iter()
         .filter(|f| f.ends_with(".tmp"))
         .collect()
@@ -29,30 +23,23 @@ fn temp_files(dir: &Path) -> Vec<String> {
 
 #[test]
 fn render_refuses_cases_that_write_one_name_and_names_both() {
-    let src = tempfile::tempdir().unwrap();
+    let env = TestEnv::new();
     let pairs = [
         ("a/x.toml", "b/x.toml", "x.md"),
         ("a b.toml", "a_b.toml", "a_b.md"),
         ("x.toml", "x-next-steps.toml", "x-next-steps.md"),
     ];
-    for (first, second, clash) in pairs {
-        let out = tempfile::tempdir().unwrap();
-        let a = case_at(src.path(), first);
-        let b = case_at(src.path(), second);
-        appeal()
-            .args(["render", "--format", "md", "-o"])
-            .arg(out.path())
-            .arg(&a)
-            .arg(&b)
-            .assert()
+    for (i, (first, second, clash)) in pairs.into_iter().enumerate() {
+        let out = format!("[ROOT]/out{i}");
+        let a = case_at(&env, &format!("src/{first}"));
+        let b = case_at(&env, &format!("src/{second}"));
+        env.run(["render", "--format", "md", "-o", &out, &a, &b])
             .code(2)
-            .stderr(
-                predicate::str::contains(b.display().to_string())
-                    .and(predicate::str::contains(a.display().to_string()))
-                    .and(predicate::str::contains(clash)),
-            );
+            .stderr_has(&b)
+            .stderr_has(&a)
+            .stderr_has(clash);
         assert!(
-            files_in(out.path()).is_empty(),
+            env.files(&format!("out{i}")).is_empty(),
             "{first} + {second}: nothing is written"
         );
     }
@@ -60,49 +47,30 @@ fn render_refuses_cases_that_write_one_name_and_names_both() {
 
 #[test]
 fn render_refuses_a_case_named_twice() {
-    let out = tempfile::tempdir().unwrap();
-    appeal()
-        .args(["render", HER2, HER2, "--format", "md", "-o"])
-        .arg(out.path())
-        .assert()
+    let env = TestEnv::new();
+    env.run(["render", HER2, HER2, "--format", "md", "-o", "[ROOT]"])
         .code(2)
-        .stderr(predicate::str::contains(format!(
-            "{HER2}: writes the same output"
-        )));
-    assert!(files_in(out.path()).is_empty());
+        .stderr_has(format!("{HER2}: writes the same output"));
+    assert!(env.files("").is_empty());
 }
 
 #[test]
 fn batch_reports_the_same_clashes_and_writes_the_rest() {
-    let src = tempfile::tempdir().unwrap();
-    let a = case_at(src.path(), "a/x.toml");
-    let b = case_at(src.path(), "b/x.toml");
-    let out = tempfile::tempdir().unwrap();
-    appeal()
-        .args(["batch", "--format", "md", "-o"])
-        .arg(out.path())
-        .arg(&a)
-        .arg(&b)
-        .assert()
+    let env = TestEnv::new();
+    let a = case_at(&env, "src/a/x.toml");
+    let b = case_at(&env, "src/b/x.toml");
+    env.run(["batch", "--format", "md", "-o", "[ROOT]/out", &a, &b])
         .code(1)
-        .stdout(predicate::str::contains(format!(
-            "{}: writes the same output",
-            b.display()
-        )));
-    assert_eq!(files_in(out.path()), ["x.md"]);
+        .stdout_has(format!("{b}: writes the same output"));
+    assert_eq!(env.files("out"), ["x.md"]);
 }
 
 #[test]
 fn two_processes_writing_one_name_never_both_succeed() {
     for _ in 0..6 {
-        let out = tempfile::tempdir().unwrap();
-        let bin = assert_cmd::cargo::cargo_bin("appeal");
+        let env = TestEnv::new();
         let spawn = || {
-            Process::new(&bin)
-                .current_dir(root())
-                .env("SOURCE_DATE_EPOCH", common::EPOCH)
-                .args(["render", HER2, "--format", "md", "-o"])
-                .arg(out.path())
+            env.process(["render", HER2, "--format", "md", "-o", "[ROOT]"])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
@@ -112,78 +80,55 @@ fn two_processes_writing_one_name_never_both_succeed() {
         let codes = [one.wait().unwrap().code(), two.wait().unwrap().code()];
         let wins = codes.iter().filter(|c| **c == Some(0)).count();
         assert_eq!(wins, 1, "exactly one process writes the letter: {codes:?}");
-        assert!(temp_files(out.path()).is_empty());
+        assert!(temp_files(&env, "").is_empty());
     }
 }
 
 #[test]
 fn a_dangling_link_at_an_output_name_is_refused_and_never_followed() {
-    let out = tempfile::tempdir().unwrap();
-    let aim = out.path().join("elsewhere.md");
-    std::os::unix::fs::symlink(&aim, out.path().join("her2-out-of-network.md")).unwrap();
-    appeal()
-        .args(["render", HER2, "--format", "md", "-o"])
-        .arg(out.path())
-        .assert()
+    let env = TestEnv::new();
+    let aim = env.join("elsewhere.md");
+    std::os::unix::fs::symlink(&aim, env.join("her2-out-of-network.md")).unwrap();
+    env.run(["render", HER2, "--format", "md", "-o", "[ROOT]"])
         .code(2)
-        .stderr(predicate::str::contains("her2-out-of-network.md: already exists"));
+        .stderr_has("her2-out-of-network.md: already exists");
     assert!(!aim.exists());
-    assert_eq!(files_in(out.path()), ["her2-out-of-network.md"]);
+    assert_eq!(env.files(""), ["her2-out-of-network.md"]);
 }
 
 #[test]
 fn force_onto_a_folder_refuses_and_keeps_the_other_files() {
-    let out = tempfile::tempdir().unwrap();
-    std::fs::write(out.path().join("her2-out-of-network.md"), "mine").unwrap();
-    std::fs::create_dir(out.path().join("her2-out-of-network-next-steps.md")).unwrap();
-    appeal()
-        .args(["render", HER2, "--format", "md", "--force", "-o"])
-        .arg(out.path())
-        .assert()
+    let env = TestEnv::new();
+    env.write("her2-out-of-network.md", "mine");
+    std::fs::create_dir(env.join("her2-out-of-network-next-steps.md")).unwrap();
+    env.run(["render", HER2, "--format", "md", "--force", "-o", "[ROOT]"])
         .code(2)
-        .stderr(predicate::str::contains("is a folder"));
-    assert_eq!(
-        std::fs::read_to_string(out.path().join("her2-out-of-network.md")).unwrap(),
-        "mine"
-    );
+        .stderr_has("is a folder");
+    assert_eq!(env.read("her2-out-of-network.md"), "mine");
 }
 
 #[test]
 fn pdf_refuses_to_write_over_its_own_input() {
-    let dir = tempfile::tempdir().unwrap();
-    let letter = dir.path().join("x.md");
-    std::fs::write(&letter, "Dear plan,\n\nPlease pay.\n").unwrap();
-    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let env = TestEnv::new();
+    let letter = env.write("x.md", "Dear plan,\n\nPlease pay.\n");
+    std::fs::create_dir(env.join("sub")).unwrap();
     for out in ["x.md", "./x.md", "sub/../x.md"] {
-        appeal()
-            .current_dir(dir.path())
-            .args(["pdf", "x.md", "--force", "-o", out])
-            .assert()
+        env.run_inside(["pdf", "x.md", "--force", "-o", out])
             .code(2)
-            .stderr(predicate::str::contains("is the input file"));
+            .stderr_has("is the input file");
     }
-    std::os::unix::fs::symlink(&letter, dir.path().join("link.pdf")).unwrap();
-    appeal()
-        .current_dir(dir.path())
-        .args(["pdf", "x.md", "--force", "-o", "link.pdf"])
-        .assert()
+    std::os::unix::fs::symlink(&letter, env.join("link.pdf")).unwrap();
+    env.run_inside(["pdf", "x.md", "--force", "-o", "link.pdf"])
         .code(2);
-    assert_eq!(
-        std::fs::read_to_string(&letter).unwrap(),
-        "Dear plan,\n\nPlease pay.\n"
-    );
+    assert_eq!(env.read("x.md"), "Dear plan,\n\nPlease pay.\n");
 }
 
 #[test]
 fn created_output_folders_are_owner_only() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("new").join("letters");
-    appeal()
-        .args(["render", HER2, "--format", "md", "-o"])
-        .arg(&out)
-        .assert()
+    let env = TestEnv::new();
+    env.run(["render", HER2, "--format", "md", "-o", "[ROOT]/new/letters"])
         .success();
-    for d in [dir.path().join("new"), out] {
+    for d in [env.join("new"), env.join("new/letters")] {
         let mode = std::fs::metadata(&d).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o700, "{}", d.display());
     }
@@ -191,51 +136,41 @@ fn created_output_folders_are_owner_only() {
 
 #[test]
 fn stale_temporary_files_of_dead_processes_are_removed() {
-    let out = tempfile::tempdir().unwrap();
+    let env = TestEnv::new();
     // A pid above the kernel's maximum is never alive.
-    let stale = out.path().join(".appeal-4194999-Ab12Cd.tmp");
-    std::fs::write(&stale, "half a letter").unwrap();
-    let kept = out.path().join("notes.tmp");
-    std::fs::write(&kept, "mine").unwrap();
-    appeal()
-        .args(["render", HER2, "--format", "md", "-o"])
-        .arg(out.path())
-        .assert()
-        .success();
+    let stale = env.write(".appeal-4194999-Ab12Cd.tmp", "half a letter");
+    let kept = env.write("notes.tmp", "mine");
+    env.render_md(HER2, &[]);
     assert!(!stale.exists());
     assert!(kept.exists());
 }
 
 #[test]
 fn an_interrupted_batch_leaves_no_temporary_files() {
-    let src = tempfile::tempdir().unwrap();
+    let src = TestEnv::new();
     for i in 0..150 {
-        case_at(src.path(), &format!("c{i:03}.toml"));
+        case_at(&src, &format!("c{i:03}.toml"));
     }
-    let bin = assert_cmd::cargo::cargo_bin("appeal");
     for signal in [rustix::process::Signal::TERM, rustix::process::Signal::INT] {
-        let out = tempfile::tempdir().unwrap();
-        let mut child = Process::new(&bin)
-            .current_dir(root())
-            .env("SOURCE_DATE_EPOCH", common::EPOCH)
-            .args(["batch", "--format", "pdf", "-o"])
-            .arg(out.path())
+        let out = TestEnv::new();
+        let mut child = out
+            .process(["batch", "--format", "pdf", "-o", "[ROOT]"])
             .arg(src.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
         // Wait until it is writing, then interrupt it.
-        while files_in(out.path()).is_empty() && child.try_wait().unwrap().is_none() {
+        while out.files("").is_empty() && child.try_wait().unwrap().is_none() {
             std::thread::yield_now();
         }
         let pid = rustix::process::Pid::from_raw(child.id() as i32).unwrap();
         let _ = rustix::process::kill_process(pid, signal);
         let status = child.wait().unwrap();
-        assert!(temp_files(out.path()).is_empty(), "{signal:?}: {status:?}");
+        assert!(temp_files(&out, "").is_empty(), "{signal:?}: {status:?}");
         // What was written is whole: every PDF ends with its trailer.
-        for f in files_in(out.path()) {
-            let bytes = std::fs::read(out.path().join(&f)).unwrap();
+        for f in out.files("") {
+            let bytes = std::fs::read(out.join(&f)).unwrap();
             assert!(
                 bytes.ends_with(b"%%EOF\n") || bytes.ends_with(b"%%EOF"),
                 "{f} is whole"
@@ -246,94 +181,62 @@ fn an_interrupted_batch_leaves_no_temporary_files() {
 
 #[test]
 fn inputs_that_are_not_regular_files_are_refused_by_name() {
-    appeal()
-        .args(["render", "/dev/zero", "--format", "md", "-o", "/nonexistent"])
-        .assert()
+    let env = TestEnv::new();
+    env.run(["render", "/dev/zero", "--format", "md", "-o", "/nonexistent"])
         .code(2)
-        .stderr(predicate::str::contains(
-            "/dev/zero:1:1: the case file is a character device, not a regular file",
-        ));
-    appeal()
-        .args(["refs", "check", "/dev/zero"])
-        .assert()
+        .stderr_has("/dev/zero:1:1: the case file is a character device, not a regular file");
+    env.run(["refs", "check", "/dev/zero"])
         .code(2)
-        .stderr(predicate::str::contains("/dev/zero: is a character device"));
-    appeal()
-        .args(["pdf", "/dev/zero", "-o", "/nonexistent/x.pdf"])
-        .assert()
+        .stderr_has("/dev/zero: is a character device");
+    env.run(["pdf", "/dev/zero", "-o", "/nonexistent/x.pdf"])
         .code(2)
-        .stderr(predicate::str::contains("/dev/zero: is a character device"));
+        .stderr_has("/dev/zero: is a character device");
 }
 
 #[test]
 fn a_case_file_over_the_size_limit_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let big = dir.path().join("big.toml");
-    let file = std::fs::File::create(&big).unwrap();
+    let env = TestEnv::new();
+    let file = std::fs::File::create(env.join("big.toml")).unwrap();
     file.set_len(appeal::input::CASE_LIMIT + 1).unwrap();
-    appeal()
-        .args(["render", "--format", "md", "-o"])
-        .arg(dir.path().join("out"))
-        .arg(&big)
-        .assert()
+    env.run(["render", "--format", "md", "-o", "[ROOT]/out", "[ROOT]/big.toml"])
         .code(2)
-        .stderr(predicate::str::contains(
-            "is larger than 16 MB, the limit for a case file",
-        ));
+        .stderr_has("is larger than 16 MB, the limit for a case file");
 }
 
 #[test]
 fn batch_reports_dangling_links_and_fifos_instead_of_skipping_them() {
-    let src = tempfile::tempdir().unwrap();
-    case_at(src.path(), "good.toml");
-    std::os::unix::fs::symlink(src.path().join("gone.toml"), src.path().join("dangling.toml")).unwrap();
-    let fifo = src.path().join("pipe.toml");
+    let env = TestEnv::new();
+    case_at(&env, "src/good.toml");
+    std::os::unix::fs::symlink(env.join("src/gone.toml"), env.join("src/dangling.toml")).unwrap();
+    let fifo = env.join("src/pipe.toml");
     assert!(Process::new("mkfifo").arg(&fifo).status().unwrap().success());
-    let out = tempfile::tempdir().unwrap();
-    appeal()
-        .args(["batch", "--format", "md", "-o"])
-        .arg(out.path())
-        .arg(src.path())
-        .assert()
+    env.run(["batch", "--format", "md", "-o", "[ROOT]/out", "[ROOT]/src"])
         .code(1)
-        .stdout(
-            predicate::str::contains("rendered 1 of 3 cases")
-                .and(predicate::str::contains(
-                    "dangling.toml:1:1: cannot read the case file",
-                ))
-                .and(predicate::str::contains("pipe.toml:1:1: the case file is a FIFO")),
-        );
+        .stdout_has("rendered 1 of 3 cases")
+        .stdout_has("dangling.toml:1:1: cannot read the case file")
+        .stdout_has("pipe.toml:1:1: the case file is a FIFO");
 }
 
 #[test]
 fn batch_jobs_are_capped_and_help_says_so() {
-    let out = tempfile::tempdir().unwrap();
-    appeal()
-        .args(["batch", HER2, "--jobs", "100000", "--format", "md", "-o"])
-        .arg(out.path())
-        .assert()
-        .success();
-    appeal()
-        .args(["batch", "--help"])
-        .assert()
+    let env = TestEnv::new();
+    env.run([
+        "batch", HER2, "--jobs", "100000", "--format", "md", "-o", "[ROOT]",
+    ])
+    .success();
+    env.run(["batch", "--help"])
         .success()
-        .stdout(predicate::str::contains("at most one per case and 4 per"));
+        .stdout_has("at most one per case and 4 per");
 }
 
 #[test]
 fn a_batch_with_no_room_to_write_names_the_case_and_stops() {
     use std::os::unix::process::CommandExt;
-    let src = tempfile::tempdir().unwrap();
+    let env = TestEnv::new();
     for i in 0..40 {
-        case_at(src.path(), &format!("c{i:02}.toml"));
+        case_at(&env, &format!("src/c{i:02}.toml"));
     }
-    let out = tempfile::tempdir().unwrap();
-    let mut cmd = Process::new(assert_cmd::cargo::cargo_bin("appeal"));
-    cmd.current_dir(root())
-        .env("SOURCE_DATE_EPOCH", common::EPOCH)
-        .args(["batch", "--format", "pdf", "-o"])
-        .arg(out.path())
-        .arg(src.path());
+    let mut cmd = env.process(["batch", "--format", "pdf", "-o", "[ROOT]/out", "[ROOT]/src"]);
     // A file size limit below one letter stands in for a full disk: every write fails.
     // SAFETY: between fork and exec only async-signal-safe calls (setrlimit, signal) are made.
     unsafe {
@@ -359,37 +262,28 @@ fn a_batch_with_no_room_to_write_names_the_case_and_stops() {
         assert!(!line.contains(".appeal-"), "{line}");
     }
     assert!(stdout.contains("stopped: no room to write"), "{stdout}");
-    assert!(temp_files(out.path()).is_empty());
-    assert!(files_in(out.path()).is_empty(), "nothing half-written");
+    assert!(temp_files(&env, "out").is_empty());
+    assert!(env.files("out").is_empty(), "nothing half-written");
 }
 
 #[test]
 fn deadlines_refuses_to_write_the_calendar_over_the_case() {
-    let dir = tempfile::tempdir().unwrap();
-    let case = case_at(dir.path(), "x.toml");
-    let before = std::fs::read(&case).unwrap();
-    appeal()
-        .args(["deadlines", "--force", "--ics"])
-        .arg(&case)
-        .arg(&case)
-        .assert()
+    let env = TestEnv::new();
+    let case = case_at(&env, "x.toml");
+    let before = env.read("x.toml");
+    env.run(["deadlines", "--force", "--ics", &case, &case])
         .code(2)
-        .stderr(predicate::str::contains("is the input file"));
-    assert_eq!(std::fs::read(&case).unwrap(), before);
+        .stderr_has("is the input file");
+    assert_eq!(env.read("x.toml"), before);
 }
 
 #[test]
 fn a_cover_sheet_name_too_long_leaves_no_letter_behind() {
-    let src = tempfile::tempdir().unwrap();
+    let env = TestEnv::new();
     // The letter's name fits in 255 bytes; the cover sheet's (`-next-steps.md`) does not.
-    let case = case_at(src.path(), &format!("{}.toml", "x".repeat(245)));
-    let out = tempfile::tempdir().unwrap();
-    appeal()
-        .args(["render", "--format", "md", "-o"])
-        .arg(out.path())
-        .arg(&case)
-        .assert()
+    let case = case_at(&env, &format!("src/{}.toml", "x".repeat(245)));
+    env.run(["render", "--format", "md", "-o", "[ROOT]/out", &case])
         .code(2)
-        .stderr(predicate::str::contains("-next-steps.md: cannot write"));
-    assert!(files_in(out.path()).is_empty());
+        .stderr_has("-next-steps.md: cannot write");
+    assert!(env.files("out").is_empty());
 }

@@ -9,6 +9,7 @@ pub fn template_for(kind: LetterKind) -> &'static str {
     match kind {
         LetterKind::ClaimFileRequest => "claim-file-request.md",
         LetterKind::PeerToPeerBrief => "peer-to-peer-brief.md",
+        LetterKind::FollowUp => "follow-up.md",
         LetterKind::Appeal | LetterKind::MedicalNecessity | LetterKind::ExternalReview => "letter.md",
     }
 }

@@ -171,6 +171,8 @@ pub enum Status {
     },
     /// No date: the figure is unverified or unknown.
     Unknown,
+    /// Met: the appeal was sent (`appeal.filed`) by this date.
+    Done,
 }
 
 /// One deadline, explained.
@@ -215,6 +217,75 @@ pub struct Deadlines {
     pub items: Vec<Deadline>,
     /// Notes for the reader (each rule note ends with its citation and tag).
     pub notes: Vec<String>,
+}
+
+/// The deadlines of one case as `appeal deadlines` shows them: [`Serialize`] for `--json`
+/// (`format`, `items`, `notes`), [`Display`](std::fmt::Display) for people.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeadlineReport<'a> {
+    /// The report's format version.
+    pub format: u32,
+    /// The deadlines.
+    pub items: &'a [Deadline],
+    /// Notes for the reader.
+    pub notes: &'a [String],
+    /// The case file, as named.
+    #[serde(skip)]
+    pub file: &'a str,
+    /// The rules' display name and regulation id.
+    #[serde(skip)]
+    pub rules: (&'a str, &'a str),
+    /// Today.
+    #[serde(skip)]
+    pub today: Date,
+}
+
+impl Deadlines {
+    /// This case's report.
+    pub fn report<'a>(&'a self, file: &'a str, rules: &'a Rules, today: Date) -> DeadlineReport<'a> {
+        DeadlineReport {
+            format: 1,
+            items: &self.items,
+            notes: &self.notes,
+            file,
+            rules: (&rules.name, &rules.regulation),
+            today,
+        }
+    }
+}
+
+impl std::fmt::Display for DeadlineReport<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (name, regulation) = self.rules;
+        writeln!(f, "{}: {name} ({regulation}); today is {}", self.file, self.today)?;
+        for d in self.items {
+            let plural = |n: i64| if n == 1 { "" } else { "s" };
+            let when = match (&d.date, &d.status) {
+                (Some(date), Status::Today) => format!("{date}  TODAY"),
+                (Some(date), Status::Done) => format!("{date}  met: the appeal was sent"),
+                (Some(date), Status::Passed { days_ago }) => {
+                    format!("{date}  passed {days_ago} day{} ago", plural(*days_ago))
+                }
+                (Some(date), Status::Upcoming { days_left }) => {
+                    format!("{date}  in {days_left} day{}", plural(*days_left))
+                }
+                _ => "no verified date: use the date on your denial notice".to_string(),
+            };
+            writeln!(f, "\n{}: {when}", d.label)?;
+            writeln!(f, "  {}", d.basis)?;
+            writeln!(f, "  rule: {} [{}]", d.citation, d.tag.as_str())?;
+            if let (Some(text), Status::Passed { .. }) = (&d.if_passed, &d.status) {
+                writeln!(f, "  {text}")?;
+            }
+        }
+        if !self.notes.is_empty() {
+            writeln!(f, "\nnotes:")?;
+            for n in self.notes {
+                writeln!(f, "  - {n}")?;
+            }
+        }
+        Ok(())
+    }
 }
 
 fn ser_date<S: Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
@@ -284,6 +355,9 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
     }
     if let Some(filed) = input.appeal_filed {
         appeal.basis = format!("{} You filed your appeal on {filed}.", appeal.basis);
+        if appeal.date.is_some_and(|d| filed <= d) {
+            appeal.status = Status::Done;
+        }
     }
     if appeal.date.is_some() {
         let advice = match &rules.late_filing {

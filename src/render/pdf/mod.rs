@@ -59,8 +59,8 @@ impl Default for PdfOptions {
     }
 }
 
-/// Paper size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+/// Paper size (`--paper letter|a4`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, clap::ValueEnum)]
 pub enum Paper {
     /// US Letter, 8.5 × 11 in.
     #[default]
@@ -940,13 +940,13 @@ mod tests {
 
     #[test]
     fn a_fallback_font_supplies_missing_glyphs() {
-        // DejaVu Sans has the check mark, Liberation Serif does not. Skipped where the system
-        // font is absent; the project ships no second font.
-        let path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-        let Ok(fallback) = std::fs::read(path) else {
-            eprintln!("skipped: {path} not installed");
-            return;
-        };
+        // DejaVu Sans has the check mark, Liberation Serif does not. The test fixture is a
+        // subset of it, shipped with its licence, so this never depends on the machine.
+        let fallback = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/fonts/DejaVuSans-subset.ttf"
+        ))
+        .expect("the font fixture is in the repository");
         assert!(pdf("Done ✓\n", &PdfOptions::default()).is_err());
         let options = PdfOptions {
             fallback_font: Some(fallback),

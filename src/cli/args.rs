@@ -1,0 +1,249 @@
+//! What the user typed: clap argument structs, and what the shared options mean.
+
+use super::*;
+
+/// `appeal refs …`.
+#[derive(Debug, Subcommand)]
+pub(super) enum RefsCommand {
+    /// List references, optionally only those with a tag.
+    List {
+        /// Only entries with this `keywords` tag.
+        #[arg(long)]
+        tag: Option<String>,
+        #[command(flatten)]
+        libs: LibraryArgs,
+    },
+    /// Show one entry: its fields, status, tags and formatted citation.
+    Show {
+        /// The citation key.
+        key: String,
+        /// Citation style.
+        #[arg(long, value_name = "NAME")]
+        style: Option<String>,
+        #[command(flatten)]
+        libs: LibraryArgs,
+    },
+    /// Search titles, authors, journals, DOIs, PMIDs and tags.
+    Search {
+        /// Text to look for (case-insensitive).
+        text: String,
+        #[command(flatten)]
+        libs: LibraryArgs,
+    },
+    /// Each tag with its count and the blocks that cite it.
+    Tags {
+        #[command(flatten)]
+        libs: LibraryArgs,
+    },
+    /// Check .bib files (default: the bundled library); exit 1 if anything is wrong.
+    Check {
+        /// BibTeX files to check.
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// The citation styles available to --style.
+    Styles,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub(super) struct LibraryArgs {
+    /// Add a BibTeX file to the bundled library (repeatable).
+    #[arg(long = "library", value_name = "FILE")]
+    pub(super) libraries: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct DeadlinesArgs {
+    /// Case file (TOML).
+    #[arg(value_name = "CASE")]
+    pub(super) case: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    pub(super) json: bool,
+    /// Also write the dated deadlines as an iCalendar file, with reminders 7 and 2 days before.
+    #[arg(long, value_name = "FILE")]
+    pub(super) ics: Option<PathBuf>,
+    /// Replace an existing calendar file.
+    #[arg(long)]
+    pub(super) force: bool,
+    /// Folder of rules files (one REGULATION.toml each) overriding the bundled rules.
+    #[arg(long, value_name = "DIR")]
+    pub(super) rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct BatchArgs {
+    /// Case files, or folders whose `*.toml` files are cases.
+    #[arg(required = true, value_name = "DIR_OR_FILE")]
+    pub(super) inputs: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(short, long, value_name = "DIR")]
+    pub(super) out: PathBuf,
+    /// What to write.
+    #[arg(long, value_enum, default_value_t = Format::Both)]
+    pub(super) format: Format,
+    /// Replace existing output files.
+    #[arg(long)]
+    pub(super) force: bool,
+    /// Worker threads (default: one per core; at most one per case and 4 per core).
+    #[arg(long, value_name = "N")]
+    pub(super) jobs: Option<usize>,
+    #[command(flatten)]
+    pub(super) pdf: PdfFlags,
+    #[command(flatten)]
+    pub(super) data: DataArgs,
+}
+
+/// Options shared by every command that drafts a letter.
+#[derive(Debug, Args, Clone, Default)]
+pub(super) struct DataArgs {
+    /// Add a BibTeX file to the reference library (repeatable).
+    #[arg(long = "library", value_name = "FILE")]
+    pub(super) libraries: Vec<PathBuf>,
+    /// Folder whose templates (letter.md, blocks/ID.md, …) override the bundled ones.
+    #[arg(long, value_name = "DIR")]
+    pub(super) templates: Option<PathBuf>,
+    /// Folder of rules files (one REGULATION.toml each) overriding the bundled rules.
+    #[arg(long, value_name = "DIR")]
+    pub(super) rules: Option<PathBuf>,
+    /// Citation style (any style `appeal refs styles` lists).
+    #[arg(long, value_name = "NAME")]
+    pub(super) style: Option<String>,
+    /// Cite references marked unverified (only after you have checked them).
+    #[arg(long)]
+    pub(super) allow_unverified: bool,
+    /// Write this kind of letter instead of the case's `letter.kind`.
+    #[arg(long, value_name = "KIND", value_enum)]
+    pub(super) kind: Option<LetterKind>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum Format {
+    Md,
+    Pdf,
+    Both,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct RenderArgs {
+    /// Case files (TOML).
+    #[arg(required = true, value_name = "CASE")]
+    pub(super) cases: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(short, long, value_name = "DIR", default_value = ".")]
+    pub(super) out: PathBuf,
+    /// What to write.
+    #[arg(long, value_enum, default_value_t = Format::Both)]
+    pub(super) format: Format,
+    /// Replace existing output files.
+    #[arg(long)]
+    pub(super) force: bool,
+    /// Write every letter that suits the case (e.g. appeal + provider letter + claim-file request).
+    #[arg(long)]
+    pub(super) packet: bool,
+    #[command(flatten)]
+    pub(super) pdf: PdfFlags,
+    #[command(flatten)]
+    pub(super) data: DataArgs,
+}
+
+#[derive(Debug, Args, Clone)]
+pub(super) struct PdfFlags {
+    /// Paper size.
+    #[arg(long, value_name = "SIZE", value_enum, default_value_t = Paper::Letter)]
+    pub(super) paper: Paper,
+    /// A TrueType font for characters the bundled font lacks.
+    #[arg(long, value_name = "PATH")]
+    pub(super) font: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct StatusArgs {
+    /// Case file (TOML).
+    #[arg(value_name = "CASE")]
+    pub(super) case: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    pub(super) json: bool,
+    /// A folder of rules files that override the bundled ones.
+    #[arg(long, value_name = "DIR")]
+    pub(super) rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct ExplainArgs {
+    /// Case file (TOML).
+    #[arg(value_name = "CASE")]
+    pub(super) case: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    pub(super) json: bool,
+    #[command(flatten)]
+    pub(super) data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct CheckArgs {
+    /// Case file (TOML).
+    #[arg(value_name = "CASE")]
+    pub(super) case: PathBuf,
+    /// Print the report as JSON: every problem with its severity, field, file:line:col,
+    /// message and hint.
+    #[arg(long)]
+    pub(super) json: bool,
+    #[command(flatten)]
+    pub(super) data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct PdfArgs {
+    /// The letter in Markdown.
+    #[arg(value_name = "LETTER.md")]
+    pub(super) markdown: PathBuf,
+    /// Output file (default: the Markdown file with .pdf).
+    #[arg(short, long, value_name = "FILE")]
+    pub(super) out: Option<PathBuf>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    pub(super) force: bool,
+    #[command(flatten)]
+    pub(super) pdf: PdfFlags,
+}
+
+impl DataArgs {
+    pub(super) fn sources(&self) -> Sources {
+        Sources {
+            templates: self.templates.clone(),
+            libraries: self.libraries.clone(),
+            rules: self.rules.clone(),
+            style: self.style.clone(),
+        }
+    }
+
+    pub(super) fn options(&self) -> Result<DraftOptions, CliError> {
+        Ok(DraftOptions {
+            plan: PlanOptions {
+                allow_unverified: self.allow_unverified,
+                kind: self.kind,
+            },
+            today: today()?,
+        })
+    }
+}
+
+impl PdfFlags {
+    pub(super) fn options(&self, source_name: &str) -> Result<PdfOptions, CliError> {
+        let fallback_font = match &self.font {
+            Some(p) => Some(
+                std::fs::read(p)
+                    .map_err(|e| CliError::Usage(format!("{}: cannot read the font ({e})", p.display())))?,
+            ),
+            None => None,
+        };
+        Ok(PdfOptions {
+            paper: self.paper,
+            fallback_font,
+            source_name: source_name.to_string(),
+        })
+    }
+}

@@ -1,0 +1,26 @@
+//! `appeal check`: whether the letter is ready to send ([`crate::check`]).
+
+use super::*;
+
+pub(super) fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
+    let workspace = Workspace::load(&args.data.sources())?;
+    let case = read_case(&args.case)?;
+    let kind = args.data.kind.unwrap_or(case.letter.kind);
+    case.can_write(kind)?;
+    let options = args.data.options()?;
+    let draft = workspace.draft(&case, options)?;
+    let report = crate::check::check(
+        &case,
+        &draft.plan,
+        &draft.letter,
+        &workspace.catalog,
+        &workspace.library,
+        options.today,
+    );
+    print_report(&report, args.json);
+    Ok(if report.is_ready() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -1,0 +1,14 @@
+//! `appeal explain`: every argument block, used or skipped, and why ([`crate::explain`]).
+
+use super::*;
+
+pub(super) fn explain(args: ExplainArgs) -> Result<ExitCode, CliError> {
+    let workspace = Workspace::load(&args.data.sources())?;
+    let case = read_case(&args.case)?;
+    let kind = args.data.kind.unwrap_or(case.letter.kind);
+    case.can_write(kind)?;
+    let draft = workspace.draft(&case, args.data.options()?)?;
+    let report = crate::explain::Explanation::of(&case, &draft);
+    print_report(&report, args.json);
+    Ok(ExitCode::SUCCESS)
+}

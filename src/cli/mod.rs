@@ -1,0 +1,265 @@
+//! The command line: arguments as typed, what they mean, and one module per command.
+//!
+//! `args` holds what the user typed (clap); each command module turns its arguments into calls
+//! on the library (`Workspace`, `packet`, `check`, `rules`, `refs`) and prints the result. This
+//! is the only part of the crate (with `main.rs`) that reads the environment, writes files and
+//! prints. Every command returns an [`Exit`] code: 0 success, 1 `check` (or `refs check`,
+//! `batch`) found problems, 2 usage or input error.
+
+use crate::case::LetterKind;
+use crate::output::{self, OutputError};
+use crate::plan::PlanOptions;
+use crate::render::pdf::{Paper, PdfOptions};
+use crate::workspace::{DraftOptions, Sources, Workspace, read_case};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+use rayon::prelude::*;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+mod args;
+mod batch;
+mod check;
+mod deadlines;
+mod explain;
+mod pdf;
+mod refs;
+mod render;
+
+use args::*;
+
+const DRAFT_NOTE: &str =
+    "note: appeal drafts; you decide. Read every sentence, fact and citation before you sign and send.";
+
+/// Drafts health-insurance appeal letters and letters of medical necessity, offline.
+///
+/// Each sentence rests on a fact from your case file or a cited source; every deadline carries
+/// its rule's citation. The letters are drafts: the signer checks and decides.
+#[derive(Debug, Parser)]
+#[command(name = "appeal", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Render letters from case files to Markdown and PDF.
+    Render(RenderArgs),
+    /// Show every argument block: used or skipped, why, missing facts, citations.
+    Explain(ExplainArgs),
+    /// Exit 0 when the letter is ready to send; otherwise list every problem and exit 1.
+    Check(CheckArgs),
+    /// Typeset a (hand-edited) letter Markdown file as PDF.
+    Pdf(PdfArgs),
+    /// Render many cases in parallel, keep going past bad ones, and summarise.
+    Batch(BatchArgs),
+    /// The deadlines that apply to a case, each with the rule it comes from.
+    Deadlines(DeadlinesArgs),
+    /// Work with the reference library: list, show, search, tags, check, styles.
+    #[command(subcommand)]
+    Refs(RefsCommand),
+    /// What has happened in a case and what is due, each date with its rule.
+    Status(StatusArgs),
+    /// Print a bundled example case file (to start your own from); without NAME, list them.
+    Example {
+        /// The example's name, e.g. `her2-out-of-network`.
+        name: Option<String>,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    ///
+    /// For bash: `appeal completions bash > ~/.local/share/bash-completion/completions/appeal`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff).
+    ///
+    /// `appeal man > ~/.local/share/man/man1/appeal.1`, then `man appeal`.
+    Man,
+}
+
+/// A failure a command reports before exiting with code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Case file problem.
+    #[error(transparent)]
+    Case(#[from] crate::case::CaseError),
+    /// Data problem.
+    #[error(transparent)]
+    Load(#[from] crate::workspace::LoadError),
+    /// Drafting problem.
+    #[error(transparent)]
+    Draft(#[from] crate::workspace::DraftError),
+    /// Typesetting problem.
+    #[error(transparent)]
+    Pdf(#[from] crate::render::pdf::PdfError),
+    /// Typesetting problem in a letter drafted from a case (the Markdown was not written).
+    #[error(
+        "{case}: the drafted letter could not be typeset: {source}\n  hint: `--format md` writes the Markdown that the line and column refer to"
+    )]
+    Typeset {
+        /// The case file.
+        case: String,
+        /// The typesetter's error.
+        source: crate::render::pdf::PdfError,
+    },
+    /// Output problem.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// The case cannot be written as the kind asked for.
+    #[error(transparent)]
+    Kind(#[from] crate::case::KindError),
+    /// A case's documents could not be drafted.
+    #[error(transparent)]
+    Packet(#[from] crate::packet::PacketError),
+    /// A usage problem found after parsing.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Cli {
+    /// Runs the command, printing results; returns the exit code.
+    pub fn run(self) -> Result<ExitCode, CliError> {
+        match self.command {
+            Command::Render(args) => render::render(args),
+            Command::Explain(args) => explain::explain(args),
+            Command::Check(args) => check::check(args),
+            Command::Pdf(args) => pdf::pdf_command(args),
+            Command::Batch(args) => batch::batch(args),
+            Command::Deadlines(args) => deadlines::deadlines(args),
+            Command::Refs(cmd) => refs::refs(cmd),
+            Command::Example { name } => example(name.as_deref()),
+            Command::Status(args) => deadlines::status(args),
+            Command::Completions { shell } => {
+                use clap::CommandFactory;
+                let mut cmd = Cli::command();
+                clap_complete::generate(shell, &mut cmd, "appeal", &mut std::io::stdout());
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Man => {
+                use clap::CommandFactory;
+                let man = clap_mangen::Man::new(Cli::command());
+                let mut out = Vec::new();
+                man.render(&mut out)
+                    .map_err(|e| CliError::Usage(format!("could not write the manual page: {e}")))?;
+                let _ = std::io::stdout().lock().write_all(&out);
+                Ok(ExitCode::SUCCESS)
+            }
+        }
+    }
+}
+
+/// Today's date: `SOURCE_DATE_EPOCH` when set (reproducible builds), else the local clock.
+pub fn today() -> Result<Date, CliError> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => {
+            let secs: i64 = v.trim().parse().map_err(|_| {
+                CliError::Usage(format!(
+                    "SOURCE_DATE_EPOCH must be whole seconds since 1970, found \"{v}\""
+                ))
+            })?;
+            let ts = jiff::Timestamp::from_second(secs)
+                .map_err(|e| CliError::Usage(format!("SOURCE_DATE_EPOCH is out of range ({e})")))?;
+            Ok(ts.to_zoned_datetime(jiff::tz::TimeZone::UTC).date())
+        }
+        Err(_) => Ok(jiff::Timestamp::now()
+            .to_zoned_datetime(jiff::tz::TimeZone::system())
+            .date()),
+    }
+}
+
+/// Prints a report: its JSON with `--json`, else its text.
+fn print_report<R: serde::Serialize + std::fmt::Display>(report: &R, json: bool) {
+    let mut out = std::io::stdout().lock();
+    let _ = if json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(report).unwrap_or_default()
+        )
+    } else {
+        write!(out, "{report}")
+    };
+}
+
+/// The example cases bundled into the binary, so `appeal example` works without the sources.
+const EXAMPLES: &[(&str, &str)] = &[
+    (
+        "her2-non-preferred-drug",
+        include_str!("../../examples/her2-non-preferred-drug.toml"),
+    ),
+    (
+        "her2-out-of-network",
+        include_str!("../../examples/her2-out-of-network.toml"),
+    ),
+    (
+        "ppo-second-opinion",
+        include_str!("../../examples/ppo-second-opinion.toml"),
+    ),
+    (
+        "sarcoma-center-referral",
+        include_str!("../../examples/sarcoma-center-referral.toml"),
+    ),
+];
+
+/// `appeal example [NAME]`: prints a bundled example, or lists them.
+fn example(name: Option<&str>) -> Result<ExitCode, CliError> {
+    let mut out = std::io::stdout().lock();
+    match name {
+        None => {
+            for (name, text) in EXAMPLES {
+                let about = text
+                    .lines()
+                    .take_while(|l| l.starts_with('#'))
+                    .map(|l| l.trim_start_matches('#').trim())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let _ = writeln!(out, "{name:<26} {about}");
+            }
+            let _ = writeln!(
+                out,
+                "\n`appeal example NAME > my-case.toml` writes one to edit; its comments and `appeal check` say what to change."
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(wanted) => match EXAMPLES.iter().find(|(n, _)| *n == wanted) {
+            Some((_, text)) => {
+                let _ = out.write_all(text.as_bytes());
+                Ok(ExitCode::SUCCESS)
+            }
+            None => {
+                let names: Vec<&str> = EXAMPLES.iter().map(|(n, _)| *n).collect();
+                let hint = crate::diag::did_you_mean(wanted, names.iter().copied())
+                    .map(|b| format!("did you mean `{b}`?"))
+                    .unwrap_or_else(|| format!("the examples are: {}", names.join(", ")));
+                Err(CliError::Usage(format!(
+                    "there is no example named `{wanted}`\n  hint: {hint}"
+                )))
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every example in `examples/` is bundled, so `appeal example` offers them all.
+    #[test]
+    fn every_example_file_is_bundled() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| {
+                let name = e.ok()?.file_name().to_string_lossy().into_owned();
+                name.strip_suffix(".toml").map(str::to_string)
+            })
+            .collect();
+        on_disk.sort();
+        let bundled: Vec<&str> = super::EXAMPLES.iter().map(|(n, _)| *n).collect();
+        assert_eq!(on_disk, bundled);
+    }
+}

@@ -1,0 +1,97 @@
+//! `appeal refs`: the reference library.
+
+use super::*;
+
+/// The bundled library plus the user's files, failing on broken entries in the user's files.
+pub(super) fn load_library(libs: &LibraryArgs) -> Result<crate::library::Library, CliError> {
+    let mut sources = crate::library::Library::bundled();
+    for path in &libs.libraries {
+        sources.push(read_bib(path)?);
+    }
+    let (library, diagnostics) = crate::library::Library::load(&sources);
+    let errors: Vec<_> = diagnostics.into_iter().filter(|d| d.kind.is_error()).collect();
+    if !errors.is_empty() {
+        return Err(crate::workspace::LoadError::Library(errors).into());
+    }
+    Ok(library)
+}
+
+pub(super) fn read_bib(path: &Path) -> Result<crate::library::BibSource, CliError> {
+    let text = crate::input::read_text(path, crate::input::LIBRARY_LIMIT, "reference library")
+        .map_err(crate::workspace::LoadError::from)?;
+    Ok(crate::library::BibSource {
+        name: path.display().to_string(),
+        text,
+    })
+}
+
+/// What each bundled block cites, for `refs tags` and `refs check`.
+pub(super) fn block_cites() -> Result<Vec<crate::refs::BlockCites>, CliError> {
+    let catalog = crate::catalog::Catalog::load(None).map_err(crate::workspace::LoadError::from)?;
+    Ok(catalog
+        .blocks
+        .iter()
+        .map(|b| crate::refs::BlockCites {
+            block: b.meta.id.clone(),
+            file: b.file.clone(),
+            keys: b.meta.cites.clone(),
+            tags: b.meta.cite_tags.clone(),
+        })
+        .collect())
+}
+
+pub(super) fn refs(cmd: RefsCommand) -> Result<ExitCode, CliError> {
+    use crate::library::{Style, TagVocabulary};
+    let vocabulary = || {
+        TagVocabulary::bundled()
+            .map_err(|e| CliError::Usage(format!("the bundled tag vocabulary is invalid: {e}")))
+    };
+    let refs_error = |e: crate::refs::RefsError| CliError::Usage(e.to_string());
+    let mut out = std::io::stdout().lock();
+    let mut code = ExitCode::SUCCESS;
+    match cmd {
+        RefsCommand::List { tag, libs } => {
+            let library = load_library(&libs)?;
+            let report = crate::refs::list(&library, &vocabulary()?, tag.as_deref()).map_err(refs_error)?;
+            let _ = writeln!(out, "{report}");
+        }
+        RefsCommand::Show { key, style, libs } => {
+            let library = load_library(&libs)?;
+            let style = Style::by_name(style.as_deref().unwrap_or(crate::library::DEFAULT_STYLE))
+                .map_err(crate::workspace::LoadError::from)?;
+            let report = crate::refs::show(&library, &key, &style).map_err(refs_error)?;
+            let _ = writeln!(out, "{report}");
+        }
+        RefsCommand::Search { text, libs } => {
+            let library = load_library(&libs)?;
+            let _ = writeln!(out, "{}", crate::refs::search(&library, &text));
+        }
+        RefsCommand::Tags { libs } => {
+            let library = load_library(&libs)?;
+            let _ = writeln!(
+                out,
+                "{}",
+                crate::refs::tags(&library, &vocabulary()?, &block_cites()?)
+            );
+        }
+        RefsCommand::Check { files } => {
+            let (sources, blocks) = if files.is_empty() {
+                (crate::library::Library::bundled(), block_cites()?)
+            } else {
+                (
+                    files.iter().map(|f| read_bib(f)).collect::<Result<Vec<_>, _>>()?,
+                    Vec::new(),
+                )
+            };
+            let report = crate::refs::check(&sources, &vocabulary()?, &blocks);
+            let _ = writeln!(out, "{report}");
+            if report.has_problems() {
+                code = ExitCode::from(1);
+            }
+        }
+        RefsCommand::Styles => {
+            let _ = writeln!(out, "{}", crate::refs::styles());
+        }
+    }
+    Ok(code)
+}
