@@ -12,7 +12,8 @@
 //! 4. [`letter::assemble`]: → [`letter::Letter`], block prose rendered and citations numbered.
 //! 5. [`render::markdown`]: letter → Markdown; [`render::pdf::pdf`]: Markdown → PDF bytes.
 //!
-//! [`workspace::Workspace`] loads the data once and runs steps 3 to 5 for each case; [`check`],
+//! [`workspace::Workspace`] loads the data once and runs steps 3 to 5 for each case, and
+//! [`packet`] decides which documents a case produces. [`check`], [`explain`], [`status`],
 //! [`refs`] and [`rules::deadlines`] are the reports beside the letter. The binary (`main.rs`,
 //! [`cli`]) owns argv, files and exit codes. See `docs/architecture.md`.
 
