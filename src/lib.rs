@@ -4,17 +4,20 @@
 //!
 //! # Steps
 //! 1. [`case`]: TOML → [`case::Case`], strictly validated.
+//! 2. The data, bundled into the binary ([`bundled`]) or overridden from folders:
+//!    [`catalog`] (argument blocks), [`library`] (BibTeX references), [`rules`] (appeal rules
+//!    per plan regulation) and [`templates`] (the tera environment).
+//! 3. [`plan::plan`]: (case, catalogue, library) → [`plan::Plan`], every block selected or
+//!    skipped, and why.
+//! 4. [`letter::assemble`]: → [`letter::Letter`], block prose rendered and citations numbered.
+//! 5. [`render::markdown`]: letter → Markdown; [`render::pdf::pdf`]: Markdown → PDF bytes.
+//!
+//! [`workspace::Workspace`] loads the data once and runs steps 3 to 5 for each case, and
+//! [`packet`] decides which documents a case produces. [`check`], [`explain`], [`status`],
+//! [`refs`] and [`rules::deadlines`] are the reports beside the letter. The binary (`main.rs`,
+//! [`cli`]) owns argv, files and exit codes. See `docs/architecture.md`.
 
-/// `bundled!["a.md", "b/c.md"]`: a table of `(path, text)` for files under `templates/`,
-/// compiled into the binary so `appeal` works from any folder.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! bundled {
-    ($($path:literal),* $(,)?) => {
-        &[$(($path, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/", $path)))),*]
-    };
-}
-
+pub mod bundled;
 pub mod case;
 pub mod catalog;
 pub mod check;

@@ -454,76 +454,8 @@ const NOT_INHERITED: &[&str] = &[
     "ids",
 ];
 
-/// The bundled reference files, one line per file (a unit test checks the table is complete).
-const BUNDLED: &[(&str, &str)] = &[
-    (
-        "references/biomarkers.bib",
-        include_str!("../references/biomarkers.bib"),
-    ),
-    (
-        "references/bone-sarcoma.bib",
-        include_str!("../references/bone-sarcoma.bib"),
-    ),
-    (
-        "references/continuity.bib",
-        include_str!("../references/continuity.bib"),
-    ),
-    (
-        "references/drug-access.bib",
-        include_str!("../references/drug-access.bib"),
-    ),
-    (
-        "references/fertility.bib",
-        include_str!("../references/fertility.bib"),
-    ),
-    ("references/gist.bib", include_str!("../references/gist.bib")),
-    (
-        "references/guidelines.bib",
-        include_str!("../references/guidelines.bib"),
-    ),
-    (
-        "references/her2-later-line.bib",
-        include_str!("../references/her2-later-line.bib"),
-    ),
-    ("references/her2.bib", include_str!("../references/her2.bib")),
-    (
-        "references/imaging.bib",
-        include_str!("../references/imaging.bib"),
-    ),
-    (
-        "references/palliative-more.bib",
-        include_str!("../references/palliative-more.bib"),
-    ),
-    (
-        "references/palliative.bib",
-        include_str!("../references/palliative.bib"),
-    ),
-    (
-        "references/pathology.bib",
-        include_str!("../references/pathology.bib"),
-    ),
-    ("references/payer.bib", include_str!("../references/payer.bib")),
-    (
-        "references/radiation.bib",
-        include_str!("../references/radiation.bib"),
-    ),
-    (
-        "references/sarcoma.bib",
-        include_str!("../references/sarcoma.bib"),
-    ),
-    (
-        "references/second-opinion-more.bib",
-        include_str!("../references/second-opinion-more.bib"),
-    ),
-    (
-        "references/supportive.bib",
-        include_str!("../references/supportive.bib"),
-    ),
-    ("references/trials.bib", include_str!("../references/trials.bib")),
-];
-
 /// When loading uses threads. Threads cost more than they save on small libraries (the bundled
-/// one has 38 entries in 7 files).
+/// one is a few hundred entries in files of a few kilobytes each).
 #[derive(Debug, Clone, Copy)]
 struct Parallelism {
     /// Sources with at least this many entries are cleaned on all cores.
@@ -540,7 +472,7 @@ impl Parallelism {
 }
 
 /// The bundled tag vocabulary.
-const BUNDLED_TAGS: (&str, &str) = ("references/tags.toml", include_str!("../references/tags.toml"));
+const BUNDLED_TAGS: &crate::bundled::File = crate::bundled::file("references/tags.toml");
 
 /// Loaded references in load order, indexed by key.
 #[derive(Debug, Clone, Default)]
@@ -574,11 +506,12 @@ impl Library {
         (lib, diags)
     }
 
-    /// The bundled `references/*.bib` files.
+    /// The bundled `references/*.bib` files, in name order (see [`crate::bundled`]).
     pub fn bundled() -> Vec<BibSource> {
-        BUNDLED
+        crate::bundled::folder("references/")
             .iter()
-            .map(|(name, text)| BibSource::new(*name, *text))
+            .filter(|file| file.path.ends_with(".bib"))
+            .map(|file| BibSource::new(file.path, file.text()))
             .collect()
     }
 
@@ -1302,7 +1235,7 @@ impl TagVocabulary {
 
     /// The bundled `references/tags.toml`.
     pub fn bundled() -> Result<TagVocabulary, TagsError> {
-        TagVocabulary::from_toml(BUNDLED_TAGS.0, BUNDLED_TAGS.1)
+        TagVocabulary::from_toml(BUNDLED_TAGS.path, BUNDLED_TAGS.text())
     }
 
     /// Whether `tag` is in the vocabulary.

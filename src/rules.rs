@@ -39,33 +39,6 @@ pub const REGULATIONS: [&str; 8] = [
     "unknown",
 ];
 
-/// The bundled rules files: (file name, contents).
-const BUNDLED: [(&str, &str); 8] = [
-    ("erisa.toml", include_str!("../rules/erisa.toml")),
-    (
-        "aca-individual.toml",
-        include_str!("../rules/aca-individual.toml"),
-    ),
-    (
-        "medicare-advantage.toml",
-        include_str!("../rules/medicare-advantage.toml"),
-    ),
-    (
-        "medicare-part-d.toml",
-        include_str!("../rules/medicare-part-d.toml"),
-    ),
-    (
-        "medicaid-managed-care.toml",
-        include_str!("../rules/medicaid-managed-care.toml"),
-    ),
-    ("fehb.toml", include_str!("../rules/fehb.toml")),
-    (
-        "state-regulated.toml",
-        include_str!("../rules/state-regulated.toml"),
-    ),
-    ("unknown.toml", include_str!("../rules/unknown.toml")),
-];
-
 /// How far a figure or rule has been verified (RULES.md verification tags).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Tag {
@@ -999,11 +972,12 @@ pub struct RuleBook {
 }
 
 impl RuleBook {
-    /// The rules bundled into the binary (`rules/*.toml` at build time).
+    /// The rules bundled into the binary (every `rules/*.toml` at build time; see
+    /// [`crate::bundled`]).
     pub fn bundled() -> Result<RuleBook, RulesError> {
         let mut book = RuleBook::default();
-        for (name, text) in BUNDLED {
-            let rules = parse(&format!("rules/{name}"), name, text)?;
+        for file in crate::bundled::folder("rules/") {
+            let rules = parse(file.path, file.relative("rules/"), file.text())?;
             book.rules.insert(rules.regulation.clone(), rules);
         }
         Ok(book)

@@ -13,17 +13,14 @@ use tera::{Kwargs, State, Tera};
 use crate::catalog::Catalog;
 use crate::diag::Location;
 
-/// Letter templates compiled into the binary: `(name, text)`, sorted by name.
-pub const BUNDLED_TEMPLATES: &[(&str, &str)] = crate::bundled![
-    "claim-file-request.md",
-    "fax-cover.md",
-    "follow-up.md",
-    "letter.md",
-    "next-steps.md",
-    "parts/header.md",
-    "parts/signature.md",
-    "peer-to-peer-brief.md",
-];
+/// Letter templates and their parts compiled into the binary (every `templates/*.md` and
+/// `templates/parts/*.md`): `(name relative to templates/, text)`, sorted by name.
+pub fn bundled_templates() -> impl Iterator<Item = (&'static str, &'static str)> {
+    crate::bundled::folder("templates/")
+        .iter()
+        .filter(|file| !file.path.starts_with("templates/blocks/"))
+        .map(|file| (file.relative("templates/"), file.text()))
+}
 
 /// Opening and closing characters of a citation marker in rendered prose, replaced by numbers
 /// once every block is rendered. They are Unicode private-use characters
@@ -128,7 +125,7 @@ impl Templates {
     pub fn load(catalog: &Catalog, override_dir: Option<&Path>) -> Result<Templates, Vec<TemplateError>> {
         let mut tera = environment();
         let mut files = Vec::new();
-        for (name, text) in BUNDLED_TEMPLATES {
+        for (name, text) in bundled_templates() {
             let user = override_dir.map(|d| d.join(name)).filter(|p| p.is_file());
             match user {
                 Some(path) => match std::fs::read_to_string(&path) {
@@ -152,7 +149,8 @@ impl Templates {
                 block.prose.clone(),
             ));
         }
-        // Templates that others include must be added first: parts, then blocks, then letters.
+        // Templates that others include must be added first: parts (letter templates include
+        // them), then blocks, then letters.
         files.sort_by_key(|(name, ..)| (!name.starts_with("parts/"), !name.starts_with("blocks/")));
         let mut errors = Vec::new();
         let mut lazy = Vec::new();
@@ -198,6 +196,19 @@ impl Templates {
     }
 }
 
+#[cfg(test)]
+impl Templates {
+    /// Parses every bundled block that waits for first use, panicking on the first error.
+    pub(crate) fn parse_every_bundled_block(&self) {
+        let lazy = |name: &String| self.lazy.iter().any(|(n, _)| n == name);
+        for (name, _, line, text) in self.files.iter().filter(|f| lazy(&f.0)) {
+            let mut tera = environment();
+            let parsed = tera.add_raw_template(name, text);
+            assert!(parsed.is_ok(), "{name} (from line {line}): {parsed:?}");
+        }
+    }
+}
+
 /// A tera environment with Markdown autoescaping and the citation functions.
 fn environment() -> Tera {
     let mut tera = Tera::new();
@@ -240,16 +251,14 @@ mod tests {
     }
 
     #[test]
-    fn every_bundled_block_parses() {
+    fn every_bundled_block_parses_on_first_use() {
         let templates = bundled();
-        assert!(templates.lazy.len() >= 13, "bundled blocks wait until used");
-        // The others were parsed by `load`.
-        let lazy = |name: &String| templates.lazy.iter().any(|(n, _)| n == name);
-        for (name, _, line, text) in templates.files.iter().filter(|f| lazy(&f.0)) {
-            let mut tera = environment();
-            let parsed = tera.add_raw_template(name, text);
-            assert!(parsed.is_ok(), "{name} (from line {line}): {parsed:?}");
-        }
+        assert_eq!(
+            templates.lazy.len(),
+            crate::catalog::BUNDLED_BLOCKS.len(),
+            "bundled blocks wait until used"
+        );
+        templates.parse_every_bundled_block();
     }
 
     #[test]

@@ -426,8 +426,8 @@ mod tests {
 
     #[test]
     fn ordinary_libraries_pass() {
-        for (_, text) in super::super::BUNDLED {
-            let scan = scan(text);
+        for source in super::super::Library::bundled() {
+            let scan = scan(&source.text);
             assert!(
                 scan.limit.is_none() && scan.control.is_empty() && scan.broken.is_empty(),
                 "{scan:?}"

@@ -86,7 +86,7 @@ pub struct StyleInfo {
 
 /// The CSL project's US English locale, CBOR-encoded as in hayagriva's archive (CC BY-SA 3.0;
 /// see references/csl/README.md).
-const EN_US_LOCALE: &[u8] = include_bytes!("../../references/csl/locales-en-US.cbor");
+const EN_US_LOCALE: &[u8] = crate::bundled::file("references/csl/locales-en-US.cbor").bytes();
 
 /// A loaded CSL style with its locale, ready to format many bibliographies.
 #[derive(Debug, Clone)]

@@ -11,10 +11,10 @@ use printpdf::ParsedFont;
 use super::PdfError;
 use super::markdown::Style;
 
-const REGULAR: &[u8] = include_bytes!("../../../fonts/LiberationSerif-Regular.ttf");
-const BOLD: &[u8] = include_bytes!("../../../fonts/LiberationSerif-Bold.ttf");
-const ITALIC: &[u8] = include_bytes!("../../../fonts/LiberationSerif-Italic.ttf");
-const BOLD_ITALIC: &[u8] = include_bytes!("../../../fonts/LiberationSerif-BoldItalic.ttf");
+const REGULAR: &[u8] = crate::bundled::file("fonts/LiberationSerif-Regular.ttf").bytes();
+const BOLD: &[u8] = crate::bundled::file("fonts/LiberationSerif-Bold.ttf").bytes();
+const ITALIC: &[u8] = crate::bundled::file("fonts/LiberationSerif-Italic.ttf").bytes();
+const BOLD_ITALIC: &[u8] = crate::bundled::file("fonts/LiberationSerif-BoldItalic.ttf").bytes();
 
 /// Index of the fallback face in [`Fonts::faces`].
 pub(super) const FALLBACK: u8 = 4;

@@ -630,7 +630,9 @@ mod tests {
     use super::*;
 
     const LETTER: &str = include_str!("../../../benches/fixtures/three-page-letter.md");
-    const REGULAR_TTF_LEN: usize = include_bytes!("../../../fonts/LiberationSerif-Regular.ttf").len();
+    const REGULAR_TTF_LEN: usize = crate::bundled::file("fonts/LiberationSerif-Regular.ttf")
+        .bytes()
+        .len();
 
     fn render(markdown: &str) -> Vec<u8> {
         match pdf(markdown, &PdfOptions::default()) {
