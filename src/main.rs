@@ -13,10 +13,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     let cli = appeal::cli::Cli::parse();
     match cli.run() {
-        Ok(code) => code,
+        Ok(exit) => exit.into(),
         Err(err) => {
             eprintln!("error: {err}");
-            ExitCode::from(2)
+            appeal::cli::Exit::Usage.into()
         }
     }
 }

@@ -37,7 +37,7 @@ pub(super) fn collect_cases(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, CliError
     Ok(cases)
 }
 
-pub(super) fn batch(args: BatchArgs) -> Result<ExitCode, CliError> {
+pub(super) fn batch(args: BatchArgs) -> Result<Exit, CliError> {
     let workspace = Workspace::load(&args.data.sources())?;
     let options = args.data.options()?;
     let cases = collect_cases(&args.inputs)?;
@@ -195,9 +195,9 @@ pub(super) fn batch(args: BatchArgs) -> Result<ExitCode, CliError> {
     }
     eprintln!("{DRAFT_NOTE}");
     Ok(if failed.is_empty() && skipped == 0 {
-        ExitCode::SUCCESS
+        Exit::Success
     } else {
-        ExitCode::from(1)
+        Exit::Problems
     })
 }
 

@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
+pub(super) fn check(args: CheckArgs) -> Result<Exit, CliError> {
     let workspace = Workspace::load(&args.data.sources())?;
     let case = read_case(&args.case)?;
     let kind = args.data.kind.unwrap_or(case.letter.kind);
@@ -19,8 +19,8 @@ pub(super) fn check(args: CheckArgs) -> Result<ExitCode, CliError> {
     );
     print_report(&report, args.json);
     Ok(if report.is_ready() {
-        ExitCode::SUCCESS
+        Exit::Success
     } else {
-        ExitCode::from(1)
+        Exit::Problems
     })
 }

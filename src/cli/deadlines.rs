@@ -3,7 +3,7 @@
 
 use super::*;
 
-pub(super) fn deadlines(args: DeadlinesArgs) -> Result<ExitCode, CliError> {
+pub(super) fn deadlines(args: DeadlinesArgs) -> Result<Exit, CliError> {
     let case = read_case(&args.case)?;
     let book = match &args.rules {
         Some(dir) => crate::rules::RuleBook::load_dir(dir),
@@ -38,11 +38,11 @@ pub(super) fn deadlines(args: DeadlinesArgs) -> Result<ExitCode, CliError> {
             }
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }
 
 /// `appeal status`: the case's timeline and what is due ([`crate::status`]).
-pub(super) fn status(args: StatusArgs) -> Result<ExitCode, CliError> {
+pub(super) fn status(args: StatusArgs) -> Result<Exit, CliError> {
     let case = read_case(&args.case)?;
     let book =
         crate::rules::RuleBook::load(args.rules.as_deref()).map_err(crate::workspace::LoadError::from)?;
@@ -55,5 +55,5 @@ pub(super) fn status(args: StatusArgs) -> Result<ExitCode, CliError> {
     };
     let deadlines = crate::rules::deadlines_for(rules, &case, today);
     print_report(&crate::status::status(&case, &deadlines), args.json);
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }

@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) fn explain(args: ExplainArgs) -> Result<ExitCode, CliError> {
+pub(super) fn explain(args: ExplainArgs) -> Result<Exit, CliError> {
     let workspace = Workspace::load(&args.data.sources())?;
     let case = read_case(&args.case)?;
     let kind = args.data.kind.unwrap_or(case.letter.kind);
@@ -10,5 +10,5 @@ pub(super) fn explain(args: ExplainArgs) -> Result<ExitCode, CliError> {
     let draft = workspace.draft(&case, args.data.options()?)?;
     let report = crate::explain::Explanation::of(&case, &draft);
     print_report(&report, args.json);
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }

@@ -83,6 +83,27 @@ enum Command {
     Man,
 }
 
+/// How a command ends: the process's exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: done.
+    Success,
+    /// 1: `check`, `refs check` or `batch` found problems.
+    Problems,
+    /// 2: a usage or input error (printed once by `main`).
+    Usage,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(match exit {
+            Exit::Success => 0,
+            Exit::Problems => 1,
+            Exit::Usage => 2,
+        })
+    }
+}
+
 /// A failure a command reports before exiting with code 2.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -124,7 +145,7 @@ pub enum CliError {
 
 impl Cli {
     /// Runs the command, printing results; returns the exit code.
-    pub fn run(self) -> Result<ExitCode, CliError> {
+    pub fn run(self) -> Result<Exit, CliError> {
         match self.command {
             Command::Render(args) => render::render(args),
             Command::Explain(args) => explain::explain(args),
@@ -139,7 +160,7 @@ impl Cli {
                 use clap::CommandFactory;
                 let mut cmd = Cli::command();
                 clap_complete::generate(shell, &mut cmd, "appeal", &mut std::io::stdout());
-                Ok(ExitCode::SUCCESS)
+                Ok(Exit::Success)
             }
             Command::Man => {
                 use clap::CommandFactory;
@@ -148,7 +169,7 @@ impl Cli {
                 man.render(&mut out)
                     .map_err(|e| CliError::Usage(format!("could not write the manual page: {e}")))?;
                 let _ = std::io::stdout().lock().write_all(&out);
-                Ok(ExitCode::SUCCESS)
+                Ok(Exit::Success)
             }
         }
     }
@@ -208,7 +229,7 @@ const EXAMPLES: &[(&str, &str)] = &[
 ];
 
 /// `appeal example [NAME]`: prints a bundled example, or lists them.
-fn example(name: Option<&str>) -> Result<ExitCode, CliError> {
+fn example(name: Option<&str>) -> Result<Exit, CliError> {
     let mut out = std::io::stdout().lock();
     match name {
         None => {
@@ -225,12 +246,12 @@ fn example(name: Option<&str>) -> Result<ExitCode, CliError> {
                 out,
                 "\n`appeal example NAME > my-case.toml` writes one to edit; its comments and `appeal check` say what to change."
             );
-            Ok(ExitCode::SUCCESS)
+            Ok(Exit::Success)
         }
         Some(wanted) => match EXAMPLES.iter().find(|(n, _)| *n == wanted) {
             Some((_, text)) => {
                 let _ = out.write_all(text.as_bytes());
-                Ok(ExitCode::SUCCESS)
+                Ok(Exit::Success)
             }
             None => {
                 let names: Vec<&str> = EXAMPLES.iter().map(|(n, _)| *n).collect();

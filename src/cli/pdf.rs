@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) fn pdf_command(args: PdfArgs) -> Result<ExitCode, CliError> {
+pub(super) fn pdf_command(args: PdfArgs) -> Result<Exit, CliError> {
     let name = args.markdown.display().to_string();
     let text = crate::input::read_text(&args.markdown, crate::input::LETTER_LIMIT, "letter")
         .map_err(crate::workspace::LoadError::from)?;
@@ -17,5 +17,5 @@ pub(super) fn pdf_command(args: PdfArgs) -> Result<ExitCode, CliError> {
     output::write_all(&[(out.clone(), pdf)], args.force)?;
     println!("wrote {}", out.display());
     eprintln!("{DRAFT_NOTE}");
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }

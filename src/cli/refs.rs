@@ -40,7 +40,7 @@ pub(super) fn block_cites() -> Result<Vec<crate::refs::BlockCites>, CliError> {
         .collect())
 }
 
-pub(super) fn refs(cmd: RefsCommand) -> Result<ExitCode, CliError> {
+pub(super) fn refs(cmd: RefsCommand) -> Result<Exit, CliError> {
     use crate::library::{Style, TagVocabulary};
     let vocabulary = || {
         TagVocabulary::bundled()
@@ -48,7 +48,7 @@ pub(super) fn refs(cmd: RefsCommand) -> Result<ExitCode, CliError> {
     };
     let refs_error = |e: crate::refs::RefsError| CliError::Usage(e.to_string());
     let mut out = std::io::stdout().lock();
-    let mut code = ExitCode::SUCCESS;
+    let mut code = Exit::Success;
     match cmd {
         RefsCommand::List { tag, libs } => {
             let library = load_library(&libs)?;
@@ -86,7 +86,7 @@ pub(super) fn refs(cmd: RefsCommand) -> Result<ExitCode, CliError> {
             let report = crate::refs::check(&sources, &vocabulary()?, &blocks);
             let _ = writeln!(out, "{report}");
             if report.has_problems() {
-                code = ExitCode::from(1);
+                code = Exit::Problems;
             }
         }
         RefsCommand::Styles => {

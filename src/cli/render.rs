@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub(super) fn render(args: RenderArgs) -> Result<ExitCode, CliError> {
+pub(super) fn render(args: RenderArgs) -> Result<Exit, CliError> {
     let workspace = Workspace::load(&args.data.sources())?;
     let options = args.data.options()?;
     let mut written = Vec::new();
@@ -108,5 +108,5 @@ pub(super) fn render(args: RenderArgs) -> Result<ExitCode, CliError> {
         eprintln!("{w}");
     }
     eprintln!("{DRAFT_NOTE}");
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success)
 }
