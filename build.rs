@@ -1,7 +1,8 @@
 //! Writes `$OUT_DIR/bundled.rs`: the table of data files compiled into the binary (see
 //! `src/bundled.rs`).
 //!
-//! Every file under `rules/`, `references/`, `templates/` and `fonts/` with a data extension is
+//! Every file under `examples/`, `rules/`, `references/`, `templates/` and `fonts/` with a data
+//! extension is
 //! listed, sorted by path, so adding a bundled file is adding the file. Documentation
 //! (`README.md`, `LICENSE`, anything with another extension) and hidden files are left out.
 
@@ -9,7 +10,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// The folders whose files are bundled.
-const FOLDERS: [&str; 4] = ["fonts", "references", "rules", "templates"];
+const FOLDERS: [&str; 5] = ["examples", "fonts", "references", "rules", "templates"];
 /// Extensions of text files (`include_str!`, so the compiler checks they are UTF-8).
 const TEXT: [&str; 3] = ["bib", "md", "toml"];
 /// Extensions of binary files (`include_bytes!`).

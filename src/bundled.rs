@@ -123,7 +123,7 @@ mod tests {
     fn every_data_file_is_bundled_and_loads() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut on_disk = Vec::new();
-        for folder in ["fonts", "references", "rules", "templates"] {
+        for folder in ["examples", "fonts", "references", "rules", "templates"] {
             walk(root, &root.join(folder), &mut on_disk);
         }
         on_disk.retain(|p| !p.rsplit('/').next().unwrap().starts_with('.'));
@@ -154,6 +154,7 @@ mod tests {
                 ("references", _) if name == "tags.toml" => "tags",
                 ("references/csl", _) if name == "locales-en-US.cbor" => "locale",
                 ("fonts", Some("ttf")) => "font",
+                ("examples", Some("toml")) => "example",
                 _ => panic!("{p}: no loader reads this file"),
             }
         };
@@ -162,6 +163,10 @@ mod tests {
             kind(f.path);
         }
 
+        for f in folder("examples/") {
+            crate::case::Case::parse(f.path, f.text()).unwrap_or_else(|e| panic!("{}: {e}", f.path));
+        }
+        assert_eq!(folder("examples/").len(), count("example"));
         let catalog = crate::catalog::Catalog::load(None).expect("bundled blocks load");
         assert_eq!(catalog.blocks.len(), count("block"));
         assert_eq!(folder("templates/blocks/").len(), count("block"));

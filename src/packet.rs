@@ -54,6 +54,27 @@ pub enum PacketError {
 }
 
 impl Workspace {
+    /// The letter kinds that suit a case for `render --packet`: the case's own kind, plus the
+    /// provider's letter of medical necessity when the sender is a provider or the case has an
+    /// NPI, plus the claim-file request for appeals.
+    pub fn packet_kinds(case: &Case) -> Vec<LetterKind> {
+        let mut kinds = vec![case.letter.kind];
+        let provider = case.sender.npi.is_some() || case.voice() == crate::case::Voice::Provider;
+        if provider && !kinds.contains(&LetterKind::MedicalNecessity) {
+            kinds.push(LetterKind::MedicalNecessity);
+        }
+        // A claim file exists only once the plan has decided.
+        if !case.is_request()
+            && matches!(
+                case.letter.kind,
+                LetterKind::Appeal | LetterKind::MedicalNecessity
+            )
+        {
+            kinds.push(LetterKind::ClaimFileRequest);
+        }
+        kinds
+    }
+
     /// The fax cover sheet for `letters` (the Markdown of the documents faxed after it, in
     /// order): to and from, the date, the subject, and the number of pages in all, counted by
     /// typesetting them with `pdf` (paper size and fonts change it), the cover included.

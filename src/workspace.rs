@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::case::{Case, LetterKind};
+use crate::case::Case;
 use crate::catalog::{Catalog, CatalogError};
 use crate::letter::{self, Letter, LetterError, LetterOptions};
 use crate::library::style::BibliographyCache;
@@ -164,27 +164,6 @@ impl Workspace {
             letter,
             markdown,
         })
-    }
-
-    /// The letter kinds that suit a case for `render --packet`: the case's own kind, plus the
-    /// provider's letter of medical necessity when the sender is a provider or the case has an
-    /// NPI, plus the claim-file request for appeals.
-    pub fn packet_kinds(case: &Case) -> Vec<LetterKind> {
-        let mut kinds = vec![case.letter.kind];
-        let provider = case.sender.npi.is_some() || case.voice() == crate::case::Voice::Provider;
-        if provider && !kinds.contains(&LetterKind::MedicalNecessity) {
-            kinds.push(LetterKind::MedicalNecessity);
-        }
-        // A claim file exists only once the plan has decided.
-        if !case.is_request()
-            && matches!(
-                case.letter.kind,
-                LetterKind::Appeal | LetterKind::MedicalNecessity
-            )
-        {
-            kinds.push(LetterKind::ClaimFileRequest);
-        }
-        kinds
     }
 }
 

@@ -3,7 +3,7 @@
 //! `args` holds what the user typed (clap); each command module turns its arguments into calls
 //! on the library (`Workspace`, `packet`, `check`, `rules`, `refs`) and prints the result. This
 //! is the only part of the crate (with `main.rs`) that reads the environment, writes files and
-//! prints. Every command returns an [`Exit`] code: 0 success, 1 `check` (or `refs check`,
+//! prints. Every command returns an [`Exit`]: 0 success, 1 `check` (or `refs check`,
 //! `batch`) found problems, 2 usage or input error.
 
 use crate::case::LetterKind;
@@ -208,32 +208,21 @@ fn print_report<R: serde::Serialize + std::fmt::Display>(report: &R, json: bool)
     };
 }
 
-/// The example cases bundled into the binary, so `appeal example` works without the sources.
-const EXAMPLES: &[(&str, &str)] = &[
-    (
-        "her2-non-preferred-drug",
-        include_str!("../../examples/her2-non-preferred-drug.toml"),
-    ),
-    (
-        "her2-out-of-network",
-        include_str!("../../examples/her2-out-of-network.toml"),
-    ),
-    (
-        "ppo-second-opinion",
-        include_str!("../../examples/ppo-second-opinion.toml"),
-    ),
-    (
-        "sarcoma-center-referral",
-        include_str!("../../examples/sarcoma-center-referral.toml"),
-    ),
-];
+/// The example cases bundled into the binary (`examples/*.toml`, from the registry), so
+/// `appeal example` works without the sources: `(name, text)`, sorted by name.
+fn examples() -> Vec<(&'static str, &'static str)> {
+    crate::bundled::folder("examples/")
+        .iter()
+        .filter_map(|f| Some((f.relative("examples/").strip_suffix(".toml")?, f.text())))
+        .collect()
+}
 
 /// `appeal example [NAME]`: prints a bundled example, or lists them.
 fn example(name: Option<&str>) -> Result<Exit, CliError> {
     let mut out = std::io::stdout().lock();
     match name {
         None => {
-            for (name, text) in EXAMPLES {
+            for (name, text) in examples() {
                 let about = text
                     .lines()
                     .take_while(|l| l.starts_with('#'))
@@ -248,13 +237,13 @@ fn example(name: Option<&str>) -> Result<Exit, CliError> {
             );
             Ok(Exit::Success)
         }
-        Some(wanted) => match EXAMPLES.iter().find(|(n, _)| *n == wanted) {
+        Some(wanted) => match examples().into_iter().find(|(n, _)| *n == wanted) {
             Some((_, text)) => {
                 let _ = out.write_all(text.as_bytes());
                 Ok(Exit::Success)
             }
             None => {
-                let names: Vec<&str> = EXAMPLES.iter().map(|(n, _)| *n).collect();
+                let names: Vec<&str> = examples().iter().map(|(n, _)| *n).collect();
                 let hint = crate::diag::did_you_mean(wanted, names.iter().copied())
                     .map(|b| format!("did you mean `{b}`?"))
                     .unwrap_or_else(|| format!("the examples are: {}", names.join(", ")));
@@ -263,24 +252,5 @@ fn example(name: Option<&str>) -> Result<Exit, CliError> {
                 )))
             }
         },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    /// Every example in `examples/` is bundled, so `appeal example` offers them all.
-    #[test]
-    fn every_example_file_is_bundled() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
-        let mut on_disk: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .filter_map(|e| {
-                let name = e.ok()?.file_name().to_string_lossy().into_owned();
-                name.strip_suffix(".toml").map(str::to_string)
-            })
-            .collect();
-        on_disk.sort();
-        let bundled: Vec<&str> = super::EXAMPLES.iter().map(|(n, _)| *n).collect();
-        assert_eq!(on_disk, bundled);
     }
 }
