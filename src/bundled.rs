@@ -154,7 +154,7 @@ mod tests {
                 ("references", _) if name == "tags.toml" => "tags",
                 ("references/csl", _) if name == "locales-en-US.cbor" => "locale",
                 ("fonts", Some("ttf")) => "font",
-                ("examples", Some("toml")) => "example",
+                ("examples" | "examples/init", Some("toml")) => "example",
                 _ => panic!("{p}: no loader reads this file"),
             }
         };

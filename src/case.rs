@@ -297,7 +297,7 @@ impl std::str::FromStr for LetterKind {
 }
 
 /// Who speaks in the letter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Voice {
     /// The patient, in the first person.
@@ -330,7 +330,9 @@ pub struct Sender {
     pub name: String,
     /// Degrees and titles, e.g. "MD, FACP".
     pub credentials: Option<String>,
-    /// National Provider Identifier (10 digits, check digit validated).
+    /// National Provider Identifier (10 digits, check digit validated). Left blank (`""`, as
+    /// `appeal init` writes it) it counts as not given, and `check` asks for it.
+    #[serde(default, deserialize_with = "blank_or_npi")]
     pub npi: Option<Npi>,
     /// Practice or organisation.
     pub organization: Option<String>,
@@ -1063,6 +1065,22 @@ fn any_case_opt<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(
     d: D,
 ) -> Result<Option<T>, D::Error> {
     any_case(d).map(Some)
+}
+
+/// An NPI, or `None` for a blank one.
+fn blank_or_npi<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Npi>, D::Error> {
+    use serde::de::Error;
+    match toml::Value::deserialize(d)? {
+        toml::Value::String(s) if s.trim().is_empty() => Ok(None),
+        toml::Value::String(s) => Npi::validate(&s).map(Some).map_err(D::Error::custom),
+        toml::Value::Integer(i) => Err(D::Error::custom(format!(
+            "write the NPI as a quoted string: npi = \"{i}\""
+        ))),
+        other => Err(D::Error::custom(format!(
+            "expected the NPI as a 10-digit string, found {}",
+            other.type_str()
+        ))),
+    }
 }
 
 /// A list of text that may be written as one text (`codes = "99205"`).

@@ -167,6 +167,9 @@ impl Report {
     }
 }
 
+/// The date `appeal init` writes where the user must fill one in.
+pub const PLACEHOLDER_DATE: &str = "1900-01-01";
+
 /// How close a deadline may come before `check` warns.
 pub const SOON_DAYS: i64 = 7;
 
@@ -186,8 +189,11 @@ pub fn check(
     };
     let letter_date: Date = letter.meta.date.parse().unwrap_or(today);
     c.names();
+    let placeholders = c.placeholders();
     c.dates(letter_date, today);
-    c.deadlines(letter);
+    if !placeholders {
+        c.deadlines(letter);
+    }
     c.arguments(plan, catalog);
     c.sending(plan.kind);
     c.citations(plan, library);
@@ -249,6 +255,44 @@ impl Checker<'_> {
 
     fn warn(&mut self, field: &str, message: String, hint: &str) {
         self.push(Severity::Warning, field, message, Some(hint.to_string()));
+    }
+
+    /// Dates left as `appeal init` wrote them ([`PLACEHOLDER_DATE`]); whether there were any.
+    fn placeholders(&mut self) -> bool {
+        fn walk(v: &serde_json::Value, path: &mut Vec<String>, found: &mut Vec<String>) {
+            match v {
+                serde_json::Value::String(s) if s == PLACEHOLDER_DATE => found.push(path.join(".")),
+                serde_json::Value::Array(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        path.push(i.to_string());
+                        walk(item, path, found);
+                        path.pop();
+                    }
+                }
+                serde_json::Value::Object(map) => {
+                    for (k, item) in map {
+                        path.push(k.clone());
+                        walk(item, path, found);
+                        path.pop();
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        walk(
+            &serde_json::to_value(self.case).unwrap_or_default(),
+            &mut Vec::new(),
+            &mut found,
+        );
+        for field in &found {
+            self.error(
+                field,
+                format!("{PLACEHOLDER_DATE} is the placeholder `appeal init` writes"),
+                "replace it with the real date, or delete the line if there is none",
+            );
+        }
+        !found.is_empty()
     }
 
     /// Names the letter cannot go without.

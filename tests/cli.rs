@@ -606,3 +606,42 @@ fn the_fax_cover_counts_the_pages_that_follow_it() {
     .success();
     assert!(!env.exists("nofax/nofax-fax-cover.md"));
 }
+
+#[test]
+fn init_writes_a_case_for_every_situation_that_parses_and_check_says_what_to_fill_in() {
+    let env = TestEnv::new();
+    for situation in [
+        "out-of-network-specialist",
+        "drug-exception",
+        "second-opinion",
+        "radiation-technique",
+        "prior-authorization",
+    ] {
+        let file = format!("[ROOT]/{situation}.toml");
+        env.run(["init", "--situation", situation, "-o", &file])
+            .success()
+            .stdout_has("fill it in, then run `appeal check");
+        // It parses (exit 1, not 2): check lists what is still to fill in, with places.
+        env.run(["check", &file])
+            .code(1)
+            .stdout_has("is blank")
+            .stdout_has(&format!("{situation}.toml:"));
+    }
+    env.run(["check", "[ROOT]/out-of-network-specialist.toml"])
+        .stdout_has("denial.date: 1900-01-01 is the placeholder `appeal init` writes");
+    env.run([
+        "init",
+        "--situation",
+        "second-opinion",
+        "--voice",
+        "representative",
+    ])
+    .success()
+    .stdout_has("voice = \"representative\"");
+    env.run(["init", "-o", "[ROOT]/second-opinion.toml"])
+        .code(2)
+        .stderr_has("already exists");
+    env.run(["init", "--situation", "prior-authorization", "--voice", "patient"])
+        .code(2)
+        .stderr_has("written by the treating provider");
+}

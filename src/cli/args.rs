@@ -157,6 +157,50 @@ pub(super) struct PdfFlags {
     pub(super) font: Option<PathBuf>,
 }
 
+/// The situations `appeal init` has a case file for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(super) enum Situation {
+    /// A patient's appeal of an out-of-network denial for a specialist or center.
+    OutOfNetworkSpecialist,
+    /// A provider's appeal for a non-preferred drug or a step-therapy denial.
+    DrugException,
+    /// An appeal of a denied second opinion or expert pathology review.
+    SecondOpinion,
+    /// A radiation oncologist's appeal for a denied technique (IMRT, protons, SBRT).
+    RadiationTechnique,
+    /// A letter of medical necessity for a prior authorization, before any decision.
+    PriorAuthorization,
+}
+
+impl Situation {
+    /// The file name under `examples/init/`.
+    pub(super) fn id(self) -> &'static str {
+        match self {
+            Situation::OutOfNetworkSpecialist => "out-of-network-specialist",
+            Situation::DrugException => "drug-exception",
+            Situation::SecondOpinion => "second-opinion",
+            Situation::RadiationTechnique => "radiation-technique",
+            Situation::PriorAuthorization => "prior-authorization",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub(super) struct InitArgs {
+    /// The situation.
+    #[arg(long, value_enum, default_value_t = Situation::OutOfNetworkSpecialist)]
+    pub(super) situation: Situation,
+    /// Who will sign: patient, provider or representative (default: the situation's usual one).
+    #[arg(long, value_enum)]
+    pub(super) voice: Option<crate::case::Voice>,
+    /// Write the case file here instead of printing it.
+    #[arg(short, long, value_name = "FILE")]
+    pub(super) out: Option<PathBuf>,
+    /// Overwrite FILE if it exists.
+    #[arg(long)]
+    pub(super) force: bool,
+}
+
 #[derive(Debug, Args)]
 pub(super) struct StatusArgs {
     /// Case file (TOML).

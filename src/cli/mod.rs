@@ -64,6 +64,8 @@ enum Command {
     Refs(RefsCommand),
     /// What has happened in a case and what is due, each date with its rule.
     Status(StatusArgs),
+    /// Write a case file to fill in for a situation, every field explained in a comment.
+    Init(InitArgs),
     /// Print a bundled example case file (to start your own from); without NAME, list them.
     Example {
         /// The example's name, e.g. `her2-out-of-network`.
@@ -155,6 +157,7 @@ impl Cli {
             Command::Deadlines(args) => deadlines::deadlines(args),
             Command::Refs(cmd) => refs::refs(cmd),
             Command::Example { name } => example(name.as_deref()),
+            Command::Init(args) => init(args),
             Command::Status(args) => deadlines::status(args),
             Command::Completions { shell } => {
                 use clap::CommandFactory;
@@ -214,6 +217,7 @@ fn examples() -> Vec<(&'static str, &'static str)> {
     crate::bundled::folder("examples/")
         .iter()
         .filter_map(|f| Some((f.relative("examples/").strip_suffix(".toml")?, f.text())))
+        .filter(|(name, _)| !name.contains('/'))
         .collect()
 }
 
@@ -253,4 +257,52 @@ fn example(name: Option<&str>) -> Result<Exit, CliError> {
             }
         },
     }
+}
+
+/// `appeal init`: a commented case file for a situation (`examples/init/<situation>.toml`), in
+/// the voice asked for, printed or written to `-o FILE` (never over a file without `--force`).
+fn init(args: InitArgs) -> Result<Exit, CliError> {
+    let name = format!("examples/init/{}.toml", args.situation.id());
+    let template = crate::bundled::FILES
+        .iter()
+        .find(|f| f.path == name)
+        .map(|f| f.text())
+        .ok_or_else(|| CliError::Usage(format!("{name} is not bundled")))?;
+    let mut text = template.to_string();
+    if let Some(voice) = args.voice {
+        let provider_only = args.situation == Situation::PriorAuthorization;
+        if provider_only && voice != crate::case::Voice::Provider {
+            return Err(CliError::Usage(format!(
+                "a prior-authorization letter is written by the treating provider, not the {}\n  hint: leave out --voice, or choose another --situation",
+                voice.id()
+            )));
+        }
+        let line = format!("voice = \"{}\"", voice.id());
+        text = match text.lines().position(|l| l.starts_with("voice = ")) {
+            Some(i) => {
+                text.lines()
+                    .enumerate()
+                    .map(|(n, l)| if n == i { line.clone() } else { l.to_string() })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    + "\n"
+            }
+            None => text.replacen("[letter]\n", &format!("[letter]\n{line}\n"), 1),
+        };
+    }
+    match &args.out {
+        Some(path) => {
+            output::write_all(&[(path.clone(), text.into_bytes())], args.force)?;
+            let _ = writeln!(
+                std::io::stdout().lock(),
+                "wrote {}; fill it in, then run `appeal check {}`",
+                path.display(),
+                path.display()
+            );
+        }
+        None => {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        }
+    }
+    Ok(Exit::Success)
 }
