@@ -625,7 +625,7 @@ fn init_writes_a_case_for_every_situation_that_parses_and_check_says_what_to_fil
         env.run(["check", &file])
             .code(1)
             .stdout_has("is blank")
-            .stdout_has(&format!("{situation}.toml:"));
+            .stdout_has(format!("{situation}.toml:"));
     }
     env.run(["check", "[ROOT]/out-of-network-specialist.toml"])
         .stdout_has("denial.date: 1900-01-01 is the placeholder `appeal init` writes");
