@@ -1094,6 +1094,27 @@ fn clean_entry(
                 continue;
             }
         };
+        // Reference managers write DOIs as links (`https://doi.org/10.…`) or with a `doi:`
+        // prefix; the bare DOI is what is checked and printed.
+        let raw = if name == "doi" {
+            let trimmed = raw.trim();
+            let bare = [
+                "https://doi.org/",
+                "http://doi.org/",
+                "https://dx.doi.org/",
+                "http://dx.doi.org/",
+                "doi:",
+                "DOI:",
+            ]
+            .iter()
+            .find_map(|p| trimmed.strip_prefix(p));
+            match bare {
+                Some(b) => std::borrow::Cow::Owned(b.trim().to_owned()),
+                None => raw,
+            }
+        } else {
+            raw
+        };
         let verbatim = is_verbatim_field(&name);
         let mut failure = None;
         fields.push(&name, |out| {

@@ -572,7 +572,17 @@ impl fmt::Display for StylesReport {
             } else {
                 ""
             };
-            write!(f, "{:<width$}  {}{default}", s.name, s.title)?;
+            let aliases: Vec<&str> = crate::library::style::ALIASES
+                .iter()
+                .filter(|(_, canonical)| *canonical == s.name)
+                .map(|(alias, _)| *alias)
+                .collect();
+            let aliases = if aliases.is_empty() {
+                String::new()
+            } else {
+                format!("  (also: {})", aliases.join(", "))
+            };
+            write!(f, "{:<width$}  {}{default}{aliases}", s.name, s.title)?;
         }
         Ok(())
     }

@@ -88,6 +88,15 @@ pub struct StyleInfo {
 /// see references/csl/README.md).
 const EN_US_LOCALE: &[u8] = crate::bundled::file("references/csl/locales-en-US.cbor").bytes();
 
+/// Short names people use for common styles: `(alias, style name)`.
+pub const ALIASES: &[(&str, &str)] = &[
+    ("ama", "american-medical-association"),
+    ("apa", "american-psychological-association"),
+    ("chicago", "chicago-author-date"),
+    ("nlm", "nlm-citation-sequence"),
+    ("vancouver", "nlm-citation-sequence"),
+];
+
 /// A loaded CSL style with its locale, ready to format many bibliographies.
 #[derive(Debug, Clone)]
 pub struct Style {
@@ -102,6 +111,10 @@ impl Style {
     /// Loads a bundled style by name (`american-medical-association`, `vancouver`, ...). This
     /// parses the style and its English locale (about 1 ms); reuse the value.
     pub fn by_name(name: &str) -> Result<Style, StyleError> {
+        let name = ALIASES
+            .iter()
+            .find(|(alias, _)| alias.eq_ignore_ascii_case(name))
+            .map_or(name, |(_, canonical)| *canonical);
         let Some(archived) = ArchivedStyle::by_name(name) else {
             let suggestion = closest_style(name);
             return Err(StyleError::Unknown {

@@ -555,3 +555,32 @@ fn a_missing_comma_blames_the_field_after_it_not_a_key() {
     let hint = d.hint.as_deref().unwrap_or("");
     assert!(hint.contains("a comma is missing between fields"), "{hint}");
 }
+
+#[test]
+fn doi_links_and_prefixes_load_as_bare_dois() {
+    let text = "@article{a, doi = {https://doi.org/10.1000/xyz}}\n\
+                @article{b, doi = {doi:10.1000/abc}}\n\
+                @article{c, doi = { http://dx.doi.org/10.1000/def }}\n\
+                @article{d, doi = {10.1000/ghi}}\n";
+    let lib = load_ok(&[BibSource::new("z.bib", text)]);
+    for (key, doi) in [
+        ("a", "10.1000/xyz"),
+        ("b", "10.1000/abc"),
+        ("c", "10.1000/def"),
+        ("d", "10.1000/ghi"),
+    ] {
+        assert_eq!(lib.get(key).unwrap().field("doi"), Some(doi), "{key}");
+    }
+}
+
+#[test]
+fn style_aliases_name_the_common_styles() {
+    for (alias, canonical) in [
+        ("ama", "american-medical-association"),
+        ("APA", "american-psychological-association"),
+        ("nlm", "nlm-citation-sequence"),
+        ("chicago", "chicago-author-date"),
+    ] {
+        assert_eq!(Style::by_name(alias).expect(alias).name(), canonical);
+    }
+}
