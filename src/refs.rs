@@ -416,9 +416,19 @@ pub fn is_valid_pmid(pmid: &str) -> bool {
 /// good ones), duplicate keys, entries with neither DOI nor PMID, missing or unknown tags,
 /// unverified entries, keys and tags cited by blocks that no library defines, malformed DOIs
 /// and PMIDs.
-pub fn check(sources: &[BibSource], vocabulary: &TagVocabulary, blocks: &[BlockCites]) -> CheckReport {
+///
+/// Tags outside the vocabulary on an entry are problems only when `strict`; otherwise they are
+/// counted in one note (reference managers add their own, such as MeSH headings), and the
+/// entry is used with the tags the vocabulary knows.
+pub fn check(
+    sources: &[BibSource],
+    vocabulary: &TagVocabulary,
+    blocks: &[BlockCites],
+    strict: bool,
+) -> CheckReport {
     let (lib, mut problems) = Library::load(sources);
     let mut notes: Vec<Diagnostic> = Vec::new();
+    let mut ignored_tags: Vec<(String, String)> = Vec::new();
     let at = |r: &Reference, field: &str, kind: DiagnosticKind, message: String, hint: Option<String>| {
         let (line, column) = lib.field_location(r, field);
         Diagnostic {
@@ -477,6 +487,10 @@ pub fn check(sources: &[BibSource], vocabulary: &TagVocabulary, blocks: &[BlockC
             ));
         }
         for t in r.tags.iter().filter(|t| !vocabulary.contains(t)) {
+            if !strict {
+                ignored_tags.push((r.origin.file.to_string(), t.clone()));
+                continue;
+            }
             problems.push(at(
                 r,
                 "keywords",
@@ -538,6 +552,30 @@ pub fn check(sources: &[BibSource], vocabulary: &TagVocabulary, blocks: &[BlockC
             d.kind,
         )
     });
+    if let Some((file, _)) = ignored_tags.first() {
+        let mut names: Vec<&str> = ignored_tags.iter().map(|(_, t)| t.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let shown: Vec<&str> = names.iter().take(8).copied().collect();
+        notes.push(Diagnostic {
+            file: file.clone(),
+            line: 1,
+            column: 1,
+            kind: DiagnosticKind::UnknownTag,
+            message: format!(
+                "{} tag{} outside the vocabulary {} ignored: {}{}",
+                ignored_tags.len(),
+                if ignored_tags.len() == 1 { "" } else { "s" },
+                if ignored_tags.len() == 1 { "was" } else { "were" },
+                shown.join(", "),
+                if names.len() > shown.len() { ", …" } else { "" }
+            ),
+            hint: Some(format!(
+                "an argument uses an entry only through tags listed in {} (`appeal refs tags`); pass --strict to see each",
+                vocabulary.file
+            )),
+        });
+    }
     notes.sort_by_key(|d| {
         (
             order.iter().position(|n| *n == d.file).unwrap_or(usize::MAX),
@@ -632,7 +670,7 @@ mod tests {
             keys: vec!["ok".to_owned(), "ghost2020".to_owned()],
             tags: vec!["palliative-care".to_owned(), "nope".to_owned()],
         }];
-        let report = check(&[BibSource::new("c.bib", text)], &vocab(), &blocks);
+        let report = check(&[BibSource::new("c.bib", text)], &vocab(), &blocks, true);
         let lines: Vec<String> = report
             .problems
             .iter()
@@ -670,7 +708,7 @@ mod tests {
 
     #[test]
     fn bundled_library_check_has_only_curation_findings() {
-        let report = check(&Library::bundled(), &vocab(), &[]);
+        let report = check(&Library::bundled(), &vocab(), &[], true);
         assert!(!report.has_errors(), "{report}");
         // Counted from the library itself, so a curation batch needs no edit here.
         let (lib, _) = Library::load(&Library::bundled());

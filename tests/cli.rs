@@ -645,3 +645,20 @@ fn init_writes_a_case_for_every_situation_that_parses_and_check_says_what_to_fil
         .code(2)
         .stderr_has("written by the treating provider");
 }
+
+#[test]
+fn tags_a_reference_manager_adds_are_ignored_unless_strict() {
+    let env = TestEnv::new();
+    env.write(
+        "zotero.bib",
+        "@article{smith2020x,\n  title = {X},\n  doi = {https://doi.org/10.1000/x1},\n  keywords = {palliative-care, Humans, Middle Aged},\n  verification = {verified}\n}\n",
+    );
+    env.run(["refs", "check", "[ROOT]/zotero.bib"])
+        .success()
+        .stdout_has("2 tags outside the vocabulary were ignored: Humans, Middle Aged")
+        .stdout_has("no problems");
+    env.run(["refs", "check", "--strict", "[ROOT]/zotero.bib"])
+        .code(1)
+        .stdout_has("tag `Humans` is not in the vocabulary")
+        .stdout_has("tag `Middle Aged` is not in the vocabulary");
+}

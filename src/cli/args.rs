@@ -40,6 +40,10 @@ pub(super) enum RefsCommand {
         /// BibTeX files to check.
         #[arg(value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Report each tag outside the vocabulary as a problem (by default, tags a reference
+        /// manager adds on its own, such as MeSH headings, are ignored with one summary line).
+        #[arg(long)]
+        strict: bool,
     },
     /// The citation styles available to --style.
     Styles,

@@ -74,7 +74,7 @@ pub(super) fn refs(cmd: RefsCommand) -> Result<Exit, CliError> {
                 crate::refs::tags(&library, &vocabulary()?, &block_cites()?)
             );
         }
-        RefsCommand::Check { files } => {
+        RefsCommand::Check { files, strict } => {
             let (sources, blocks) = if files.is_empty() {
                 (crate::library::Library::bundled(), block_cites()?)
             } else {
@@ -83,7 +83,7 @@ pub(super) fn refs(cmd: RefsCommand) -> Result<Exit, CliError> {
                     Vec::new(),
                 )
             };
-            let report = crate::refs::check(&sources, &vocabulary()?, &blocks);
+            let report = crate::refs::check(&sources, &vocabulary()?, &blocks, strict);
             let _ = writeln!(out, "{report}");
             if report.has_problems() {
                 code = Exit::Problems;
