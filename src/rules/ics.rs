@@ -1,15 +1,18 @@
 //! iCalendar (RFC 5545) export of dated deadlines.
 //!
 //! Each dated [`Deadline`] becomes an all-day `VEVENT` (`DTSTART;VALUE=DATE`) with two display
-//! alarms, 7 and 2 days before. Output is deterministic: the `UID` is a hash of the summary
-//! prefix, deadline id and date, and `DTSTAMP` comes from the caller, never the clock. Lines end
+//! alarms, 7 and 2 days before (none once the date has passed). Output is deterministic: the
+//! `UID` is a hash of the summary prefix and the deadline's id, so a deadline keeps its event
+//! when its date moves (a decision clock projected from a later day); `SEQUENCE` counts the days
+//! from 2000-01-01 to `DTSTAMP`, so a file made later updates the event on import; `DTSTAMP`
+//! comes from the caller, never the clock. Lines end
 //! in CRLF, are folded at 75 octets (never inside a UTF-8 character), and TEXT values escape
 //! `\`, `;`, `,` and line breaks.
 
 use jiff::ToSpan;
 use jiff::civil::Date;
 
-use super::deadline::{Deadline, Deadlines};
+use super::deadline::{Deadline, Deadlines, Status};
 
 /// Writes the dated deadlines as an iCalendar file. `summary_prefix` starts every event title
 /// (e.g. the patient's name or the claim reference; empty for none); `stamp` is the `DTSTAMP`
@@ -45,9 +48,13 @@ fn event(out: &mut String, d: &Deadline, date: Date, prefix: &str, stamp: Date) 
         description.push('\n');
         description.push_str(advice);
     }
-    let uid = fnv1a(&[prefix.trim(), &d.id, &date.to_string()]);
+    let uid = fnv1a(&[prefix.trim(), &d.id]);
+    let sequence = jiff::civil::date(2000, 1, 1)
+        .until((jiff::Unit::Day, stamp))
+        .map_or(0, |s| s.get_days().max(0));
     push_line(out, "BEGIN:VEVENT");
     push_line(out, &format!("UID:{uid:016x}-{}@appeal", d.id));
+    push_line(out, &format!("SEQUENCE:{sequence}"));
     push_line(out, &format!("DTSTAMP:{}T000000Z", compact(stamp)));
     push_line(out, &format!("DTSTART;VALUE=DATE:{}", compact(date)));
     if let Ok(end) = date.checked_add(1.day()) {
@@ -56,7 +63,13 @@ fn event(out: &mut String, d: &Deadline, date: Date, prefix: &str, stamp: Date) 
     push_line(out, &format!("SUMMARY:{}", escape(&summary)));
     push_line(out, &format!("DESCRIPTION:{}", escape(&description)));
     push_line(out, "TRANSP:TRANSPARENT");
-    for days in [7, 2] {
+    // A reminder before a date that has gone by would fire at once, or never.
+    let alarms: &[i32] = if matches!(d.status, Status::Passed { .. } | Status::Done) {
+        &[]
+    } else {
+        &[7, 2]
+    };
+    for days in alarms {
         push_line(out, "BEGIN:VALARM");
         push_line(out, "ACTION:DISPLAY");
         push_line(out, &format!("TRIGGER:-P{days}D"));
@@ -235,16 +248,37 @@ mod tests {
     }
 
     #[test]
-    fn output_is_deterministic_and_uid_depends_on_id_and_date() {
+    fn output_is_deterministic_and_a_moved_date_keeps_its_event() {
         let a = to_ics(&sample(), "Jane Doe", date(2026, 3, 10));
         let b = to_ics(&sample(), "Jane Doe", date(2026, 3, 10));
         assert_eq!(a, b);
+        // The same deadline on another date, in a file made later: same UID, higher SEQUENCE.
         let mut moved = sample();
         moved.items[0].date = Some(date(2026, 8, 30));
-        let c = to_ics(&moved, "Jane Doe", date(2026, 3, 10));
-        let uid = |s: &str| s.lines().find(|l| l.starts_with("UID:")).unwrap().to_string();
-        assert_ne!(uid(&a), uid(&c));
-        assert!(uid(&a).ends_with("-file-internal-appeal@appeal"));
+        let c = to_ics(&moved, "Jane Doe", date(2026, 3, 12));
+        let field = |s: &str, name: &str| {
+            s.lines()
+                .find(|l| l.starts_with(name))
+                .unwrap()
+                .trim_start_matches(name)
+                .to_string()
+        };
+        assert_eq!(field(&a, "UID:"), field(&c, "UID:"));
+        assert!(field(&a, "UID:").ends_with("-file-internal-appeal@appeal"));
+        let seq = |s: &str| field(s, "SEQUENCE:").parse::<i64>().unwrap();
+        assert_eq!(seq(&c), seq(&a) + 2);
+        // Another case (another prefix) gets another UID.
+        let d = to_ics(&sample(), "John Roe", date(2026, 3, 10));
+        assert_ne!(field(&a, "UID:"), field(&d, "UID:"));
+    }
+
+    #[test]
+    fn a_passed_deadline_has_no_reminders() {
+        let mut passed = sample();
+        passed.items[0].status = Status::Passed { days_ago: 3 };
+        let ics = to_ics(&passed, "", date(2026, 3, 10));
+        assert!(!ics.contains("BEGIN:VALARM"), "{ics}");
+        assert!(to_ics(&sample(), "", date(2026, 3, 10)).contains("TRIGGER:-P7D"));
     }
 
     #[test]
