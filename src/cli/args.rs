@@ -56,14 +56,22 @@ pub(super) struct LibraryArgs {
     pub(super) libraries: Vec<PathBuf>,
 }
 
+/// The case a report is about, and how to print it (shared by `explain`, `check`,
+/// `deadlines` and `status`).
 #[derive(Debug, Args)]
-pub(super) struct DeadlinesArgs {
+pub(super) struct CaseReport {
     /// Case file (TOML).
     #[arg(value_name = "CASE")]
     pub(super) case: PathBuf,
-    /// Print JSON.
+    /// Print the report as JSON (`"format": 1`) instead of text.
     #[arg(long)]
     pub(super) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct DeadlinesArgs {
+    #[command(flatten)]
+    pub(super) report: CaseReport,
     /// Also write the dated deadlines as an iCalendar file, with reminders 7 and 2 days before.
     #[arg(long, value_name = "FILE")]
     pub(super) ics: Option<PathBuf>,
@@ -207,12 +215,8 @@ pub(super) struct InitArgs {
 
 #[derive(Debug, Args)]
 pub(super) struct StatusArgs {
-    /// Case file (TOML).
-    #[arg(value_name = "CASE")]
-    pub(super) case: PathBuf,
-    /// Print JSON.
-    #[arg(long)]
-    pub(super) json: bool,
+    #[command(flatten)]
+    pub(super) report: CaseReport,
     /// A folder of rules files that override the bundled ones.
     #[arg(long, value_name = "DIR")]
     pub(super) rules: Option<PathBuf>,
@@ -220,25 +224,16 @@ pub(super) struct StatusArgs {
 
 #[derive(Debug, Args)]
 pub(super) struct ExplainArgs {
-    /// Case file (TOML).
-    #[arg(value_name = "CASE")]
-    pub(super) case: PathBuf,
-    /// Print JSON.
-    #[arg(long)]
-    pub(super) json: bool,
+    #[command(flatten)]
+    pub(super) report: CaseReport,
     #[command(flatten)]
     pub(super) data: DataArgs,
 }
 
 #[derive(Debug, Args)]
 pub(super) struct CheckArgs {
-    /// Case file (TOML).
-    #[arg(value_name = "CASE")]
-    pub(super) case: PathBuf,
-    /// Print the report as JSON: every problem with its severity, field, file:line:col,
-    /// message and hint.
-    #[arg(long)]
-    pub(super) json: bool,
+    #[command(flatten)]
+    pub(super) report: CaseReport,
     #[command(flatten)]
     pub(super) data: DataArgs,
 }

@@ -4,7 +4,7 @@ use super::*;
 
 pub(super) fn check(args: CheckArgs) -> Result<Exit, CliError> {
     let workspace = Workspace::load(&args.data.sources())?;
-    let case = read_case(&args.case)?;
+    let case = read_case(&args.report.case)?;
     let kind = args.data.kind.unwrap_or(case.letter.kind);
     case.can_write(kind)?;
     let options = args.data.options()?;
@@ -17,7 +17,7 @@ pub(super) fn check(args: CheckArgs) -> Result<Exit, CliError> {
         &workspace.library,
         options.today,
     );
-    print_report(&report, args.json);
+    print_report(&report, args.report.json);
     Ok(if report.is_ready() {
         Exit::Success
     } else {

@@ -4,7 +4,7 @@
 use super::*;
 
 pub(super) fn deadlines(args: DeadlinesArgs) -> Result<Exit, CliError> {
-    let case = read_case(&args.case)?;
+    let case = read_case(&args.report.case)?;
     let book = match &args.rules {
         Some(dir) => crate::rules::RuleBook::load_dir(dir),
         None => crate::rules::RuleBook::bundled(),
@@ -18,9 +18,9 @@ pub(super) fn deadlines(args: DeadlinesArgs) -> Result<Exit, CliError> {
         )));
     };
     let result = crate::rules::deadlines_for(rules, &case, today);
-    let file = args.case.display().to_string();
+    let file = args.report.case.display().to_string();
     let report = result.report(&file, rules, today);
-    print_report(&report, args.json);
+    print_report(&report, args.report.json);
     if let Some(path) = &args.ics {
         if result.items.iter().all(|d| d.date.is_none()) {
             eprintln!(
@@ -28,10 +28,10 @@ pub(super) fn deadlines(args: DeadlinesArgs) -> Result<Exit, CliError> {
             );
         } else {
             let ics = crate::rules::to_ics(&result, &format!("Appeal ({})", case.patient.name), today);
-            output::refuse_inputs([path.as_path()], &[args.case.as_path()])?;
+            output::refuse_inputs([path.as_path()], &[args.report.case.as_path()])?;
             output::write_all(&[(path.clone(), ics.into_bytes())], args.force)?;
             // With --json, stdout carries only the JSON document.
-            if args.json {
+            if args.report.json {
                 eprintln!("wrote {}", path.display());
             } else {
                 let _ = writeln!(std::io::stdout().lock(), "wrote {}", path.display());
@@ -43,7 +43,7 @@ pub(super) fn deadlines(args: DeadlinesArgs) -> Result<Exit, CliError> {
 
 /// `appeal status`: the case's timeline and what is due ([`crate::status`]).
 pub(super) fn status(args: StatusArgs) -> Result<Exit, CliError> {
-    let case = read_case(&args.case)?;
+    let case = read_case(&args.report.case)?;
     let book =
         crate::rules::RuleBook::load(args.rules.as_deref()).map_err(crate::workspace::LoadError::from)?;
     let today = today()?;
@@ -54,6 +54,6 @@ pub(super) fn status(args: StatusArgs) -> Result<Exit, CliError> {
         )));
     };
     let deadlines = crate::rules::deadlines_for(rules, &case, today);
-    print_report(&crate::status::status(&case, &deadlines), args.json);
+    print_report(&crate::status::status(&case, &deadlines), args.report.json);
     Ok(Exit::Success)
 }

@@ -4,11 +4,11 @@ use super::*;
 
 pub(super) fn explain(args: ExplainArgs) -> Result<Exit, CliError> {
     let workspace = Workspace::load(&args.data.sources())?;
-    let case = read_case(&args.case)?;
+    let case = read_case(&args.report.case)?;
     let kind = args.data.kind.unwrap_or(case.letter.kind);
     case.can_write(kind)?;
     let draft = workspace.draft(&case, args.data.options()?)?;
     let report = crate::explain::Explanation::of(&case, &draft);
-    print_report(&report, args.json);
+    print_report(&report, args.report.json);
     Ok(Exit::Success)
 }
