@@ -45,19 +45,17 @@ pub struct PlanItem {
     /// Reference keys it cites (declared keys, then keys found by tag), when selected.
     pub citations: Vec<String>,
     /// Whether the user's `[arguments]` changed the outcome.
-    #[serde(rename = "override", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "override")]
     pub override_: Option<&'static str>,
     /// Whether a skip is a problem `check` must report: the block applies but cannot be written.
     pub problem: bool,
     /// Library entries whose `finding` (an advocate's one-sentence summary) this block prints
     /// as a cited bullet: entries tagged with the block's id or one of its `cite_tags`,
     /// verified (or allowed), at most [`FINDINGS_PER_BLOCK`], in key order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<String>,
     /// For a block skipped although the denial gives a reason it answers: the facts that would
     /// make it apply (`network_attempts`, `care.since`, `one of a, b`). `check` reports these
     /// near-misses.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unlock: Vec<String>,
 }
 
