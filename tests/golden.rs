@@ -22,3 +22,21 @@ fn example_letters_match_their_snapshots() {
         }
     }
 }
+
+/// One letter per argument block added in the evidence work (`tests/cases/blocks/`), so a
+/// change to any of them shows up as a reviewable diff too.
+#[test]
+fn each_new_blocks_letter_matches_its_snapshot() {
+    let cases: Vec<String> = files_in(&root().join("tests/cases/blocks"))
+        .into_iter()
+        .filter(|f| f.ends_with(".toml"))
+        .collect();
+    assert!(cases.len() >= 9);
+    for case in cases {
+        let env = TestEnv::new();
+        let stem = case.trim_end_matches(".toml");
+        env.render_md(&format!("tests/cases/blocks/{case}"), &[])
+            .success();
+        insta::assert_snapshot!(format!("block-{stem}"), env.read(&format!("{stem}.md")));
+    }
+}
