@@ -656,6 +656,16 @@ impl Checker<'_> {
                 "set `grandfathered = false` (or `true`) under [plan]; the next-steps sheet says how to find out",
             );
         }
+        if let Some(r) = case.inferred_regulation() {
+            self.warn(
+                "plan.type",
+                format!(
+                    "the appeal rules are those of `{}`, inferred from the plan type; the letter's rights and deadlines depend on it",
+                    r.id()
+                ),
+                "confirm it from the denial notice or plan document and set `regulation` under [plan] (a Medicaid plan you are not enrolled in through a managed care company is not `medicaid-managed-care`)",
+            );
+        }
         let selected = |id: &str| plan.selected().any(|i| i.id == id);
         if selected("network-adequacy") {
             for (i, a) in case.network_attempts.iter().enumerate() {

@@ -158,6 +158,10 @@ fn choices_are_read_in_any_letter_case_and_the_regulation_can_be_inferred() {
     );
     let letter = render(&text).file("case.md");
     assert!(letter.contains("Rights that apply"), "{letter}");
+    // check asks the signer to confirm what was inferred.
+    run_case("check", &text, &[]).stdout_has(
+        "warning: plan.type: the appeal rules are those of `medicare-advantage`, inferred from the plan type",
+    );
 }
 
 #[test]
