@@ -519,7 +519,7 @@ fn radiation_technique_cites_each_trial_only_for_the_disease_it_studied() {
         );
         assert!(
             l.contains(
-                "In PARSPORT, a randomised trial of 94 patients with pharyngeal squamous-cell carcinoma"
+                "In PARSPORT, a randomized trial of 94 patients with pharyngeal squamous-cell carcinoma"
             ),
             "{l}"
         );
@@ -611,7 +611,7 @@ fn imaging_cites_lymphoma_sources_for_lymphoma_and_never_argues_surveillance() {
         assert!(l.contains(who), "{voice}: {l}");
         assert!(l.contains("The Lugano classification"), "{l}");
         assert!(
-            l.contains("In the RATHL randomised trial in advanced Hodgkin lymphoma"),
+            l.contains("In the RATHL randomized trial in advanced Hodgkin lymphoma"),
             "{l}"
         );
         assert!(!l.contains("thoracotom"), "{l}");
@@ -655,7 +655,7 @@ fn biomarker_testing_cites_esmo_only_for_the_cancers_it_names() {
             "{l}"
         );
         assert!(
-            l.contains("ESMO recommends routine next-generation sequencing of tumour samples in advanced non-squamous non-small-cell lung cancer"),
+            l.contains("ESMO recommends routine next-generation sequencing of tumor samples in advanced non-squamous non-small-cell lung cancer"),
             "{l}"
         );
         assert!(
