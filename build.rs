@@ -1,5 +1,5 @@
 //! Writes `$OUT_DIR/bundled.rs`: the table of data files compiled into the binary (see
-//! `src/bundled.rs`).
+//! `src/load/bundled.rs`).
 //!
 //! Every file under `examples/`, `rules/`, `references/`, `templates/` and `fonts/` with a data
 //! extension is

@@ -16,25 +16,22 @@
 //! [`packet`] decides which documents a case produces. [`check`], [`explain`], [`status`],
 //! [`refs`] and [`rules::deadlines`] are the reports beside the letter. The binary (`main.rs`,
 //! [`cli`]) owns argv, files and exit codes. See `docs/architecture.md`.
+//!
+//! The source folders follow the stages: [`model`], [`load`], [`pipeline`], [`render`],
+//! [`report`], [`files`] and [`cli`].
 
-pub mod bundled;
-pub mod case;
-pub mod catalog;
-pub mod check;
+// The folders show the pipeline's stages; the modules are re-exported here so that every path
+// (`appeal::case::Case`, `appeal::plan::plan`) names the thing, not the folder it sits in.
 pub mod cli;
-pub mod diag;
-pub mod escape;
-pub mod explain;
-pub mod facts;
-pub mod input;
-pub mod letter;
-pub mod library;
-pub mod output;
-pub mod packet;
-pub mod plan;
-pub mod refs;
+pub mod files;
+pub mod load;
+pub mod model;
+pub mod pipeline;
 pub mod render;
-pub mod rules;
-pub mod status;
-pub mod templates;
-pub mod workspace;
+pub mod report;
+
+pub use files::{input, output};
+pub use load::{bundled, catalog, diag, library, rules, templates};
+pub use model::{case, facts};
+pub use pipeline::{escape, letter, packet, plan, workspace};
+pub use report::{check, explain, refs, status};

@@ -76,7 +76,7 @@ pub const fn file(path: &str) -> &'static File {
         }
         i += 1;
     }
-    panic!("no such bundled file; see src/bundled.rs")
+    panic!("no such bundled file; see src/load/bundled.rs")
 }
 
 const fn starts_with(s: &str, prefix: &str) -> bool {
