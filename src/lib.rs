@@ -7,10 +7,13 @@
 //! 2. The data, bundled into the binary ([`bundled`]) or overridden from folders:
 //!    [`catalog`] (argument blocks), [`library`] (BibTeX references), [`rules`] (appeal rules
 //!    per plan regulation) and [`templates`] (the tera environment).
-//! 3. [`plan::plan`]: (case, catalogue, library) → [`plan::Plan`], every block selected or
-//!    skipped, and why.
-//! 4. [`letter::assemble`]: → [`letter::Letter`], block prose rendered and citations numbered.
-//! 5. [`render::markdown`]: letter → Markdown; [`render::pdf::pdf`]: Markdown → PDF bytes.
+//! 3. [`context::Context::new`]: (case, kind, date, rules) → the typed template context and the
+//!    deadlines.
+//! 4. [`plan::plan`]: (case, catalogue, library, templates, context) → [`plan::Plan`], every block
+//!    selected or skipped, and why; the selected blocks' prose drafted.
+//! 5. [`letter::assemble`]: (plan, …) → [`letter::Letter`], citations numbered, references
+//!    formatted; the plan is read, never changed.
+//! 6. [`render::markdown`]: letter → Markdown; [`render::pdf::pdf`]: Markdown → PDF bytes.
 //!
 //! [`workspace::Workspace`] loads the data once and runs steps 3 to 5 for each case, and
 //! [`packet`] decides which documents a case produces. [`check`], [`explain`], [`status`],
@@ -33,5 +36,5 @@ pub mod report;
 pub use files::{input, output};
 pub use load::{bundled, catalog, diag, library, rules, templates};
 pub use model::{case, facts};
-pub use pipeline::{escape, letter, packet, plan, workspace};
+pub use pipeline::{context, escape, letter, packet, plan, workspace};
 pub use report::{check, explain, refs, status};

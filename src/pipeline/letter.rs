@@ -1,33 +1,30 @@
 //! Letter assembly: the plan's blocks rendered in the signer's voice, citations numbered.
 //!
-//! [`assemble`] renders each selected block's prose with the case facts, numbers citations in
+//! [`assemble`] takes the prose the plan drafted for each selected block, numbers citations in
 //! order of first appearance across the letter, and formats the reference list through the CSL
 //! engine. The result, a [`Letter`], is everything the letter template needs; turning it into
-//! Markdown is [`crate::render::markdown`]'s job.
-
-use std::collections::BTreeMap;
+//! Markdown is [`crate::render::markdown`]'s job. Assembly reads the plan and changes nothing in
+//! it: what the letter argues was decided by [`crate::plan`].
 
 use jiff::civil::Date;
 use serde::Serialize;
-use serde_json::{Value, json};
 
-use crate::case::{Case, CaseDate, DenialReason, LetterKind, ServiceTiming, Sex, TreatmentStatus, Voice};
+use crate::case::{Case, LetterKind, Voice};
 use crate::catalog::Catalog;
+use crate::context::Context;
 use crate::library::style::BibliographyCache;
-use crate::library::{Library, Style, Verification, format_bibliography};
+use crate::library::{Library, Style, format_bibliography};
 use crate::plan::Plan;
-use crate::rules::{Deadlines, RightsFor, RuleBook, Rules};
-use crate::templates::{MARK_CLOSE, MARK_OPEN, MARK_UNUSABLE, TemplateError, Templates};
+use crate::rules::Deadlines;
+use crate::templates::{MARK_CLOSE, MARK_OPEN};
 
 /// Inputs to assembly that do not come from the case.
 #[derive(Clone, Copy)]
 pub struct LetterOptions<'a> {
-    /// Today's date (from the clock or `SOURCE_DATE_EPOCH`), used when the case gives none.
-    pub today: Date,
+    /// The letter's date (the case's `letter.date`, else today).
+    pub date: Date,
     /// Citation style for the reference list.
     pub style: &'a Style,
-    /// Cite references marked unverified.
-    pub allow_unverified: bool,
     /// Reference lists already formatted with this library and style, if the caller keeps them.
     pub bibliographies: Option<&'a BibliographyCache>,
 }
@@ -88,144 +85,38 @@ pub struct Letter {
     pub deadlines: Option<Deadlines>,
     /// Context shared by every template: case view, wording helpers, rules.
     #[serde(skip)]
-    pub context: Value,
+    pub context: Context,
 }
 
 /// Why a letter could not be assembled.
 #[derive(Debug, thiserror::Error)]
 pub enum LetterError {
-    /// A block's prose failed to render.
-    #[error(transparent)]
-    Template(#[from] TemplateError),
     /// The citation style failed.
     #[error("could not format the reference list: {0}")]
     Style(String),
 }
 
-/// Field names whose values are dates, shown long-form ("March 2, 2026") in templates.
-const DATE_KEYS: &[&str] = &[
-    "filed",
-    "decision",
-    "date",
-    "received",
-    "date_of_birth",
-    "diagnosed",
-    "started",
-    "ended",
-    "since",
-    "requested",
-];
-
-/// Assembles the letter for `plan`. A selected block whose prose, for this case, cites a
-/// reference that may not be cited (unverified, without `allow_unverified`) is dropped and its
-/// plan item marked as a problem; every other item's citations become the keys its prose cites.
+/// Assembles the letter the plan drafted: its sections in order, citations numbered, the
+/// reference list formatted. `context` and `deadlines` are those the plan was drafted with
+/// ([`Context::new`]).
 pub fn assemble(
     case: &Case,
-    plan: &mut Plan,
+    plan: &Plan,
     catalog: &Catalog,
     library: &Library,
-    rules: &RuleBook,
-    templates: &Templates,
+    context: Context,
+    deadlines: Option<Deadlines>,
     options: LetterOptions<'_>,
 ) -> Result<Letter, LetterError> {
     let kind = plan.kind;
-    let voice = case.voice_for(kind);
-    let date = case.letter.date.map_or(options.today, |d| d.0);
-    let written_rules = rules.get(case.regulation().id());
-    let deadlines = written_rules.map(|r| crate::rules::deadlines_for(r, case, date));
-    // The rules as they apply to this plan (grandfathered status resolved once, here).
-    let regulation_rules = written_rules.map(|r| r.for_plan(case.plan.grandfathered));
-    let mut context = shared_context(
-        case,
-        kind,
-        voice,
-        date,
-        regulation_rules.as_ref(),
-        deadlines.as_ref(),
-    );
-    let selected: Vec<&str> = plan.selected().map(|i| i.id.as_str()).collect();
-    context["selected"] = json!(selected);
-    context["records_title"] = json!(
-        catalog
-            .get("records-and-criteria-request")
-            .map(|b| b.meta.title.clone())
-    );
-
-    // Converted once; each block gets a copy with its own citation keys.
-    let block_context =
-        tera::Context::from_serialize(&context).map_err(|e| LetterError::Style(e.to_string()))?;
-    let mut bodies = Vec::new();
-    for item in plan.blocks.iter_mut().filter(|i| i.selected) {
-        let Some(block) = catalog.get(&item.id) else {
-            continue;
-        };
-        let mut ctx = block_context.clone();
-        let usable: Vec<&String> = block
-            .meta
-            .cites
-            .iter()
-            .filter(|k| {
-                options.allow_unverified
-                    || library
-                        .get(k)
-                        .is_some_and(|r| matches!(r.verification, Verification::Verified))
-            })
-            .collect();
-        ctx.insert("__usable", &usable);
-        ctx.insert("__cites", &block.meta.cites);
-        ctx.insert("__cite_tags", &block.meta.cite_tags);
-        for tag in &block.meta.cite_tags {
-            let keys: Vec<&String> = item
-                .citations
-                .iter()
-                .filter(|k| library.get(k).is_some_and(|r| r.tags.contains(tag)))
-                .collect();
-            ctx.insert(format!("__tag_{}", tag.replace('-', "_")), &keys);
-        }
-        let mut body = templates.render(&format!("blocks/{}.md", block.meta.id), &ctx)?;
-        let blocked = marked_keys(&body, MARK_UNUSABLE);
-        if !blocked.is_empty() {
-            item.selected = false;
-            item.problem = true;
-            item.citations.clear();
-            item.reason = format!(
-                "applies, but for this case it cites unverified reference{} {}; check {} and pass --allow-unverified",
-                if blocked.len() == 1 { "" } else { "s" },
-                blocked.join(", "),
-                if blocked.len() == 1 { "it" } else { "them" },
-            );
-            continue;
-        }
-        // Findings from the library: each printed literally (it is the library's text) with
-        // its citation.
-        let found: Vec<String> = item
-            .findings
-            .iter()
-            .filter_map(|k| {
-                let finding = library.get(k)?.field("finding")?;
-                let text = crate::escape::value(finding);
-                let text = text.trim_end_matches('.');
-                Some(format!("- {text}{MARK_OPEN}{k}{MARK_CLOSE}."))
-            })
-            .collect();
-        if !found.is_empty() {
-            body = format!(
-                "{}\n\nFurther published findings:\n\n{}",
-                body.trim_end(),
-                found.join("\n")
-            );
-        }
-        item.citations = marked_keys(&body, MARK_OPEN);
-        bodies.push((block, body));
-    }
-
     let mut order: Vec<String> = Vec::new();
-    let sections = bodies
-        .into_iter()
-        .map(|(block, body)| Section {
+    let sections = plan
+        .selected()
+        .filter_map(|item| Some((catalog.get(&item.id)?, item.prose.as_deref()?)))
+        .map(|(block, prose)| Section {
             id: block.meta.id.clone(),
             title: block.meta.title.clone(),
-            body: number_citations(body.trim(), &mut order),
+            body: number_citations(prose.trim(), &mut order),
             enclose: block.meta.enclose.clone(),
         })
         .collect();
@@ -247,9 +138,9 @@ pub fn assemble(
         .collect();
 
     Ok(Letter {
-        meta: front_matter(case, kind, date),
+        meta: front_matter(case, kind, options.date),
         kind,
-        voice,
+        voice: case.voice_for(kind),
         sections,
         references,
         deadlines,
@@ -291,21 +182,6 @@ pub fn number_citations(text: &str, order: &mut Vec<String>) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// The distinct keys of markers opened by `open`, in order of appearance.
-fn marked_keys(text: &str, open: char) -> Vec<String> {
-    let mut keys: Vec<String> = Vec::new();
-    for (i, _) in text.match_indices(open) {
-        let rest = &text[i + open.len_utf8()..];
-        if let Some(end) = rest.find(MARK_CLOSE) {
-            let key = &rest[..end];
-            if !keys.iter().any(|k| k == key) {
-                keys.push(key.to_string());
-            }
-        }
-    }
-    keys
 }
 
 /// `[3, 1, 2, 5]` → `"1-3, 5"`.
@@ -353,313 +229,6 @@ fn front_matter(case: &Case, kind: LetterKind, date: Date) -> FrontMatter {
         },
         header: header.join(" · "),
         date: date.to_string(),
-    }
-}
-
-/// The context every template sees.
-fn shared_context(
-    case: &Case,
-    kind: LetterKind,
-    voice: Voice,
-    date: Date,
-    rules: Option<&Rules>,
-    deadlines: Option<&Deadlines>,
-) -> Value {
-    let continuation_open = deadlines.is_none_or(|d| {
-        !d.items
-            .iter()
-            .any(|i| i.id == "continue-benefits" && matches!(i.status, crate::rules::Status::Passed { .. }))
-    });
-    let mut view = serde_json::to_value(case).unwrap_or(Value::Null);
-    if case.is_request() {
-        // Before any decision: the questions a reviewer will ask stand in for the reasons, and
-        // there is no date (templates test `case.denial.date` before speaking of a denial).
-        let reasons: Vec<&str> = case.reasons().iter().map(|r| r.id()).collect();
-        view["denial"] = json!({"reasons": reasons, "service_timing": "pre-service"});
-    }
-    long_dates(&mut view, None);
-    let mut deadlines = serde_json::to_value(deadlines).unwrap_or(Value::Null);
-    long_dates(&mut deadlines, None);
-    // For a follow-up: the plan's decision clock on the filed appeal (its figure and citation
-    // from the rules, its date from the deadlines), and what the rules say happens when a plan
-    // misses it (as they apply to this plan).
-    let decision_due = deadlines["items"].as_array().and_then(|items| {
-        let item = items
-            .iter()
-            .find(|d| d["id"] == "decision-expedited")
-            .or_else(|| items.iter().find(|d| d["id"] == "decision-standard"))?;
-        let d = &rules?.decision;
-        let period = if item["id"] == "decision-expedited" {
-            d.expedited.as_ref()
-        } else {
-            match case.service_timing() {
-                Some(ServiceTiming::PostService) => d.post_service.as_ref(),
-                Some(ServiceTiming::Concurrent) => d.concurrent.as_ref(),
-                _ => d.pre_service.as_ref(),
-            }
-        }?;
-        let (amount, unit) = period.figure()?;
-        Some(json!({
-            "date": item["date"],
-            "state": item["status"]["state"],
-            "citation": item["citation"],
-            "amount": amount,
-            "unit": serde_json::to_value(unit).unwrap_or(Value::Null),
-        }))
-    });
-    let misses = rules
-        .and_then(|r| r.plan_misses_deadline.as_ref())
-        .filter(|m| m.tag.is_verified())
-        .cloned();
-    let mut by_status = serde_json::Map::new();
-    for status in TreatmentStatus::ALL {
-        let list: Vec<Value> = case
-            .treatments
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| t.status == Some(status))
-            .map(|(i, _)| view["treatments"][i].clone())
-            .collect();
-        by_status.insert(status.id().to_string(), Value::Array(list));
-    }
-    let ask_continuation = case.service_timing() == Some(ServiceTiming::Concurrent)
-        && continuation_open
-        && rules.is_some_and(|r| r.continuation.as_ref().is_some_and(|c| c.tag.is_verified()));
-    let rights = rules.map(|r| {
-        r.rights(RightsFor {
-            out_of_network: case.reasons().contains(&DenialReason::OutOfNetwork),
-            concurrent: case.service_timing() == Some(ServiceTiming::Concurrent),
-            continuation_open,
-            external_review_letter: kind == LetterKind::ExternalReview,
-        })
-    });
-    // The letter says the network cannot meet the need only when every attempt says so.
-    let network_inadequate = !case.network_attempts.is_empty()
-        && case
-            .network_attempts
-            .iter()
-            .all(|a| a.could_provide == Some(false));
-    // Guidelines the case says recommend the requested care, and the rest (quoted only).
-    let (mut supporting, mut other) = (Vec::new(), Vec::new());
-    for (i, g) in case.guidelines.iter().enumerate() {
-        let entry = view["guidelines"][i].clone();
-        if g.supports_request == Some(true) {
-            supporting.push(entry);
-        } else {
-            other.push(entry);
-        }
-    }
-    let reasons: Vec<Value> = case
-        .reasons()
-        .iter()
-        .map(|r| json!({"id": r.id(), "text": r.describe()}))
-        .collect();
-    json!({
-        "case": view,
-        "sender_lines": sender_lines(case, voice),
-        "recipient_lines": recipient_lines(case),
-        "re_lines": re_lines(case, kind),
-        "signature_lines": signature_lines(case, voice),
-        "kind": kind.id(),
-        "voice": voice.id(),
-        "p": pronouns(case, voice),
-        "by_status": by_status,
-        "reasons": reasons,
-        "letter_date": CaseDate(date).long(),
-        "regulation": case.regulation().id(),
-        "rules": rules,
-        "rights": rights,
-        "deadlines": deadlines,
-        "network_inadequate": network_inadequate,
-        "ask_continuation": ask_continuation,
-        "guidelines_supporting": supporting,
-        "guidelines_other": other,
-        "sarcoma_type": case.sarcoma_type().map(|t| t.id()),
-        "post_service": case.service_timing() == Some(ServiceTiming::PostService),
-        "decision_due": decision_due,
-        "misses": misses,
-        "quote_paragraphs": case
-            .denial
-            .as_ref()
-            .and_then(|d| d.quote.as_ref())
-            .map(|q| q.paragraphs().collect::<Vec<_>>())
-            .unwrap_or_default(),
-    })
-}
-
-fn sender_lines(case: &Case, voice: Voice) -> Vec<String> {
-    let s = &case.sender;
-    let mut lines = Vec::new();
-    if voice == Voice::Provider
-        && let Some(org) = &s.organization
-    {
-        lines.push(org.clone());
-    }
-    lines.push(match &s.credentials {
-        Some(c) => format!("{}, {c}", s.name),
-        None => s.name.clone(),
-    });
-    if voice != Voice::Provider
-        && let Some(org) = &s.organization
-    {
-        lines.push(org.clone());
-    }
-    lines.extend(s.address.iter().cloned());
-    let contact: Vec<String> = [("Phone", &s.phone), ("Fax", &s.fax)]
-        .into_iter()
-        .filter_map(|(label, v)| v.as_ref().map(|v| format!("{label} {v}")))
-        .collect();
-    if !contact.is_empty() {
-        lines.push(contact.join(" · "));
-    }
-    if let Some(e) = &s.email {
-        lines.push(e.clone());
-    }
-    if let Some(npi) = &s.npi {
-        lines.push(format!("NPI {}", npi.0));
-    }
-    lines
-}
-
-fn recipient_lines(case: &Case) -> Vec<String> {
-    let r = &case.recipient;
-    let mut lines = Vec::new();
-    if let Some(a) = &r.attention {
-        lines.push(format!("Attn: {a}"));
-    }
-    if let Some(d) = &r.department {
-        lines.push(d.clone());
-    }
-    lines.push(r.organization.clone());
-    lines.extend(r.address.iter().cloned());
-    if let Some(f) = &r.fax {
-        lines.push(format!("Fax {f}"));
-    }
-    lines
-}
-
-fn re_lines(case: &Case, kind: LetterKind) -> Vec<String> {
-    let what = match kind {
-        LetterKind::MedicalNecessity => "Medical necessity of",
-        LetterKind::ExternalReview => "External review of the denial of",
-        LetterKind::ClaimFileRequest => "Claim file for the denial of",
-        LetterKind::FollowUp => "Follow-up on the appeal of the denial of",
-        LetterKind::PeerToPeerBrief => "Peer-to-peer review of the denial of",
-        LetterKind::Appeal => {
-            if case.letter.expedited {
-                "Expedited appeal of the denial of"
-            } else {
-                "Appeal of the denial of"
-            }
-        }
-    };
-    let mut lines = vec![format!("{what} {}", case.request.service)];
-    let p = &case.patient;
-    lines.push(format!("Patient: {}", p.name));
-    if let Some(d) = p.date_of_birth {
-        lines.push(format!("Date of birth: {}", d.long()));
-    }
-    if let Some(m) = &p.member_id {
-        lines.push(format!("Member ID: {m}"));
-    }
-    if let Some(g) = &p.group_number {
-        lines.push(format!("Group number: {g}"));
-    }
-    if let Some(r) = case.denial.as_ref().and_then(|d| d.reference.as_ref()) {
-        lines.push(format!("Reference: {r}"));
-    }
-    if !case.request.codes.is_empty() {
-        lines.push(format!("Codes: {}", case.request.codes.join(", ")));
-    }
-    if let Some(d) = &case.denial {
-        lines.push(format!("Date of denial: {}", d.date.long()));
-    }
-    lines
-}
-
-fn signature_lines(case: &Case, voice: Voice) -> Vec<String> {
-    let s = &case.sender;
-    let mut lines = vec![match &s.credentials {
-        Some(c) => format!("{}, {c}", s.name),
-        None => s.name.clone(),
-    }];
-    if voice == Voice::Representative {
-        lines.push(match s.relationship.as_deref().map(str::trim) {
-            Some(rel) if !rel.is_empty() => {
-                let their = pronouns(case, voice)["their"]
-                    .as_str()
-                    .unwrap_or("their")
-                    .to_string();
-                format!("On behalf of {}, as {their} {rel}", case.patient.name)
-            }
-            _ => format!("On behalf of {}", case.patient.name),
-        });
-    }
-    if voice == Voice::Provider {
-        if let Some(org) = &s.organization {
-            lines.push(org.clone());
-        }
-        if let Some(npi) = &s.npi {
-            lines.push(format!("NPI {}", npi.0));
-        }
-    }
-    lines
-}
-
-/// Rewrites ISO dates under date-named keys as "March 2, 2026".
-fn long_dates(value: &mut Value, key: Option<&str>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map.iter_mut() {
-                long_dates(v, Some(k));
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|v| long_dates(v, key)),
-        Value::String(s) if key.is_some_and(|k| DATE_KEYS.contains(&k)) => {
-            if let Ok(d) = s.parse::<Date>() {
-                *s = CaseDate(d).long();
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Third-person wording for the patient.
-fn pronouns(case: &Case, voice: Voice) -> Value {
-    let set = case
-        .patient
-        .pronouns
-        .as_deref()
-        .and_then(|p| p.split('/').next())
-        .map(|p| p.trim().to_ascii_lowercase());
-    let (they, them, their, be, have) = match (set.as_deref(), case.patient.sex) {
-        (Some("she"), _) | (None, Some(Sex::Female)) => ("she", "her", "her", "is", "has"),
-        (Some("he"), _) | (None, Some(Sex::Male)) => ("he", "him", "his", "is", "has"),
-        _ => ("they", "them", "their", "are", "have"),
-    };
-    let reference = match voice {
-        Voice::Provider => "my patient".to_string(),
-        _ => case.patient.name.clone(),
-    };
-    let mut m = BTreeMap::new();
-    m.insert("name", case.patient.name.clone());
-    m.insert("Ref", capitalise(&reference));
-    m.insert("ref", reference);
-    m.insert("they", they.into());
-    m.insert("them", them.into());
-    m.insert("their", their.into());
-    m.insert("They", capitalise(they));
-    m.insert("Their", capitalise(their));
-    m.insert("they_are", format!("{they} {be}"));
-    m.insert("they_have", format!("{they} {have}"));
-    serde_json::to_value(m).unwrap_or(Value::Null)
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 

@@ -1,7 +1,9 @@
-//! The one-way pipeline: case → [`plan`] (which arguments, and why) → [`letter`] (prose,
-//! citations, rights, deadlines) → documents ([`packet`]). [`workspace`] loads the catalogues once
+//! The one-way pipeline: case → [`context`] (what templates see) → [`plan`] (which arguments,
+//! why, and their prose) → [`letter`] (citations numbered, references formatted) → documents
+//! ([`packet`]). [`workspace`] loads the catalogues once
 //! and runs the stages for each case; [`escape`] keeps case text literal on the way.
 
+pub mod context;
 pub mod escape;
 pub mod letter;
 pub mod packet;

@@ -1,15 +1,20 @@
 //! Argument selection: which blocks a case uses, which it skips, and why.
 //!
-//! [`plan`] is a pure function of the case, the catalogue and the reference library. Every block
-//! gets a [`PlanItem`] with a plain reason, so `explain` can show the whole decision and `check`
-//! can fail on any block that applies but cannot be written (missing facts, unverified sources).
+//! [`plan`] is a pure function of the case, the catalogue, the reference library and the
+//! template context. Every block gets a [`PlanItem`] with a plain reason, so `explain` can show
+//! the whole decision and `check` can fail on any block that applies but cannot be written
+//! (missing facts, unverified sources). Planning decides everything about selection: a block is
+//! used only when its prose, drafted for this case, cites nothing the user may not cite; the
+//! letter stage ([`crate::letter`]) numbers what the plan drafted and changes no decision.
 
 use serde::Serialize;
 
 use crate::case::{Case, LetterKind};
 use crate::catalog::{Block, Catalog};
+use crate::context::Context;
 use crate::facts::Facts;
 use crate::library::{Library, Verification};
+use crate::templates::{MARK_CLOSE, MARK_OPEN, MARK_UNUSABLE, TemplateError, Templates};
 
 /// Options that change selection.
 #[derive(Debug, Clone, Copy, Default)]
@@ -42,7 +47,7 @@ pub struct PlanItem {
     pub reason: String,
     /// Facts the block needs that the case lacks.
     pub missing: Vec<String>,
-    /// Reference keys it cites (declared keys, then keys found by tag), when selected.
+    /// Reference keys its prose cites for this case, in order of appearance, when selected.
     pub citations: Vec<String>,
     /// Whether the user's `[arguments]` changed the outcome.
     #[serde(rename = "override")]
@@ -57,6 +62,10 @@ pub struct PlanItem {
     /// make it apply (`network_attempts`, `care.since`, `one of a, b`). `check` reports these
     /// near-misses.
     pub unlock: Vec<String>,
+    /// The block's prose drafted for this case, when selected: Markdown with citation markers
+    /// (numbered by [`crate::letter::assemble`]), the library findings appended.
+    #[serde(skip)]
+    pub prose: Option<String>,
 }
 
 /// Why a block's conditions do not hold.
@@ -68,9 +77,13 @@ struct Skip {
     unlock: Vec<String>,
 }
 
-/// Unknown block ids in `[arguments]`, or a block citing a key no library defines.
-#[derive(Debug, Clone, thiserror::Error)]
+/// Unknown block ids in `[arguments]`, a block citing a key no library defines, or prose that
+/// fails to render.
+#[derive(Debug, thiserror::Error)]
 pub enum PlanError {
+    /// A block's prose failed to render.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
     /// `[arguments] include/exclude` names a block that does not exist.
     #[error("{location}: [arguments] {list} names unknown block `{id}`{}", suggestion.as_ref().map(|s| format!("\n  hint: did you mean `{s}`?")).unwrap_or_else(|| "\n  hint: `appeal explain` lists every block id".into()))]
     UnknownBlock {
@@ -95,11 +108,14 @@ pub enum PlanError {
     },
 }
 
-/// Decides, for every block, whether the letter uses it.
+/// Decides, for every block, whether the letter uses it, and drafts the prose of those it uses
+/// with `context` (built for the same case and kind).
 pub fn plan(
     case: &Case,
     catalog: &Catalog,
     library: &Library,
+    templates: &Templates,
+    context: &Context,
     options: PlanOptions,
 ) -> Result<Plan, PlanError> {
     let kind = options.kind.unwrap_or(case.letter.kind);
@@ -127,12 +143,102 @@ pub fn plan(
         }
     }
     let facts = Facts::of(case);
-    let blocks = catalog
+    let mut blocks: Vec<PlanItem> = catalog
         .blocks
         .iter()
         .map(|block| decide(case, &facts, kind, block, library, options))
         .collect();
+    // Converted once; each block gets a copy with its own citation keys.
+    let shared = context.tera();
+    for (item, block) in blocks.iter_mut().zip(&catalog.blocks) {
+        if item.selected {
+            draft(item, block, library, templates, &shared, options)?;
+        }
+    }
     Ok(Plan { kind, blocks })
+}
+
+/// Drafts a selected block's prose for this case. Prose that cites a reference the user may not
+/// cite (unverified, without `allow_unverified`) unselects the block, a problem `check` reports;
+/// otherwise the item's citations become the keys the prose cites.
+fn draft(
+    item: &mut PlanItem,
+    block: &Block,
+    library: &Library,
+    templates: &Templates,
+    shared: &tera::Context,
+    options: PlanOptions,
+) -> Result<(), TemplateError> {
+    let meta = &block.meta;
+    let mut ctx = shared.clone();
+    let usable: Vec<&String> = meta
+        .cites
+        .iter()
+        .filter(|k| options.allow_unverified || library.get(k).is_some_and(|r| r.verification.is_verified()))
+        .collect();
+    ctx.insert("__usable", &usable);
+    ctx.insert("__cites", &meta.cites);
+    ctx.insert("__cite_tags", &meta.cite_tags);
+    for tag in &meta.cite_tags {
+        let keys: Vec<&String> = item
+            .citations
+            .iter()
+            .filter(|k| library.get(k).is_some_and(|r| r.tags.contains(tag)))
+            .collect();
+        ctx.insert(format!("__tag_{}", tag.replace('-', "_")), &keys);
+    }
+    let mut body = templates.render(&format!("blocks/{}.md", meta.id), &ctx)?;
+    let blocked = marked_keys(&body, MARK_UNUSABLE);
+    if !blocked.is_empty() {
+        item.selected = false;
+        item.problem = true;
+        item.citations.clear();
+        item.findings.clear();
+        item.reason = format!(
+            "applies, but for this case it cites unverified reference{} {}; check {} and pass --allow-unverified",
+            if blocked.len() == 1 { "" } else { "s" },
+            blocked.join(", "),
+            if blocked.len() == 1 { "it" } else { "them" },
+        );
+        return Ok(());
+    }
+    // Findings from the library: each printed literally (it is the library's text) with its
+    // citation.
+    let found: Vec<String> = item
+        .findings
+        .iter()
+        .filter_map(|k| {
+            let finding = library.get(k)?.field("finding")?;
+            let text = crate::escape::value(finding);
+            let text = text.trim_end_matches('.');
+            Some(format!("- {text}{MARK_OPEN}{k}{MARK_CLOSE}."))
+        })
+        .collect();
+    if !found.is_empty() {
+        body = format!(
+            "{}\n\nFurther published findings:\n\n{}",
+            body.trim_end(),
+            found.join("\n")
+        );
+    }
+    item.citations = marked_keys(&body, MARK_OPEN);
+    item.prose = Some(body);
+    Ok(())
+}
+
+/// The distinct keys of markers opened by `open`, in order of appearance.
+fn marked_keys(text: &str, open: char) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for (i, _) in text.match_indices(open) {
+        let rest = &text[i + open.len_utf8()..];
+        if let Some(end) = rest.find(MARK_CLOSE) {
+            let key = &rest[..end];
+            if !keys.iter().any(|k| k == key) {
+                keys.push(key.to_string());
+            }
+        }
+    }
+    keys
 }
 
 fn decide(
@@ -155,6 +261,7 @@ fn decide(
         problem: false,
         findings: Vec::new(),
         unlock: Vec::new(),
+        prose: None,
     };
     let included = case.arguments.include.contains(&meta.id);
     if case.arguments.exclude.contains(&meta.id) {
@@ -191,8 +298,9 @@ fn decide(
         item.problem = true;
         return item;
     }
-    // Declared keys; the letter narrows this to the keys the prose actually cites, and drops
-    // the block if that prose needs an unverified reference the user has not allowed.
+    // Declared keys and usable tagged keys; drafting narrows this to the keys the prose cites
+    // for this case, and unselects the block if that prose needs an unverified reference the
+    // user has not allowed.
     item.citations = meta.cites.clone();
     for tag in &meta.cite_tags {
         for r in library.with_tag(tag) {

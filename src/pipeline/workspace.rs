@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::case::Case;
+use crate::context::Context;
 use crate::catalog::{Catalog, CatalogError};
 use crate::letter::{self, Letter, LetterError, LetterOptions};
 use crate::library::style::BibliographyCache;
@@ -143,18 +144,31 @@ impl Workspace {
 
     /// Runs the pipeline for one case.
     pub fn draft(&self, case: &Case, options: DraftOptions) -> Result<Draft, DraftError> {
-        let mut plan = plan::plan(case, &self.catalog, &self.library, options.plan)?;
-        let letter = letter::assemble(
+        let kind = options.plan.kind.unwrap_or(case.letter.kind);
+        let date = case.letter.date.map_or(options.today, |d| d.0);
+        let (context, deadlines) = Context::new(case, kind, date, &self.rules);
+        let plan_options = PlanOptions {
+            kind: Some(kind),
+            ..options.plan
+        };
+        let plan = plan::plan(
             case,
-            &mut plan,
             &self.catalog,
             &self.library,
-            &self.rules,
             &self.templates,
+            &context,
+            plan_options,
+        )?;
+        let letter = letter::assemble(
+            case,
+            &plan,
+            &self.catalog,
+            &self.library,
+            context,
+            deadlines,
             LetterOptions {
-                today: options.today,
+                date,
                 style: &self.style,
-                allow_unverified: options.plan.allow_unverified,
                 bibliographies: Some(&self.bibliographies),
             },
         )?;
