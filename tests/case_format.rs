@@ -95,6 +95,28 @@ fn multi_line_text_keeps_paragraphs_only_where_they_belong() {
 }
 
 #[test]
+fn a_pasted_notice_keeps_its_list_items_on_their_own_lines() {
+    // As copied from an insurer's portal: a non-breaking hyphen (U+2011), bullets, a numbered
+    // line, and a line that only wraps.
+    let text = BASE.replace(
+        "reasons = [\"not-medically-necessary\"]",
+        "reasons = [\"not-medically-necessary\"]\nquote = \"\"\"\nThe requested drug is non\u{2011}formulary.\n• Formulary alternatives: erlotinib, gefitinib\n- Try one alternative first\n1. Resubmit with records\nthat show the outcome.\n\"\"\"",
+    );
+    let run = render(&text);
+    let letter = run.file("case.md");
+    assert!(
+        letter.contains("> The requested drug is non\u{2011}formulary.\\\n• Formulary alternatives: erlotinib, gefitinib\\\n\\- Try one alternative first\\\n1\\. Resubmit with records that show the outcome.\n"),
+        "{letter}"
+    );
+    // The PDF prints the non-breaking hyphen, which the font lacks, as a hyphen.
+    let pdf = lopdf::Document::load(run.path("case.pdf")).unwrap();
+    let pages: Vec<u32> = pdf.get_pages().keys().copied().collect();
+    let pdf_text = pdf.extract_text(&pages).unwrap();
+    assert!(pdf_text.contains("non-formulary."), "{pdf_text}");
+    assert!(pdf_text.contains("• Formulary alternatives"), "{pdf_text}");
+}
+
+#[test]
 fn a_line_break_outside_a_prose_field_still_points_at_the_field() {
     let text = BASE.replace(
         "name = \"Rosa Díaz\"\naddress",

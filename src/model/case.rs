@@ -904,34 +904,57 @@ pub struct DateList(pub Vec<String>);
 /// Paragraphs of `raw`: lines trimmed, tabs as spaces, runs of blank lines as one break.
 fn paragraphs(raw: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let mut current: Vec<&str> = Vec::new();
+    let mut current = String::new();
     for line in raw.lines() {
         let line = line.trim();
         if line.is_empty() {
             if !current.is_empty() {
-                out.push(current.join(" "));
-                current.clear();
+                out.push(std::mem::take(&mut current));
             }
         } else {
-            current.push(line);
+            if !current.is_empty() {
+                // A pasted list keeps one item per line; any other line break is a space.
+                current.push(if starts_item(line) { '\n' } else { ' ' });
+            }
+            current.push_str(line);
         }
     }
     if !current.is_empty() {
-        out.push(current.join(" "));
+        out.push(current);
     }
     out.into_iter().map(|p| p.replace('\t', " ")).collect()
+}
+
+/// Whether a line of pasted text starts a list item: a bullet (`•`, `-`, `*`, `–`, …), `1.`,
+/// `2)` or `a)`, followed by a space.
+fn starts_item(line: &str) -> bool {
+    let mut chars = line.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let rest = chars.as_str();
+    if matches!(first, '•' | '·' | '▪' | '◦' | '‣' | '–' | '—' | '-' | '*' | '+' | '○' | '■' | '□') {
+        return rest.starts_with([' ', '\t', '\u{a0}']);
+    }
+    let label: String = line.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    let after = &line[label.len()..];
+    let numbered = !label.is_empty() && label.len() <= 3 && label.chars().all(|c| c.is_ascii_digit());
+    let lettered = label.len() == 1 && label.chars().all(|c| c.is_ascii_lowercase());
+    (numbered && (after.starts_with(". ") || after.starts_with(") ")))
+        || (lettered && after.starts_with(") "))
 }
 
 impl Text {
     /// Normalises `raw`: one paragraph, line breaks and tabs as spaces.
     pub fn new(raw: &str) -> Text {
-        Text(paragraphs(raw).join(" "))
+        Text(paragraphs(raw).join(" ").replace('\n', " "))
     }
 }
 
 impl Prose {
     /// Normalises `raw`: paragraphs separated by one blank line, line breaks and tabs inside a
-    /// paragraph as spaces.
+    /// paragraph as spaces, except that a line starting a pasted list item (`• `, `- `, `1. `,
+    /// `a) `) keeps its own line (a `\n` inside the paragraph).
     pub fn new(raw: &str) -> Prose {
         Prose(paragraphs(raw).join("\n\n"))
     }
@@ -2095,6 +2118,17 @@ fn explain_serde_message(raw: &str) -> (String, Option<String>) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn pasted_list_items_keep_their_lines_and_wrapped_lines_join() {
+        let prose = Prose::new("Denied.\n• one\n- two\n  wrapped\n2) three\na) four\n\nNext 3.5 mg\nline");
+        assert_eq!(prose.0, "Denied.\n• one\n- two wrapped\n2) three\na) four\n\nNext 3.5 mg line");
+        // A hyphen without a space after it, or a long number, is not a list item.
+        assert_eq!(Prose::new("PD-L1\n-5 C\n2026. ok").0, "PD-L1 -5 C 2026. ok");
+        // Single-line fields never keep a line.
+        assert_eq!(Text::new("a\n• b").0, "a • b");
+    }
+
     use super::*;
 
     pub(crate) const MINIMAL: &str = r#"

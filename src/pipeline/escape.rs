@@ -53,19 +53,27 @@ pub fn markdown(text: &str) -> String {
 }
 
 /// Escapes one value from a case file: [`markdown`] after trimming whitespace (no-break spaces
-/// included) from both ends. A prose value's paragraphs (separated by a blank line, the only
-/// line breaks a case value keeps) are escaped one by one and stay paragraphs.
+/// included) from both ends. A prose value's paragraphs (separated by a blank line) are escaped
+/// one by one and stay paragraphs; a single line break inside a paragraph (a pasted list item's
+/// own line) becomes a hard line break, each line escaped afresh so it can never start a block.
 ///
 /// Edge whitespace carries no meaning in a letter, and in Markdown it would: four leading spaces
 /// start a code block, and a space just inside `**…**` stops the emphasis from closing.
 pub fn value(text: &str) -> String {
     let text = text.trim();
-    if !text.contains("\n\n") {
+    if !text.contains('\n') {
         return markdown(text);
     }
-    // Paragraphs of a prose field: each escaped on its own, so each starts a line afresh.
+    // Paragraphs of a prose field: each escaped on its own, so each starts a line afresh; the
+    // lines of a paragraph joined by hard breaks.
     text.split("\n\n")
-        .map(|p| markdown(p.trim()))
+        .map(|p| {
+            p.split('\n')
+                .map(|line| markdown(line.trim()))
+                .filter(|line| !line.is_empty())
+                .collect::<Vec<_>>()
+                .join("\\\n")
+        })
         .filter(|p| !p.is_empty())
         .collect::<Vec<_>>()
         .join("\n\n")
@@ -80,6 +88,12 @@ pub fn is_private_use(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_line_inside_a_prose_paragraph_is_a_hard_break_and_starts_afresh() {
+        assert_eq!(value("a\n- b\n1. c\n\nd"), "a\\\n\\- b\\\n1\\. c\n\nd");
+    }
+
     use super::{markdown, value};
 
     #[test]

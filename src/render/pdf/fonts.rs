@@ -154,6 +154,19 @@ impl Fonts {
         } else if let Some(hit) = self.cache.get(&(preferred, ch)) {
             return *hit;
         }
+        let found = self
+            .lookup(preferred, ch)
+            .or_else(|| self.lookup(preferred, equivalent(ch)?));
+        if direct {
+            self.direct[slot] = Some(found);
+        } else {
+            self.cache.insert((preferred, ch), found);
+        }
+        found
+    }
+
+    /// The glyph for `ch` in the preferred face, else the regular face, else the fallback.
+    fn lookup(&mut self, preferred: u8, ch: char) -> Option<Glyph> {
         let mut order = vec![preferred];
         if preferred != 0 {
             order.push(0);
@@ -161,7 +174,7 @@ impl Fonts {
         if self.faces.len() > usize::from(FALLBACK) {
             order.push(FALLBACK);
         }
-        let found = order.into_iter().find_map(|face| {
+        order.into_iter().find_map(|face| {
             let parsed = self.face(face)?;
             let gid = parsed.lookup_glyph_index(u32::from(ch))?;
             let advance = parsed.get_horizontal_advance(gid);
@@ -175,13 +188,20 @@ impl Fonts {
                     / 1000.0,
                 ch,
             })
-        });
-        if direct {
-            self.direct[slot] = Some(found);
-        } else {
-            self.cache.insert((preferred, ch), found);
-        }
-        found
+        })
+    }
+}
+
+/// The character that looks the same as `ch`, for typographic variants common in text pasted
+/// from word processors and insurers' notices that a face may lack: the non-breaking and other
+/// hyphens print as a hyphen-minus, the figure dash as an en dash, narrow and fixed-width spaces
+/// as a space. Only look-alikes: a character with another meaning is never swapped.
+fn equivalent(ch: char) -> Option<char> {
+    match ch {
+        '\u{2010}' | '\u{2011}' => Some('-'),
+        '\u{2012}' => Some('\u{2013}'),
+        '\u{2002}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => Some(' '),
+        _ => None,
     }
 }
 
