@@ -131,7 +131,9 @@ fn explain_lists_every_block_with_reasons() {
     assert_eq!(ids.len(), appeal::catalog::BUNDLED_BLOCKS.len(), "{text}");
     run.stdout_has("used    continuity-of-care")
         .stdout_has("skipped sarcoma-center")
-        .stdout_has("none of diagnosis.rare is given");
+        .stdout_has("none of diagnosis.rare is given")
+        // A missing table is "not given"; a yes/no fact set to false is "false".
+        .stdout_has("the case does not give compendia");
 }
 
 #[test]

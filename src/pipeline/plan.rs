@@ -433,7 +433,10 @@ fn conditions(case: &Case, facts: &Facts, kind: LetterKind, block: &Block) -> Re
         if facts.present(f) {
             why.push(format!("{f} is given"));
         } else {
-            first_missing.get_or_insert(format!("{f} is not true in the case"));
+            first_missing.get_or_insert(match facts.get(f) {
+                Some(serde_json::Value::Bool(false)) => format!("{f} is false in the case"),
+                _ => format!("the case does not give {f}"),
+            });
             unlock.push(f.clone());
         }
     }
