@@ -133,7 +133,7 @@ fn explain_lists_every_block_with_reasons() {
         .stdout_has("skipped sarcoma-center")
         .stdout_has("none of diagnosis.rare is given")
         // A missing table is "not given"; a yes/no fact set to false is "false".
-        .stdout_has("the case does not give compendia");
+        .stdout_has("the case does not give imaging.modality");
 }
 
 #[test]
