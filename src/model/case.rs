@@ -48,6 +48,7 @@ pub const FIELDS: &[&str] = &[
     "plan.type",
     "plan.regulation",
     "plan.state",
+    "plan.regulator",
     "plan.grandfathered",
     "denial.date",
     "denial.received",
@@ -246,17 +247,20 @@ pub enum LetterKind {
     PeerToPeerBrief,
     /// A follow-up when the plan's decision on a filed appeal is due or overdue.
     FollowUp,
+    /// A complaint to the body that oversees the plan (a regulator, or the plan's grievance process).
+    Complaint,
 }
 
 impl LetterKind {
     /// Every kind, in documentation order.
-    pub const ALL: [LetterKind; 6] = [
+    pub const ALL: [LetterKind; 7] = [
         LetterKind::Appeal,
         LetterKind::MedicalNecessity,
         LetterKind::ExternalReview,
         LetterKind::ClaimFileRequest,
         LetterKind::PeerToPeerBrief,
         LetterKind::FollowUp,
+        LetterKind::Complaint,
     ];
 
     /// "a" or "an", for the kind's id in a sentence.
@@ -265,6 +269,12 @@ impl LetterKind {
             LetterKind::Appeal | LetterKind::ExternalReview => "an",
             _ => "a",
         }
+    }
+
+    /// Whether the letter argues the case with argument blocks. A follow-up and a complaint
+    /// report what happened instead, so no argument applying is not a problem for them.
+    pub fn argues(self) -> bool {
+        !matches!(self, LetterKind::FollowUp | LetterKind::Complaint)
     }
 
     /// The id used in case files and on the command line.
@@ -276,6 +286,7 @@ impl LetterKind {
             LetterKind::ClaimFileRequest => "claim-file-request",
             LetterKind::PeerToPeerBrief => "peer-to-peer-brief",
             LetterKind::FollowUp => "follow-up",
+            LetterKind::Complaint => "complaint",
         }
     }
 }
@@ -414,6 +425,10 @@ pub struct HealthPlan {
     pub regulation: Option<Regulation>,
     /// Two-letter state code.
     pub state: Option<StateCode>,
+    /// Which of the State's insurance regulators oversees the plan, by its id in
+    /// `rules/states/<XX>.toml` (`dmhc` or `cdi` in California), when the State has several
+    /// and the plan type does not tell them apart. Read from the plan's Evidence of Coverage.
+    pub regulator: Option<String>,
     /// Whether the plan is grandfathered under the ACA.
     pub grandfathered: Option<bool>,
 }
@@ -1521,6 +1536,30 @@ pub enum KindError {
         /// The case file.
         file: String,
     },
+    /// A complaint or next-level request whose addressee depends on facts the case lacks.
+    #[error("{file}: {} {kind} letter goes to {what}, but the case does not say {missing}\n  hint: {hint}", kind.article())]
+    NeedsFact {
+        /// The case file.
+        file: String,
+        /// The kind asked for.
+        kind: LetterKind,
+        /// Who the letter would go to.
+        what: &'static str,
+        /// The fact that is missing, in words.
+        missing: &'static str,
+        /// The case field to add, and how.
+        hint: String,
+    },
+    /// The plan's rules give no further level a letter can ask for.
+    #[error("{file}: {reason}\n  hint: {hint}")]
+    NoNextLevel {
+        /// The case file.
+        file: String,
+        /// Why there is none, from the rules.
+        reason: String,
+        /// What the signer can do instead.
+        hint: String,
+    },
     /// A letter that answers a decision, from a case with no `[denial]`.
     #[error(
         "{file}: {} {kind} letter answers a decision, but the case has no [denial] table\n  hint: add [denial] with the notice's `date` and `reasons`, or choose --kind medical-necessity",
@@ -1753,6 +1792,43 @@ impl Case {
         if kind == LetterKind::FollowUp && self.appeal.as_ref().and_then(|a| a.filed).is_none() {
             return Err(KindError::NeedsFiledAppeal {
                 file: self.source.file.clone(),
+            });
+        }
+        if kind == LetterKind::Complaint {
+            let regulation = self.regulation();
+            if regulation == Regulation::Unknown {
+                return Err(KindError::NeedsFact {
+                    file: self.source.file.clone(),
+                    kind,
+                    what: "the body that oversees the plan",
+                    missing: "which law governs the plan",
+                    hint: "set `[plan] regulation` (an employer plan is \"erisa\"; see docs/case-format.md)".into(),
+                });
+            }
+            let by_state = matches!(
+                regulation,
+                Regulation::AcaIndividual | Regulation::StateRegulated | Regulation::MedicaidManagedCare
+            );
+            if by_state && self.plan.state.is_none() {
+                return Err(KindError::NeedsFact {
+                    file: self.source.file.clone(),
+                    kind,
+                    what: "the State agency that oversees the plan",
+                    missing: "which State the plan is in",
+                    hint: "set `[plan] state`, two capital letters such as \"OH\"".into(),
+                });
+            }
+        }
+        if kind == LetterKind::ExternalReview
+            && matches!(self.regulation(), Regulation::MedicaidManagedCare)
+            && self.plan.state.is_none()
+        {
+            return Err(KindError::NeedsFact {
+                file: self.source.file.clone(),
+                kind,
+                what: "the State fair hearing office",
+                missing: "which State the plan is in",
+                hint: "set `[plan] state`, two capital letters such as \"OH\"".into(),
             });
         }
         Ok(())

@@ -143,6 +143,13 @@ pub fn assemble(
         regulation_rules.as_ref(),
         deadlines.as_ref(),
     );
+    // A complaint or next-level request: addressee and level from the rules data.
+    let escalation = regulation_rules
+        .as_ref()
+        .and_then(|r| crate::escalation::escalation(case, kind, r, rules));
+    if let Some(e) = &escalation {
+        crate::escalation::apply(e, &mut context);
+    }
     let selected: Vec<&str> = plan.selected().map(|i| i.id.as_str()).collect();
     context["selected"] = json!(selected);
     context["records_title"] = json!(
@@ -246,8 +253,12 @@ pub fn assemble(
         })
         .collect();
 
+    let mut meta = front_matter(case, kind, date);
+    if let Some(e) = &escalation {
+        meta.title.clone_from(&e.title);
+    }
     Ok(Letter {
-        meta: front_matter(case, kind, date),
+        meta,
         kind,
         voice,
         sections,
@@ -336,6 +347,7 @@ fn front_matter(case: &Case, kind: LetterKind, date: Date) -> FrontMatter {
         LetterKind::ClaimFileRequest => format!("Request for the claim file of {}", case.patient.name),
         LetterKind::PeerToPeerBrief => format!("Peer-to-peer brief for {}", case.patient.name),
         LetterKind::FollowUp => format!("Follow-up on the appeal for {}", case.patient.name),
+        LetterKind::Complaint => format!("Complaint about a health plan for {}", case.patient.name),
     };
     let mut header = vec![case.patient.name.clone()];
     if let Some(id) = &case.patient.member_id {
@@ -545,6 +557,7 @@ fn re_lines(case: &Case, kind: LetterKind) -> Vec<String> {
         LetterKind::ClaimFileRequest => "Claim file for the denial of",
         LetterKind::FollowUp => "Follow-up on the appeal of the denial of",
         LetterKind::PeerToPeerBrief => "Peer-to-peer review of the denial of",
+        LetterKind::Complaint => "Complaint about the denial of",
         LetterKind::Appeal => {
             if case.letter.expedited {
                 "Expedited appeal of the denial of"

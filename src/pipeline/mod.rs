@@ -2,6 +2,7 @@
 //! citations, rights, deadlines) → documents ([`packet`]). [`workspace`] loads the catalogues once
 //! and runs the stages for each case; [`escape`] keeps case text literal on the way.
 
+pub mod escalation;
 pub mod escape;
 pub mod letter;
 pub mod packet;
