@@ -53,8 +53,7 @@ fn each_kinds_letter_matches_its_snapshot() {
     for case in cases {
         let env = TestEnv::new();
         let stem = case.trim_end_matches(".toml");
-        env.render_md(&format!("tests/cases/kinds/{case}"), &[])
-            .success();
+        env.render_md(&format!("tests/cases/kinds/{case}"), &[]).success();
         insta::assert_snapshot!(format!("kind-{stem}"), env.read(&format!("{stem}.md")));
         insta::assert_snapshot!(
             format!("kind-{stem}-next-steps"),

@@ -11,7 +11,10 @@ use common::{Case, Outcome, TestEnv};
 fn her2(kind: &str, regulation: &str, plan_type: &str, state: &str) -> Case {
     Case::example("her2-out-of-network.toml")
         .replace("kind = \"appeal\"", &format!("kind = \"{kind}\""))
-        .replace("regulation = \"erisa\"", &format!("regulation = \"{regulation}\""))
+        .replace(
+            "regulation = \"erisa\"",
+            &format!("regulation = \"{regulation}\""),
+        )
         .replace("type = \"hmo\"", &format!("type = \"{plan_type}\""))
         .replace("state = \"IL\"", &format!("state = \"{state}\""))
 }
@@ -122,7 +125,10 @@ fn a_complaint_goes_to_the_body_that_oversees_the_plan() {
         let block = recipient(&letter);
         assert!(block.starts_with(to), "{regulation} {state}: {block}\n---\n{to}");
         assert!(!block.contains(never), "{regulation} {state}: {block}");
-        assert!(letter.contains("title = \"Complaint about a health plan for Maria Lopez\"") || regulation.starts_with("medicare"));
+        assert!(
+            letter.contains("title = \"Complaint about a health plan for Maria Lopez\"")
+                || regulation.starts_with("medicare")
+        );
         assert!(
             letter.contains("Prairie Health HMO Silver"),
             "{regulation}: the plan is named\n{letter}"
@@ -148,17 +154,19 @@ fn a_complaint_speaks_in_the_signers_voice() {
     assert!(patient.contains(
         "I am writing to complain about how Prairie Health HMO Silver, my health plan, has handled its denial of coverage for outpatient hematology/oncology consultation and follow-up"
     ));
-    let provider = base
-        .voice("provider")
-        .replace("name = \"Maria Lopez\"\naddress", "name = \"Helen Park\"\ncredentials = \"MD\"\nnpi = \"1234567893\"\naddress");
+    let provider = base.voice("provider").replace(
+        "name = \"Maria Lopez\"\naddress",
+        "name = \"Helen Park\"\ncredentials = \"MD\"\nnpi = \"1234567893\"\naddress",
+    );
     let (letter, _) = render(&provider);
     assert!(letter.contains(
         "I am writing on behalf of my patient, Maria Lopez, to complain about how Prairie Health HMO Silver, her health plan, has handled"
     ), "{letter}");
     assert!(!letter.contains("my health plan"));
-    let representative = base
-        .voice("representative")
-        .replace("name = \"Maria Lopez\"\naddress", "name = \"Ana Lopez\"\nrelationship = \"sister\"\naddress");
+    let representative = base.voice("representative").replace(
+        "name = \"Maria Lopez\"\naddress",
+        "name = \"Ana Lopez\"\nrelationship = \"sister\"\naddress",
+    );
     let (letter, _) = render(&representative);
     assert!(letter.contains(
         "I am writing on behalf of Maria Lopez to complain about how Prairie Health HMO Silver, her health plan, has handled"
@@ -173,11 +181,16 @@ fn a_complaint_about_an_overdue_appeal_cites_the_clock_and_the_log() {
         "[appeal]\nfiled = 2026-10-01\n\n[[log]]\ndate = 2026-11-10\nkind = \"call\"\nwith = \"Member services\"\nreference = \"C-1\"\nnote = \"Told the appeal was still in review\"\n\n",
     );
     let (letter, _) = render(&case);
-    assert!(letter.contains("The appeal was sent to the plan on October 1, 2026. The plan has not decided it."), "{letter}");
+    assert!(
+        letter.contains("The appeal was sent to the plan on October 1, 2026. The plan has not decided it."),
+        "{letter}"
+    );
     assert!(letter.contains("within 30 days of receiving it (29 CFR 2560.503-1(i)(2)(ii)). Counted from the day the appeal was sent, that was October 31, 2026. That date has passed."), "{letter}");
     // The plan is not grandfathered, so deemed exhaustion is stated with its citation.
     assert!(letter.contains("(29 CFR 2590.715-2719(b)(2)(ii) (parallel 45 CFR 147.136(b)(2)(ii)(F)))"));
-    assert!(letter.contains("- November 10, 2026, call with Member services (reference C-1): Told the appeal was still in review"));
+    assert!(letter.contains(
+        "- November 10, 2026, call with Member services (reference C-1): Told the appeal was still in review"
+    ));
     assert!(letter.contains("and the appeal it has not yet decided"));
 }
 
@@ -198,12 +211,19 @@ fn california_asks_which_regulator_when_the_plan_type_does_not_say() {
     }
     assert!(!env.exists("case.md"), "nothing is written");
     let (letter, sheet) = render(&case.replace("state = \"CA\"", "state = \"CA\"\nregulator = \"cdi\""));
-    assert_eq!(recipient(&letter), "Consumer Services Division\\\nCalifornia Department of Insurance");
+    assert_eq!(
+        recipient(&letter),
+        "Consumer Services Division\\\nCalifornia Department of Insurance"
+    );
     assert!(sheet.contains("- Online: insurance.ca.gov (Request for Assistance)"));
     assert!(sheet.contains("- Phone: 1-800-927-4357"));
     // An HMO is the DMHC's without asking; the letter asks for Independent Medical Review.
     let (letter, sheet) = render(&her2("complaint", "state-regulated", "hmo", "CA"));
-    assert!(letter.contains("I ask the Help Center to decide whether this qualifies for Independent Medical Review"));
+    assert!(
+        letter.contains(
+            "I ask the Help Center to decide whether this qualifies for Independent Medical Review"
+        )
+    );
     assert!(sheet.contains("apply within 6 months of the plan's written decision"));
 }
 
@@ -285,10 +305,7 @@ fn adding_a_state_is_adding_its_file_and_unverified_contacts_are_never_printed()
 #[test]
 fn a_broken_state_file_is_an_error_with_its_place() {
     let env = TestEnv::new().with_case("case.toml", her2("complaint", "aca-individual", "ppo", "NV"));
-    env.write(
-        "rules/states/NV.toml",
-        "state = \"NM\"\nname = \"Nevada\"\n",
-    );
+    env.write("rules/states/NV.toml", "state = \"NM\"\nname = \"Nevada\"\n");
     env.run(["check", "[ROOT]/case.toml", "--rules", "[ROOT]/rules"])
         .code(2)
         .stderr_has("NV.toml:1:9: state \"NM\" must equal the file name \"NV\"");
@@ -296,7 +313,12 @@ fn a_broken_state_file_is_an_error_with_its_place() {
 
 #[test]
 fn external_review_is_the_next_level_the_regulation_provides() {
-    let decided = |c: Case| c.insert_before("[[enclosures]]", "[appeal]\nfiled = 2026-11-10\ndecision = 2026-11-17\n\n");
+    let decided = |c: Case| {
+        c.insert_before(
+            "[[enclosures]]",
+            "[appeal]\nfiled = 2026-11-10\ndecision = 2026-11-17\n\n",
+        )
+    };
     // (regulation, plan type, state, recipient block starts with, the request, the citation)
     let cases = [
         (
@@ -359,7 +381,11 @@ fn external_review_is_the_next_level_the_regulation_provides() {
     for (regulation, plan_type, state, to, request, citation) in cases {
         let case = decided(her2("external-review", regulation, plan_type, state));
         let (letter, _) = render(&case);
-        assert!(recipient(&letter).starts_with(to), "{regulation}: {}", recipient(&letter));
+        assert!(
+            recipient(&letter).starts_with(to),
+            "{regulation}: {}",
+            recipient(&letter)
+        );
         assert!(letter.contains(request), "{regulation}:\n{letter}");
         assert!(letter.contains(citation), "{regulation}: {citation}\n{letter}");
     }
@@ -378,7 +404,10 @@ fn the_window_counts_from_the_final_internal_decision() {
     // Without the decision date: counted from the notice, and check says so.
     let undecided = case.replace("decision = 2026-10-30\n", "");
     let (letter, _) = render(&undecided);
-    assert!(letter.contains("decision dated October 1, 2026 to deny coverage"), "{letter}");
+    assert!(
+        letter.contains("decision dated October 1, 2026 to deny coverage"),
+        "{letter}"
+    );
     assert!(letter.contains("which runs to January 29, 2027"), "{letter}");
     check(&undecided, &[]).stdout_has(
         "warning: appeal.decision: the case does not give the date of the plan's final decision on the internal appeal",
@@ -388,8 +417,10 @@ fn the_window_counts_from_the_final_internal_decision() {
 #[test]
 fn where_sources_differ_the_earliest_date_is_printed() {
     // ACA external review: four months in the regulation, 60 days on HealthCare.gov.
-    let case = her2("external-review", "aca-individual", "ppo", "OH")
-        .insert_before("[[enclosures]]", "[appeal]\nfiled = 2026-11-10\ndecision = 2026-11-17\n\n");
+    let case = her2("external-review", "aca-individual", "ppo", "OH").insert_before(
+        "[[enclosures]]",
+        "[appeal]\nfiled = 2026-11-10\ndecision = 2026-11-17\n\n",
+    );
     let (letter, sheet) = render(&case);
     assert!(letter.contains("which runs to January 16, 2027 (45 CFR 147.136(d)(2)(i); (c)(2)(vi); HealthCare.gov \"External review\" page)"), "{letter}");
     // Ohio's file names no external review office: the request goes to the plan, which is
@@ -400,7 +431,8 @@ fn where_sources_differ_the_earliest_date_is_printed() {
 
 #[test]
 fn a_grandfathered_plan_has_no_external_review_to_ask_for() {
-    let case = her2("external-review", "erisa", "hmo", "IL").replace("grandfathered = false", "grandfathered = true");
+    let case = her2("external-review", "erisa", "hmo", "IL")
+        .replace("grandfathered = false", "grandfathered = true");
     for command in ["check", "explain"] {
         common::run_case(command, &case, &[])
             .code(2)
@@ -416,10 +448,15 @@ fn a_grandfathered_plan_has_no_external_review_to_ask_for() {
 fn external_review_speaks_in_every_voice_and_says_when_grandfathering_matters() {
     let base = her2("external-review", "erisa", "hmo", "IL")
         .replace("grandfathered = false\n", "")
-        .insert_before("[[enclosures]]", "[appeal]\nfiled = 2026-11-10\ndecision = 2026-11-17\n\n");
+        .insert_before(
+            "[[enclosures]]",
+            "[appeal]\nfiled = 2026-11-10\ndecision = 2026-11-17\n\n",
+        );
     let (letter, _) = render(&base);
     assert!(letter.contains("If the plan is not grandfathered, the rules provide external review by an independent review organization"));
-    check(&base, &[]).stdout_has("warning: plan.grandfathered: this review applies only to plans that are not grandfathered");
+    check(&base, &[]).stdout_has(
+        "warning: plan.grandfathered: this review applies only to plans that are not grandfathered",
+    );
     let representative = base
         .voice("representative")
         .replace("name = \"Maria Lopez\"\naddress", "name = \"Ana Lopez\"\naddress");

@@ -1169,7 +1169,10 @@ fn validate_state(state: &StateBodies, stem: &str) -> Result<(), (KeyPath, Strin
         ));
     }
     if state.state.len() != 2 || !state.state.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err((key(&["state"]), "state must be two capital letters, e.g. \"CA\"".into()));
+        return Err((
+            key(&["state"]),
+            "state must be two capital letters, e.g. \"CA\"".into(),
+        ));
     }
     if state.name.trim().is_empty() {
         return Err((key(&["name"]), "name must not be empty".into()));
@@ -1187,7 +1190,10 @@ fn validate_state(state: &StateBodies, stem: &str) -> Result<(), (KeyPath, Strin
                     ));
                 }
                 Some(id) if ids.contains(&id) => {
-                    return Err((key(&["insurance", &index, "id"]), format!("id \"{id}\" is used twice")));
+                    return Err((
+                        key(&["insurance", &index, "id"]),
+                        format!("id \"{id}\" is used twice"),
+                    ));
                 }
                 Some(id) => ids.push(id),
             }

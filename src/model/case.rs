@@ -239,7 +239,9 @@ pub enum LetterKind {
     Appeal,
     /// A provider's letter of medical necessity.
     MedicalNecessity,
-    /// A request for external (independent) review.
+    /// A request for the next level of review the plan's rules provide: external review, OPM
+    /// review, a State fair hearing (for Medicare Advantage, the plan's automatic forwarding
+    /// to the Independent Review Entity).
     ExternalReview,
     /// A request for the claim file, criteria and reviewer credentials.
     ClaimFileRequest,
@@ -1539,7 +1541,7 @@ pub enum KindError {
     /// A complaint or next-level request whose addressee depends on facts the case lacks.
     #[error("{file}: {} {kind} letter goes to {what}, but the case does not say {missing}\n  hint: {hint}", kind.article())]
     NeedsFact {
-        /// The case file.
+        /// Where in the case file (`file:line:col` of the field, or of its table).
         file: String,
         /// The kind asked for.
         kind: LetterKind,
@@ -1798,11 +1800,12 @@ impl Case {
             let regulation = self.regulation();
             if regulation == Regulation::Unknown {
                 return Err(KindError::NeedsFact {
-                    file: self.source.file.clone(),
+                    file: self.locate(&["plan", "regulation"]).to_string(),
                     kind,
                     what: "the body that oversees the plan",
                     missing: "which law governs the plan",
-                    hint: "set `[plan] regulation` (an employer plan is \"erisa\"; see docs/case-format.md)".into(),
+                    hint: "set `[plan] regulation` (an employer plan is \"erisa\"; see docs/case-format.md)"
+                        .into(),
                 });
             }
             let by_state = matches!(
@@ -1811,7 +1814,7 @@ impl Case {
             );
             if by_state && self.plan.state.is_none() {
                 return Err(KindError::NeedsFact {
-                    file: self.source.file.clone(),
+                    file: self.locate(&["plan", "state"]).to_string(),
                     kind,
                     what: "the State agency that oversees the plan",
                     missing: "which State the plan is in",
@@ -1824,7 +1827,7 @@ impl Case {
             && self.plan.state.is_none()
         {
             return Err(KindError::NeedsFact {
-                file: self.source.file.clone(),
+                file: self.locate(&["plan", "state"]).to_string(),
                 kind,
                 what: "the State fair hearing office",
                 missing: "which State the plan is in",

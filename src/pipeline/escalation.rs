@@ -117,9 +117,10 @@ fn clause(claim: &str) -> String {
     let claim = claim.trim().trim_end_matches('.');
     let mut chars = claim.chars();
     match (chars.next(), chars.next()) {
-        (Some(first), Some(second)) if !second.is_uppercase() => {
-            first.to_lowercase().chain(claim[first.len_utf8()..].chars()).collect()
-        }
+        (Some(first), Some(second)) if !second.is_uppercase() => first
+            .to_lowercase()
+            .chain(claim[first.len_utf8()..].chars())
+            .collect(),
         _ => claim.to_string(),
     }
 }
@@ -174,11 +175,7 @@ fn address(e: &mut Escalation, body: Option<&Body>, fallback: impl FnOnce() -> S
 /// letter; `None` for other kinds or when the rules give nothing. `rules` are the case's rules
 /// as they apply to the plan ([`Rules::for_plan`]).
 pub fn escalation(case: &Case, kind: LetterKind, rules: &Rules, book: &RuleBook) -> Option<Escalation> {
-    let state = case
-        .plan
-        .state
-        .as_ref()
-        .and_then(|s| book.state(&s.0));
+    let state = case.plan.state.as_ref().and_then(|s| book.state(&s.0));
     let mut e = Escalation::default();
     match kind {
         LetterKind::Complaint => {
@@ -189,7 +186,9 @@ pub fn escalation(case: &Case, kind: LetterKind, rules: &Rules, book: &RuleBook)
                 grievance: c.to == ComplaintTo::Plan,
             });
             match c.to {
-                ComplaintTo::Body => address(&mut e, c.body.as_ref(), || "the agency that oversees the plan".into()),
+                ComplaintTo::Body => address(&mut e, c.body.as_ref(), || {
+                    "the agency that oversees the plan".into()
+                }),
                 ComplaintTo::Plan => e.also = c.body.clone(),
                 ComplaintTo::StateInsurance => {
                     let body = state.and_then(|s| {
@@ -380,7 +379,7 @@ pub fn can_write(case: &Case, kind: LetterKind, book: &RuleBook) -> Result<(), K
                         })
                         .collect();
                     Err(KindError::NeedsFact {
-                        file: file(),
+                        file: case.locate(&["plan", "type"]).to_string(),
                         kind,
                         what: "the State agency that regulates the plan",
                         missing: "which of the State's regulators that is",
