@@ -439,7 +439,7 @@ fn a_grandfathered_plan_has_no_external_review_to_ask_for() {
             .stderr_has("the plan is grandfathered, so the external review rules (29 CFR 2590.715-2719(c)–(d)) do not apply to it")
             .stderr_has("hint: After the appeal is denied you may bring a civil action under ERISA §502(a)");
     }
-    common::run_case("check", &her2("external-review", "unknown", "hmo", "IL"), &[])
+    common::run_case("check", her2("external-review", "unknown", "hmo", "IL"), &[])
         .code(2)
         .stderr_has("give no further review a letter can ask for");
 }
@@ -462,4 +462,30 @@ fn external_review_speaks_in_every_voice_and_says_when_grandfathering_matters() 
         .replace("name = \"Maria Lopez\"\naddress", "name = \"Ana Lopez\"\naddress");
     let (letter, _) = render(&representative);
     assert!(letter.contains("On behalf of Maria Lopez, I request an external review by an independent review organization of Prairie Health HMO Silver's final decision on her appeal"), "{letter}");
+}
+
+#[test]
+fn the_fax_cover_of_a_complaint_is_addressed_to_the_regulator() {
+    let case = Case::file("tests/cases/kinds/ca-hmo-complaint.toml").replace(
+        "department = \"Appeals and Grievances\"",
+        "department = \"Appeals and Grievances\"\nfax = \"(510) 555-0100\"",
+    );
+    let env = TestEnv::new().with_case("case.toml", &case);
+    env.packet_md("[ROOT]/case.toml");
+    let cover = env.read("case-fax-cover.md");
+    assert!(
+        cover.contains("**To:** Department of Managed Health Care, Help Center\\\n**Fax:** 916-255-5241"),
+        "{cover}"
+    );
+    assert!(!cover.contains("555-0100"), "{cover}");
+    // Florida's regulator has no verified fax number: the cover says so instead of guessing.
+    let florida = case.replace("state = \"CA\"", "state = \"FL\"").replace(
+        "regulation = \"state-regulated\"",
+        "regulation = \"aca-individual\"",
+    );
+    let env = TestEnv::new().with_case("case.toml", &florida);
+    env.packet_md("[ROOT]/case.toml");
+    assert!(env.read("case-fax-cover.md").contains(
+        "**Fax:** no verified fax number for Florida Department of Financial Services is on file: write it in before sending"
+    ));
 }

@@ -1775,8 +1775,12 @@ impl Case {
     }
 
     /// Whether a letter of `kind` can be written from this case: a provider's letter needs a
-    /// provider as sender, and every letter but a medical-necessity letter or peer-to-peer brief
-    /// answers a decision, so it needs `[denial]`.
+    /// provider as sender; every letter but a medical-necessity letter or peer-to-peer brief
+    /// answers a decision, so it needs `[denial]`; a follow-up needs `[appeal] filed`; a
+    /// complaint needs to know the plan's regulation and, where a State oversees the plan, its
+    /// State (as does a Medicaid State fair hearing request). What depends on the rules data as
+    /// well (a grandfathered plan's missing external review, a State with several regulators) is
+    /// checked by [`crate::escalation::can_write`], which calls this first.
     pub fn can_write(&self, kind: LetterKind) -> Result<(), KindError> {
         if self.voice_for(kind) == Voice::Provider && self.voice() != Voice::Provider {
             return Err(KindError::NeedsProvider {
