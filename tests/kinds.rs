@@ -346,6 +346,15 @@ fn external_review_is_the_next_level_the_regulation_provides() {
             "(45 CFR 147.136(c)–(d))",
         ),
         (
+            "state-regulated",
+            "ppo",
+            "MI",
+            "Office of Consumer Services\\\nMichigan Department of Insurance and Financial Services\\\nP.O. Box 30220\\\nLansing, MI 48909-7720",
+            "I request an external review by an independent review organization",
+            // The State-regulated rules state no right to claim; the letter names the decision.
+            "final decision on my appeal, dated November 17, 2026",
+        ),
+        (
             "fehb",
             "fehb",
             "IL",

@@ -77,7 +77,8 @@ pub struct Request {
     pub automatic: bool,
     /// Applies only if the plan is not grandfathered, which the case does not say.
     pub conditional: bool,
-    /// The request goes to the plan because the State's file names no external review office.
+    /// The request goes to the plan (the rules say so, or the State's file names no external
+    /// review office): the letter asks the plan to forward it if another office receives it.
     pub via_plan: bool,
     /// The id of the deadline that dates it (`external-review-file`, `next-level-file`).
     pub deadline: &'static str,
@@ -238,7 +239,13 @@ pub fn escalation(case: &Case, kind: LetterKind, rules: &Rules, book: &RuleBook)
             };
             e.request = Some(request);
             match to {
-                RequestTo::Plan => {}
+                // The plan receives it (or forwards it, when the final denial names another
+                // office); Medicare Advantage forwards the case itself.
+                RequestTo::Plan => {
+                    if let Some(r) = &mut e.request {
+                        r.via_plan = !r.automatic;
+                    }
+                }
                 RequestTo::Body => address(&mut e, body, || "the reviewing office".into()),
                 RequestTo::StateExternalReview => match state.and_then(|s| {
                     s.external_review.as_ref().or_else(|| {

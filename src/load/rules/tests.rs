@@ -440,7 +440,9 @@ fn no_unverified_figure_yields_a_date() {
 fn every_state_file_loads_and_every_body_has_its_citation_and_source() {
     let book = bundled();
     let states: Vec<&str> = book.states().map(|s| s.state.as_str()).collect();
-    for code in ["CA", "FL", "IL", "MA", "NY", "OH", "PA", "TX", "WA"] {
+    for code in [
+        "CA", "FL", "GA", "IL", "MA", "MI", "NJ", "NY", "OH", "PA", "TX", "WA",
+    ] {
         assert!(states.contains(&code), "{code} has a file");
     }
     for state in book.states() {
