@@ -498,3 +498,29 @@ fn the_fax_cover_of_a_complaint_is_addressed_to_the_regulator() {
         "**Fax:** no verified fax number for Florida Department of Financial Services is on file: write it in before sending"
     ));
 }
+
+#[test]
+fn explain_says_who_the_letter_goes_to_and_why() {
+    let case = Case::file("tests/cases/kinds/ca-hmo-complaint.toml");
+    common::run_case("explain", &case, &[])
+        .success()
+        .stdout_has("addressed to: Department of Managed Health Care (DMHC, \"File a Complaint\"")
+        .stdout_has("  because: The State's insurance regulator licenses the insurers and HMOs");
+    let json = common::run_case("explain", &case, &["--json"]);
+    let v: serde_json::Value = serde_json::from_str(json.stdout()).unwrap();
+    assert_eq!(v["addressed_to"]["name"], "Department of Managed Health Care");
+    assert_eq!(v["addressed_to"]["verified"], true);
+    let fair_hearing = Case::file("tests/cases/kinds/medicaid-fair-hearing.toml");
+    common::run_case("explain", &fair_hearing, &[])
+        .success()
+        .stdout_has("addressed to: Ohio Department of Job and Family Services (42 CFR 438.408(f))")
+        .stdout_has("  because: a State fair hearing if the plan upholds its denial");
+    let nevada = her2("complaint", "aca-individual", "ppo", "NV");
+    common::run_case("explain", &nevada, &[])
+        .stdout_has("addressed to: Insurance regulator of NV")
+        .stdout_has("no verified address is on file");
+    // Other kinds have no addressee from the rules.
+    let appeal = common::run_case("explain", Case::example("her2-out-of-network.toml"), &["--json"]);
+    let v: serde_json::Value = serde_json::from_str(appeal.stdout()).unwrap();
+    assert!(v["addressed_to"].is_null());
+}

@@ -21,6 +21,19 @@ pub struct RegulationUsed {
     pub inferred: bool,
 }
 
+/// Who a complaint or next-level letter is addressed to, and the rule that says so.
+#[derive(Debug, Clone, Serialize)]
+pub struct AddressedTo {
+    /// The body, or the plan (`[recipient] organization`).
+    pub name: String,
+    /// Why it goes there: who oversees the plan, or the level asked for.
+    pub why: String,
+    /// Where that is written.
+    pub citation: String,
+    /// Whether where to send it is verified; when not, the letter names the body only.
+    pub verified: bool,
+}
+
 /// Every argument block of one letter, used or skipped, and why.
 #[derive(Debug, Clone, Serialize)]
 pub struct Explanation {
@@ -35,6 +48,8 @@ pub struct Explanation {
     pub regulation: RegulationUsed,
     /// Who speaks.
     pub voice: &'static str,
+    /// For a complaint or next-level letter: who it goes to, from the rules data.
+    pub addressed_to: Option<AddressedTo>,
     /// A request before any decision (no `[denial]`).
     #[serde(skip)]
     pub request: bool,
@@ -60,12 +75,44 @@ impl Explanation {
                 inferred: case.inferred_regulation().is_some(),
             },
             voice: case.voice_for(kind).id(),
+            addressed_to: addressed_to(case, &draft.letter.context["escalation"]),
             request: case.is_request(),
             reasons: case.reasons().iter().map(|r| r.id()).collect(),
             blocks: draft.plan.blocks.clone(),
             citations: draft.letter.references.iter().map(|r| r.key.clone()).collect(),
         }
     }
+}
+
+/// Reads the addressee from the letter's `escalation` context (see [`crate::escalation`]).
+fn addressed_to(case: &Case, e: &serde_json::Value) -> Option<AddressedTo> {
+    if e.is_null() {
+        return None;
+    }
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    let name = match e["to"]["name"].as_str() {
+        Some(n) => n.to_string(),
+        None => case.recipient.organization.clone(),
+    };
+    let (why, citation) = if e["request"].is_object() {
+        let r = &e["request"];
+        let what = r["claim"].as_str().or(r["request"].as_str()).unwrap_or_default();
+        (what.to_string(), text(&r["citation"]))
+    } else {
+        // The body's own citation says more than the regulation's general one.
+        let c = &e["complaint"];
+        let citation = e["to"]["citation"]
+            .as_str()
+            .filter(|c| !c.is_empty())
+            .map_or_else(|| text(&c["citation"]), str::to_string);
+        (text(&c["text"]), citation)
+    };
+    Some(AddressedTo {
+        name,
+        why,
+        citation,
+        verified: e["look_up"].is_null(),
+    })
 }
 
 impl fmt::Display for Explanation {
@@ -91,6 +138,16 @@ impl fmt::Display for Explanation {
                 "plan regulation: {} (inferred from plan.type; set plan.regulation to change it)",
                 self.regulation.id
             )?;
+        }
+        if let Some(a) = &self.addressed_to {
+            writeln!(f, "addressed to: {} ({})", a.name, a.citation)?;
+            writeln!(f, "  because: {}", a.why)?;
+            if !a.verified {
+                writeln!(
+                    f,
+                    "  no verified address is on file: the letter names it only; look up where to send it"
+                )?;
+            }
         }
         writeln!(f)?;
         for item in &self.blocks {
