@@ -210,6 +210,14 @@ fn california_asks_which_regulator_when_the_plan_type_does_not_say() {
             .stderr_has("or \"cdi\" (California Department of Insurance");
     }
     assert!(!env.exists("case.md"), "nothing is written");
+    // The State's review program depends on the regulator too.
+    common::run_case(
+        "check",
+        her2("external-review", "state-regulated", "ppo", "CA"),
+        &[],
+    )
+    .code(2)
+    .stderr_has("an external-review letter goes to the State agency that regulates the plan");
     let (letter, sheet) = render(&case.replace("state = \"CA\"", "state = \"CA\"\nregulator = \"cdi\""));
     assert_eq!(
         recipient(&letter),
@@ -523,4 +531,27 @@ fn explain_says_who_the_letter_goes_to_and_why() {
     let appeal = common::run_case("explain", Case::example("her2-out-of-network.toml"), &["--json"]);
     let v: serde_json::Value = serde_json::from_str(appeal.stdout()).unwrap();
     assert!(v["addressed_to"].is_null());
+}
+
+#[test]
+fn opm_review_tells_the_signer_to_add_the_health_insurance_group() {
+    let case = her2("external-review", "fehb", "fehb", "IL").insert_before(
+        "[[enclosures]]",
+        "[appeal]\nfiled = 2026-11-10\ndecision = 2026-11-17\n\n",
+    );
+    let (letter, sheet) = render(&case);
+    assert!(letter.contains("To the United States Office of Personnel Management:"));
+    assert!(
+        sheet.contains("- Mail: 1900 E Street NW, Washington, DC 20415-3610"),
+        "{sheet}"
+    );
+    assert!(
+        sheet.contains("Section 8 of your plan's brochure gives it"),
+        "{sheet}"
+    );
+    // 90 days from the carrier's letter confirming its denial.
+    assert!(
+        letter.contains("which runs to February 15, 2027 (5 CFR 890.105; OPM and plan-brochure guidance)"),
+        "{letter}"
+    );
 }
