@@ -322,6 +322,7 @@ fn every_kind_renders_for_every_example_in_the_right_voice() {
             "external-review",
             "claim-file-request",
             "peer-to-peer-brief",
+            "complaint",
         ] {
             let provider_kind = matches!(kind, "medical-necessity" | "peer-to-peer-brief");
             if provider_kind && !provider {

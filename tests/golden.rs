@@ -40,3 +40,24 @@ fn each_new_blocks_letter_matches_its_snapshot() {
         insta::assert_snapshot!(format!("block-{stem}"), env.read(&format!("{stem}.md")));
     }
 }
+
+/// The complaint and next-level letters (`tests/cases/kinds/`), with their next-steps sheets:
+/// who they go to, under four regulations and three voices.
+#[test]
+fn each_kinds_letter_matches_its_snapshot() {
+    let cases: Vec<String> = files_in(&root().join("tests/cases/kinds"))
+        .into_iter()
+        .filter(|f| f.ends_with(".toml"))
+        .collect();
+    assert!(cases.len() >= 4);
+    for case in cases {
+        let env = TestEnv::new();
+        let stem = case.trim_end_matches(".toml");
+        env.render_md(&format!("tests/cases/kinds/{case}"), &[]).success();
+        insta::assert_snapshot!(format!("kind-{stem}"), env.read(&format!("{stem}.md")));
+        insta::assert_snapshot!(
+            format!("kind-{stem}-next-steps"),
+            env.read(&format!("{stem}-next-steps.md"))
+        );
+    }
+}

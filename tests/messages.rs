@@ -105,7 +105,7 @@ fn error_an_output_that_exists_without_force() {
 
 #[test]
 fn error_an_unknown_letter_kind() {
-    let run = TestEnv::new().run(["render", HER2, "--kind", "complaint", "-o", "[ROOT]"]);
+    let run = TestEnv::new().run(["render", HER2, "--kind", "lawsuit", "-o", "[ROOT]"]);
     run.code(2);
     insta::assert_snapshot!("error-unknown-kind", run.normalized_stderr());
 }
@@ -151,4 +151,20 @@ fn report_check_lists_every_problem() {
     let run = env.run(["check", "[ROOT]/case.toml"]);
     run.code(1);
     insta::assert_snapshot!("report-check-problems", run.normalized_stdout());
+}
+
+#[test]
+fn error_a_complaint_whose_regulator_the_case_does_not_name() {
+    let env = TestEnv::new();
+    env.case(
+        "case.toml",
+        Case::example("her2-out-of-network.toml")
+            .replace("kind = \"appeal\"", "kind = \"complaint\"")
+            .replace("regulation = \"erisa\"", "regulation = \"state-regulated\"")
+            .replace("type = \"hmo\"", "type = \"ppo\"")
+            .replace("state = \"IL\"", "state = \"CA\""),
+    );
+    let run = env.run(["check", "[ROOT]/case.toml"]);
+    run.code(2);
+    insta::assert_snapshot!("error-complaint-regulator", run.normalized_stderr());
 }

@@ -6,7 +6,7 @@ pub(super) fn check(args: CheckArgs) -> Result<Exit, CliError> {
     let workspace = Workspace::load(&args.data.sources())?;
     let case = read_case(&args.report.case)?;
     let kind = args.data.kind.unwrap_or(case.letter.kind);
-    case.can_write(kind)?;
+    crate::escalation::can_write(&case, kind, &workspace.rules)?;
     let options = args.data.options()?;
     let draft = workspace.draft(&case, options)?;
     let report = crate::check::check(

@@ -11,8 +11,11 @@
 //! [`to_ics`] writes them as an iCalendar file. A figure tagged `UNVERIFIED` never yields a date:
 //! the reader is told to use the date on the denial notice instead.
 
+mod bodies;
 mod deadline;
 mod ics;
+
+pub use bodies::{Body, Complaint, ComplaintTo, RequestTo, StateBodies};
 
 pub use deadline::{
     Deadline, DeadlineInput, DeadlineReport, Deadlines, Status, Timing, deadlines, deadlines_for,
@@ -477,6 +480,17 @@ pub struct ExternalReview {
     /// Whether it can run alongside an expedited internal appeal.
     #[serde(default)]
     pub alongside_expedited_internal: Option<Alongside>,
+    /// Who receives the request (an `external-review` letter is addressed there); absent when
+    /// no letter asks for it.
+    #[serde(default)]
+    pub request_to: Option<RequestTo>,
+    /// What the letter asks for, as a noun phrase ("an external review by an independent
+    /// review organization").
+    #[serde(default)]
+    pub request: Option<String>,
+    /// The body that receives the request, for `request_to = "body"`.
+    #[serde(default)]
+    pub body: Option<Body>,
 }
 
 /// The next level after the plan's appeal (fair hearing, IRE, OPM, court).
@@ -505,6 +519,15 @@ pub struct NextLevel {
     /// Time to ask for it, counted from the plan's appeal decision, when one is known.
     #[serde(default)]
     pub file: Option<Period>,
+    /// Who receives the request, when a letter can ask for this level (a State fair hearing).
+    #[serde(default)]
+    pub request_to: Option<RequestTo>,
+    /// What the letter asks for, as a noun phrase ("a State fair hearing").
+    #[serde(default)]
+    pub request: Option<String>,
+    /// The body that receives the request, for `request_to = "body"`.
+    #[serde(default)]
+    pub body: Option<Body>,
 }
 
 /// A further rule worth telling the reader, optionally only for some service timings.
@@ -598,6 +621,9 @@ pub struct Rules {
     /// The next level after the plan.
     #[serde(default)]
     pub next_level: Option<NextLevel>,
+    /// Who oversees these plans and hears complaints about them.
+    #[serde(default)]
+    pub complaint: Option<Complaint>,
     /// How a person finds out whether the plan is grandfathered (for the next-steps sheet when
     /// the case does not say and some rules depend on it).
     #[serde(default)]
@@ -969,6 +995,7 @@ pub enum RulesError {
 #[derive(Debug, Clone, Default)]
 pub struct RuleBook {
     rules: BTreeMap<String, Rules>,
+    states: BTreeMap<String, StateBodies>,
 }
 
 impl RuleBook {
@@ -977,6 +1004,11 @@ impl RuleBook {
     pub fn bundled() -> Result<RuleBook, RulesError> {
         let mut book = RuleBook::default();
         for file in crate::bundled::folder("rules/") {
+            if let Some(name) = file.path.strip_prefix(STATES) {
+                let state = parse_state(file.path, name, file.text())?;
+                book.states.insert(state.state.clone(), state);
+                continue;
+            }
             let rules = parse(file.path, file.relative("rules/"), file.text())?;
             book.rules.insert(rules.regulation.clone(), rules);
         }
@@ -1003,13 +1035,40 @@ impl RuleBook {
                 paths.push(path);
             }
         }
-        if paths.is_empty() {
+        let mut state_paths = Vec::new();
+        let states = dir.join("states");
+        if states.is_dir() {
+            let io = |source| RulesError::Io {
+                path: states.clone(),
+                source,
+            };
+            for entry in std::fs::read_dir(&states).map_err(io)? {
+                let path = entry.map_err(io)?.path();
+                if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+                    state_paths.push(path);
+                }
+            }
+        }
+        if paths.is_empty() && state_paths.is_empty() {
             return Err(RulesError::Empty {
                 dir: dir.to_path_buf(),
             });
         }
         paths.sort();
+        state_paths.sort();
         let mut book = RuleBook::default();
+        for path in state_paths {
+            let text = std::fs::read_to_string(&path).map_err(|source| RulesError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let state = parse_state(&path.display().to_string(), &name, &text)?;
+            book.states.insert(state.state.clone(), state);
+        }
         for path in paths {
             let text = std::fs::read_to_string(&path).map_err(|source| RulesError::Io {
                 path: path.clone(),
@@ -1036,7 +1095,18 @@ impl RuleBook {
     /// `self` with every regulation found in `other` replaced by `other`'s version.
     pub fn overlay(mut self, other: RuleBook) -> RuleBook {
         self.rules.extend(other.rules);
+        self.states.extend(other.states);
         self
+    }
+
+    /// The bodies of a State (`plan.state`), when its file exists.
+    pub fn state(&self, code: &str) -> Option<&StateBodies> {
+        self.states.get(code)
+    }
+
+    /// The States that have a file, in code order.
+    pub fn states(&self) -> impl Iterator<Item = &StateBodies> {
+        self.states.values()
     }
 
     /// The rules for a `plan.regulation` value.
@@ -1066,6 +1136,86 @@ fn parse(file: &str, name: &str, text: &str) -> Result<Rules, RulesError> {
     }
     mark_verified(&mut rules);
     Ok(rules)
+}
+
+/// Where the per-State files live among the bundled rules.
+const STATES: &str = "rules/states/";
+
+/// Parses and validates one State's file (`rules/states/<XX>.toml`).
+fn parse_state(file: &str, name: &str, text: &str) -> Result<StateBodies, RulesError> {
+    let mut state: StateBodies = toml::from_str(text).map_err(|e| RulesError::Syntax {
+        at: Location::at(file, text, e.span().map_or(0, |s| s.start)),
+        message: e.message().trim().to_string(),
+    })?;
+    let stem = name.strip_suffix(".toml").unwrap_or(name);
+    if let Err((path, message)) = validate_state(&state, stem) {
+        let offset = locate(text, &path).map_or(0, |s| s.start);
+        return Err(RulesError::Invalid {
+            at: Location::at(file, text, offset),
+            message,
+        });
+    }
+    for b in state.bodies_mut() {
+        b.verified = b.tag.is_verified();
+    }
+    Ok(state)
+}
+
+fn validate_state(state: &StateBodies, stem: &str) -> Result<(), (KeyPath, String)> {
+    if state.state != stem {
+        return Err((
+            key(&["state"]),
+            format!("state \"{}\" must equal the file name \"{stem}\"", state.state),
+        ));
+    }
+    if state.state.len() != 2 || !state.state.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err((
+            key(&["state"]),
+            "state must be two capital letters, e.g. \"CA\"".into(),
+        ));
+    }
+    if state.name.trim().is_empty() {
+        return Err((key(&["name"]), "name must not be empty".into()));
+    }
+    let mut ids: Vec<&str> = Vec::new();
+    for (i, b) in state.insurance.iter().enumerate() {
+        let index = i.to_string();
+        check_body(&["insurance", &index], b)?;
+        if state.insurance.len() > 1 {
+            match b.id.as_deref() {
+                None => {
+                    return Err((
+                        key(&["insurance", &index, "name"]),
+                        "a State with several insurance regulators needs an `id` for each (what `plan.regulator` names)".into(),
+                    ));
+                }
+                Some(id) if ids.contains(&id) => {
+                    return Err((
+                        key(&["insurance", &index, "id"]),
+                        format!("id \"{id}\" is used twice"),
+                    ));
+                }
+                Some(id) => ids.push(id),
+            }
+        }
+    }
+    for (name, body) in [
+        ("medicaid", &state.medicaid),
+        ("fair_hearing", &state.fair_hearing),
+        ("external_review", &state.external_review),
+    ] {
+        if let Some(b) = body {
+            check_body(&[name], b)?;
+        }
+    }
+    Ok(())
+}
+
+fn check_body(path: &[&str], b: &Body) -> Result<(), (KeyPath, String)> {
+    if b.name.trim().is_empty() {
+        return Err((with(path, "name"), "name must not be empty".into()));
+    }
+    check_item(path, &b.name, &b.citation)
 }
 
 /// A path to a value in the document, for locating errors: keys, and array indices as numbers.
@@ -1243,6 +1393,48 @@ fn validate(rules: &Rules, stem: &str) -> Result<(), (KeyPath, String)> {
     }
     for (i, note) in rules.notes.iter().enumerate() {
         check_item(&["notes", &i.to_string()], &note.text, &note.citation)?;
+    }
+    if let Some(c) = &rules.complaint {
+        check_item(&["complaint"], &c.text, &c.citation)?;
+        if let Some(b) = &c.body {
+            check_body(&["complaint", "body"], b)?;
+        }
+        if matches!(c.to, ComplaintTo::Body) && c.body.is_none() {
+            return Err((
+                key(&["complaint", "to"]),
+                "a complaint sent to a body needs [complaint.body]".into(),
+            ));
+        }
+    }
+    for (name, to, request, body) in [
+        (
+            "external_review",
+            rules.external_review.as_ref().and_then(|x| x.request_to),
+            rules.external_review.as_ref().and_then(|x| x.request.as_ref()),
+            rules.external_review.as_ref().and_then(|x| x.body.as_ref()),
+        ),
+        (
+            "next_level",
+            rules.next_level.as_ref().and_then(|x| x.request_to),
+            rules.next_level.as_ref().and_then(|x| x.request.as_ref()),
+            rules.next_level.as_ref().and_then(|x| x.body.as_ref()),
+        ),
+    ] {
+        if let Some(b) = body {
+            check_body(&[name, "body"], b)?;
+        }
+        if to.is_some() && request.is_none_or(|r| r.trim().is_empty()) {
+            return Err((
+                key(&[name, "request_to"]),
+                "a level a letter can ask for needs `request`: what the letter asks for, e.g. \"a State fair hearing\"".into(),
+            ));
+        }
+        if to == Some(RequestTo::Body) && body.is_none() {
+            return Err((
+                key(&[name, "request_to"]),
+                format!("a request sent to a body needs [{name}.body]"),
+            ));
+        }
     }
     Ok(())
 }
@@ -1448,6 +1640,19 @@ fn mark_verified(rules: &mut Rules) {
     }
     for n in &mut rules.notes {
         n.verified = n.tag.is_verified();
+    }
+    if let Some(c) = &mut rules.complaint {
+        c.verified = c.tag.is_verified();
+    }
+    for b in [
+        rules.complaint.as_mut().and_then(|c| c.body.as_mut()),
+        rules.external_review.as_mut().and_then(|x| x.body.as_mut()),
+        rules.next_level.as_mut().and_then(|x| x.body.as_mut()),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        b.verified = b.tag.is_verified();
     }
 }
 

@@ -48,6 +48,7 @@ pub const FIELDS: &[&str] = &[
     "plan.type",
     "plan.regulation",
     "plan.state",
+    "plan.regulator",
     "plan.grandfathered",
     "denial.date",
     "denial.received",
@@ -238,7 +239,9 @@ pub enum LetterKind {
     Appeal,
     /// A provider's letter of medical necessity.
     MedicalNecessity,
-    /// A request for external (independent) review.
+    /// A request for the next level of review the plan's rules provide: external review, OPM
+    /// review, a State fair hearing (for Medicare Advantage, the plan's automatic forwarding
+    /// to the Independent Review Entity).
     ExternalReview,
     /// A request for the claim file, criteria and reviewer credentials.
     ClaimFileRequest,
@@ -246,17 +249,20 @@ pub enum LetterKind {
     PeerToPeerBrief,
     /// A follow-up when the plan's decision on a filed appeal is due or overdue.
     FollowUp,
+    /// A complaint to the body that oversees the plan (a regulator, or the plan's grievance process).
+    Complaint,
 }
 
 impl LetterKind {
     /// Every kind, in documentation order.
-    pub const ALL: [LetterKind; 6] = [
+    pub const ALL: [LetterKind; 7] = [
         LetterKind::Appeal,
         LetterKind::MedicalNecessity,
         LetterKind::ExternalReview,
         LetterKind::ClaimFileRequest,
         LetterKind::PeerToPeerBrief,
         LetterKind::FollowUp,
+        LetterKind::Complaint,
     ];
 
     /// "a" or "an", for the kind's id in a sentence.
@@ -265,6 +271,12 @@ impl LetterKind {
             LetterKind::Appeal | LetterKind::ExternalReview => "an",
             _ => "a",
         }
+    }
+
+    /// Whether the letter argues the case with argument blocks. A follow-up and a complaint
+    /// report what happened instead, so no argument applying is not a problem for them.
+    pub fn argues(self) -> bool {
+        !matches!(self, LetterKind::FollowUp | LetterKind::Complaint)
     }
 
     /// The id used in case files and on the command line.
@@ -276,6 +288,7 @@ impl LetterKind {
             LetterKind::ClaimFileRequest => "claim-file-request",
             LetterKind::PeerToPeerBrief => "peer-to-peer-brief",
             LetterKind::FollowUp => "follow-up",
+            LetterKind::Complaint => "complaint",
         }
     }
 }
@@ -414,6 +427,10 @@ pub struct HealthPlan {
     pub regulation: Option<Regulation>,
     /// Two-letter state code.
     pub state: Option<StateCode>,
+    /// Which of the State's insurance regulators oversees the plan, by its id in
+    /// `rules/states/<XX>.toml` (`dmhc` or `cdi` in California), when the State has several
+    /// and the plan type does not tell them apart. Read from the plan's Evidence of Coverage.
+    pub regulator: Option<String>,
     /// Whether the plan is grandfathered under the ACA.
     pub grandfathered: Option<bool>,
 }
@@ -933,7 +950,10 @@ fn starts_item(line: &str) -> bool {
         return false;
     };
     let rest = chars.as_str();
-    if matches!(first, '•' | '·' | '▪' | '◦' | '‣' | '–' | '—' | '-' | '*' | '+' | '○' | '■' | '□') {
+    if matches!(
+        first,
+        '•' | '·' | '▪' | '◦' | '‣' | '–' | '—' | '-' | '*' | '+' | '○' | '■' | '□'
+    ) {
         return rest.starts_with([' ', '\t', '\u{a0}']);
     }
     let label: String = line.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
@@ -1544,6 +1564,30 @@ pub enum KindError {
         /// The case file.
         file: String,
     },
+    /// A complaint or next-level request whose addressee depends on facts the case lacks.
+    #[error("{file}: {} {kind} letter goes to {what}, but the case does not say {missing}\n  hint: {hint}", kind.article())]
+    NeedsFact {
+        /// Where in the case file (`file:line:col` of the field, or of its table).
+        file: String,
+        /// The kind asked for.
+        kind: LetterKind,
+        /// Who the letter would go to.
+        what: &'static str,
+        /// The fact that is missing, in words.
+        missing: &'static str,
+        /// The case field to add, and how.
+        hint: String,
+    },
+    /// The plan's rules give no further level a letter can ask for.
+    #[error("{file}: {reason}\n  hint: {hint}")]
+    NoNextLevel {
+        /// The case file.
+        file: String,
+        /// Why there is none, from the rules.
+        reason: String,
+        /// What the signer can do instead.
+        hint: String,
+    },
     /// A letter that answers a decision, from a case with no `[denial]`.
     #[error(
         "{file}: {} {kind} letter answers a decision, but the case has no [denial] table\n  hint: add [denial] with the notice's `date` and `reasons`, or choose --kind medical-necessity",
@@ -1757,8 +1801,12 @@ impl Case {
     }
 
     /// Whether a letter of `kind` can be written from this case: a provider's letter needs a
-    /// provider as sender, and every letter but a medical-necessity letter or peer-to-peer brief
-    /// answers a decision, so it needs `[denial]`.
+    /// provider as sender; every letter but a medical-necessity letter or peer-to-peer brief
+    /// answers a decision, so it needs `[denial]`; a follow-up needs `[appeal] filed`; a
+    /// complaint needs to know the plan's regulation and, where a State oversees the plan, its
+    /// State (as does a Medicaid State fair hearing request). What depends on the rules data as
+    /// well (a grandfathered plan's missing external review, a State with several regulators) is
+    /// checked by [`crate::escalation::can_write`], which calls this first.
     pub fn can_write(&self, kind: LetterKind) -> Result<(), KindError> {
         if self.voice_for(kind) == Voice::Provider && self.voice() != Voice::Provider {
             return Err(KindError::NeedsProvider {
@@ -1776,6 +1824,44 @@ impl Case {
         if kind == LetterKind::FollowUp && self.appeal.as_ref().and_then(|a| a.filed).is_none() {
             return Err(KindError::NeedsFiledAppeal {
                 file: self.source.file.clone(),
+            });
+        }
+        if kind == LetterKind::Complaint {
+            let regulation = self.regulation();
+            if regulation == Regulation::Unknown {
+                return Err(KindError::NeedsFact {
+                    file: self.locate(&["plan", "regulation"]).to_string(),
+                    kind,
+                    what: "the body that oversees the plan",
+                    missing: "which law governs the plan",
+                    hint: "set `[plan] regulation` (an employer plan is \"erisa\"; see docs/case-format.md)"
+                        .into(),
+                });
+            }
+            let by_state = matches!(
+                regulation,
+                Regulation::AcaIndividual | Regulation::StateRegulated | Regulation::MedicaidManagedCare
+            );
+            if by_state && self.plan.state.is_none() {
+                return Err(KindError::NeedsFact {
+                    file: self.locate(&["plan", "state"]).to_string(),
+                    kind,
+                    what: "the State agency that oversees the plan",
+                    missing: "which State the plan is in",
+                    hint: "set `[plan] state`, two capital letters such as \"OH\"".into(),
+                });
+            }
+        }
+        if kind == LetterKind::ExternalReview
+            && matches!(self.regulation(), Regulation::MedicaidManagedCare)
+            && self.plan.state.is_none()
+        {
+            return Err(KindError::NeedsFact {
+                file: self.locate(&["plan", "state"]).to_string(),
+                kind,
+                what: "the State fair hearing office",
+                missing: "which State the plan is in",
+                hint: "set `[plan] state`, two capital letters such as \"OH\"".into(),
             });
         }
         Ok(())
@@ -2122,7 +2208,10 @@ mod tests {
     #[test]
     fn pasted_list_items_keep_their_lines_and_wrapped_lines_join() {
         let prose = Prose::new("Denied.\n• one\n- two\n  wrapped\n2) three\na) four\n\nNext 3.5 mg\nline");
-        assert_eq!(prose.0, "Denied.\n• one\n- two wrapped\n2) three\na) four\n\nNext 3.5 mg line");
+        assert_eq!(
+            prose.0,
+            "Denied.\n• one\n- two wrapped\n2) three\na) four\n\nNext 3.5 mg line"
+        );
         // A hyphen without a space after it, or a long number, is not a list item.
         assert_eq!(Prose::new("PD-L1\n-5 C\n2026. ok").0, "PD-L1 -5 C 2026. ok");
         // Single-line fields never keep a line.

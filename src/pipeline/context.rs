@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::case::{Case, CaseDate, DenialReason, LetterKind, ServiceTiming, Sex, TreatmentStatus, Voice};
+use crate::escalation::Escalation;
 use crate::rules::{Deadlines, Item, Rights, RightsFor, RuleBook, Rules, Status, TimeUnit};
 
 /// Everything a template may name. Field names are the names templates use (see
@@ -67,6 +68,9 @@ pub struct Context {
     pub misses: Option<Item>,
     /// The denial's quoted text, one string per paragraph.
     pub quote_paragraphs: Vec<String>,
+    /// For a complaint or a next-level request: the level and the body it goes to, from the rules
+    /// data (its addressee replaces `recipient_lines`, its subject the first of `re_lines`).
+    pub escalation: Option<Escalation>,
 }
 
 /// How a letter names the patient: `ref` is "my patient" (provider) or the patient's name.
@@ -130,7 +134,19 @@ impl Context {
         let deadlines = written.map(|r| crate::rules::deadlines_for(r, case, date));
         // The rules as they apply to this plan (grandfathered status resolved once, here).
         let rules = written.map(|r| r.for_plan(case.plan.grandfathered));
-        let context = build(case, kind, date, rules, deadlines.as_ref());
+        let escalation = rules
+            .as_ref()
+            .and_then(|r| crate::escalation::escalation(case, kind, r, book));
+        let mut context = build(case, kind, date, rules, deadlines.as_ref());
+        if let Some(e) = escalation {
+            if let Some(lines) = e.recipient_lines() {
+                context.recipient_lines = lines;
+            }
+            if let Some(first) = context.re_lines.first_mut() {
+                first.clone_from(&e.re);
+            }
+            context.escalation = Some(e);
+        }
         (context, deadlines)
     }
 }
@@ -143,7 +159,13 @@ impl Context {
     }
 }
 
-fn build(case: &Case, kind: LetterKind, date: Date, rules: Option<Rules>, deadlines: Option<&Deadlines>) -> Context {
+fn build(
+    case: &Case,
+    kind: LetterKind,
+    date: Date,
+    rules: Option<Rules>,
+    deadlines: Option<&Deadlines>,
+) -> Context {
     let voice = case.voice_for(kind);
     let continuation_open = deadlines.is_none_or(|d| {
         !d.items
@@ -242,6 +264,7 @@ fn build(case: &Case, kind: LetterKind, date: Date, rules: Option<Rules>, deadli
             .and_then(|d| d.quote.as_ref())
             .map(|q| q.paragraphs().map(str::to_string).collect())
             .unwrap_or_default(),
+        escalation: None,
         case: view,
     }
 }
@@ -338,6 +361,7 @@ fn re_lines(case: &Case, kind: LetterKind) -> Vec<String> {
         LetterKind::ClaimFileRequest => "Claim file for the denial of",
         LetterKind::FollowUp => "Follow-up on the appeal of the denial of",
         LetterKind::PeerToPeerBrief => "Peer-to-peer review of the denial of",
+        LetterKind::Complaint => "Complaint about the denial of",
         LetterKind::Appeal => {
             if case.letter.expedited {
                 "Expedited appeal of the denial of"
@@ -422,11 +446,14 @@ fn pronouns(case: &Case, voice: Voice) -> Pronouns {
         .as_deref()
         .and_then(|p| p.split('/').next())
         .map(|p| p.trim().to_ascii_lowercase());
-    let (they, them, their, they_are, they_have, they_cap, their_cap) = match (set.as_deref(), case.patient.sex) {
-        (Some("she"), _) | (None, Some(Sex::Female)) => ("she", "her", "her", "she is", "she has", "She", "Her"),
-        (Some("he"), _) | (None, Some(Sex::Male)) => ("he", "him", "his", "he is", "he has", "He", "His"),
-        _ => ("they", "them", "their", "they are", "they have", "They", "Their"),
-    };
+    let (they, them, their, they_are, they_have, they_cap, their_cap) =
+        match (set.as_deref(), case.patient.sex) {
+            (Some("she"), _) | (None, Some(Sex::Female)) => {
+                ("she", "her", "her", "she is", "she has", "She", "Her")
+            }
+            (Some("he"), _) | (None, Some(Sex::Male)) => ("he", "him", "his", "he is", "he has", "He", "His"),
+            _ => ("they", "them", "their", "they are", "they have", "They", "Their"),
+        };
     let reference = match voice {
         Voice::Provider => "my patient".to_string(),
         _ => case.patient.name.clone(),
@@ -453,7 +480,6 @@ fn capitalise(s: &str) -> String {
     }
 }
 
-
 /// Field names whose values are dates, shown long-form ("March 2, 2026") in templates.
 const DATE_KEYS: &[&str] = &[
     "filed",
@@ -467,4 +493,3 @@ const DATE_KEYS: &[&str] = &[
     "since",
     "requested",
 ];
-

@@ -137,8 +137,13 @@ pub fn assemble(
         })
         .collect();
 
+    let mut meta = front_matter(case, kind, options.date);
+    // A complaint or next-level request is titled for its level.
+    if let Some(e) = &context.escalation {
+        meta.title.clone_from(&e.title);
+    }
     Ok(Letter {
-        meta: front_matter(case, kind, options.date),
+        meta,
         kind,
         voice: case.voice_for(kind),
         sections,
@@ -212,6 +217,7 @@ fn front_matter(case: &Case, kind: LetterKind, date: Date) -> FrontMatter {
         LetterKind::ClaimFileRequest => format!("Request for the claim file of {}", case.patient.name),
         LetterKind::PeerToPeerBrief => format!("Peer-to-peer brief for {}", case.patient.name),
         LetterKind::FollowUp => format!("Follow-up on the appeal for {}", case.patient.name),
+        LetterKind::Complaint => format!("Complaint about a health plan for {}", case.patient.name),
     };
     let mut header = vec![case.patient.name.clone()];
     if let Some(id) = &case.patient.member_id {

@@ -4,6 +4,7 @@
 //! and runs the stages for each case; [`escape`] keeps case text literal on the way.
 
 pub mod context;
+pub mod escalation;
 pub mod escape;
 pub mod letter;
 pub mod packet;

@@ -131,7 +131,7 @@ impl Workspace {
         };
         let mut documents = Vec::new();
         for kind in kinds {
-            case.can_write(kind)?;
+            crate::escalation::can_write(case, kind, &self.rules)?;
             let mut opts = options;
             opts.plan.kind = Some(kind);
             let draft = self.draft(case, opts)?;

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::case::Case;
-use crate::context::Context;
 use crate::catalog::{Catalog, CatalogError};
+use crate::context::Context;
 use crate::letter::{self, Letter, LetterError, LetterOptions};
 use crate::library::style::BibliographyCache;
 use crate::library::{BibSource, Diagnostic, Library, Style};

@@ -13,6 +13,7 @@ pub fn template_for(kind: LetterKind) -> &'static str {
         LetterKind::ClaimFileRequest => "claim-file-request.md",
         LetterKind::PeerToPeerBrief => "peer-to-peer-brief.md",
         LetterKind::FollowUp => "follow-up.md",
+        LetterKind::Complaint => "complaint.md",
         LetterKind::Appeal | LetterKind::MedicalNecessity | LetterKind::ExternalReview => "letter.md",
     }
 }

@@ -194,8 +194,11 @@ pub fn check(
     if !placeholders {
         c.deadlines(letter);
     }
-    c.arguments(plan, catalog);
+    if plan.kind.argues() {
+        c.arguments(plan, catalog);
+    }
     c.sending(plan.kind);
+    c.escalation(plan.kind, letter);
     c.citations(plan, library);
     c.facts_to_confirm(plan);
     if case.is_request() {
@@ -617,6 +620,42 @@ impl Checker<'_> {
                 "recipient",
                 "there is no fax number or postal address to send the letter to".into(),
                 "add `fax` or `address` under [recipient], from the denial notice",
+            );
+        }
+    }
+
+    /// Complaints and next-level requests: an addressee without a verified address, and the
+    /// facts the next level counts from.
+    fn escalation(&mut self, kind: LetterKind, letter: &Letter) {
+        let Some(e) = &letter.context.escalation else {
+            return;
+        };
+        if let Some(name) = &e.look_up {
+            self.warn(
+                "",
+                format!("no verified address for {name} is on file, so the letter is addressed by name only"),
+                "look up where to send it on the agency's own website or on the notice you received, add it to the letter, and check it",
+            );
+        }
+        let Some(request) = e.request.as_ref().filter(|_| kind == LetterKind::ExternalReview) else {
+            return;
+        };
+        let decided = self.case.appeal.as_ref().and_then(|a| a.decision).is_some();
+        if !request.automatic && !decided {
+            self.warn(
+                "appeal.decision",
+                "the case does not give the date of the plan's final decision on the internal appeal, so the letter and the deadline to ask count from the denial notice".into(),
+                "add `[appeal] decision = YYYY-MM-DD`, the date on the plan's final decision; if the plan has not decided, this next level may not be open yet",
+            );
+        }
+        if request.conditional {
+            self.warn(
+                "plan.grandfathered",
+                format!(
+                    "this review applies only to plans that are not grandfathered ({}), and the case does not say whether the plan is",
+                    request.citation
+                ),
+                "check the plan's benefit materials and set `grandfathered` under [plan]",
             );
         }
     }

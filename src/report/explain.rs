@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::escalation::Escalation;
+
 use serde::Serialize;
 
 use crate::case::Case;
@@ -19,6 +21,19 @@ pub struct RegulationUsed {
     pub id: &'static str,
     /// Whether it was inferred from `plan.type`.
     pub inferred: bool,
+}
+
+/// Who a complaint or next-level letter is addressed to, and the rule that says so.
+#[derive(Debug, Clone, Serialize)]
+pub struct AddressedTo {
+    /// The body, or the plan (`[recipient] organization`).
+    pub name: String,
+    /// Why it goes there: who oversees the plan, or the level asked for.
+    pub why: String,
+    /// Where that is written.
+    pub citation: String,
+    /// Whether where to send it is verified; when not, the letter names the body only.
+    pub verified: bool,
 }
 
 /// Every argument block of one letter, used or skipped, and why.
@@ -35,6 +50,8 @@ pub struct Explanation {
     pub regulation: RegulationUsed,
     /// Who speaks.
     pub voice: &'static str,
+    /// For a complaint or next-level letter: who it goes to, from the rules data.
+    pub addressed_to: Option<AddressedTo>,
     /// A request before any decision (no `[denial]`).
     #[serde(skip)]
     pub request: bool,
@@ -60,12 +77,44 @@ impl Explanation {
                 inferred: case.inferred_regulation().is_some(),
             },
             voice: case.voice_for(kind).id(),
+            addressed_to: addressed_to(case, draft.letter.context.escalation.as_ref()),
             request: case.is_request(),
             reasons: case.reasons().iter().map(|r| r.id()).collect(),
             blocks: draft.plan.blocks.clone(),
             citations: draft.letter.references.iter().map(|r| r.key.clone()).collect(),
         }
     }
+}
+
+/// Reads the addressee from the letter's `escalation` context (see [`crate::escalation`]).
+fn addressed_to(case: &Case, e: Option<&Escalation>) -> Option<AddressedTo> {
+    let e = e?;
+    let name = match &e.to {
+        Some(body) => body.name.clone(),
+        None => case.recipient.organization.clone(),
+    };
+    let (why, citation) = match (&e.request, &e.complaint) {
+        (Some(r), _) => (
+            r.claim.clone().unwrap_or_else(|| r.request.clone()),
+            r.citation.clone(),
+        ),
+        // The body's own citation says more than the regulation's general one.
+        (None, Some(c)) => {
+            let citation =
+                e.to.as_ref()
+                    .map(|b| b.citation.clone())
+                    .filter(|c| !c.is_empty())
+                    .unwrap_or_else(|| c.citation.clone());
+            (c.text.clone(), citation)
+        }
+        (None, None) => (String::new(), String::new()),
+    };
+    Some(AddressedTo {
+        name,
+        why,
+        citation,
+        verified: e.look_up.is_none(),
+    })
 }
 
 impl fmt::Display for Explanation {
@@ -91,6 +140,16 @@ impl fmt::Display for Explanation {
                 "plan regulation: {} (inferred from plan.type; set plan.regulation to change it)",
                 self.regulation.id
             )?;
+        }
+        if let Some(a) = &self.addressed_to {
+            writeln!(f, "addressed to: {} ({})", a.name, a.citation)?;
+            writeln!(f, "  because: {}", a.why)?;
+            if !a.verified {
+                writeln!(
+                    f,
+                    "  no verified address is on file: the letter names it only; look up where to send it"
+                )?;
+            }
         }
         writeln!(f)?;
         for item in &self.blocks {

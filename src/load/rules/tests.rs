@@ -44,10 +44,12 @@ fn every_bundled_file_loads_and_matches_its_regulation() {
 
 #[test]
 fn the_bundled_rules_files_are_one_per_regulation() {
-    // Every file in `rules/` is bundled (see `crate::bundled`); each must be a regulation's.
+    // Every file in `rules/` is bundled (see `crate::bundled`); each must be a regulation's,
+    // besides the States' files in `rules/states/`.
     let files: Vec<&str> = crate::bundled::folder("rules/")
         .iter()
         .map(|f| f.relative("rules/"))
+        .filter(|f| !f.starts_with("states/"))
         .collect();
     let mut regs: Vec<String> = REGULATIONS.iter().map(|r| format!("{r}.toml")).collect();
     regs.sort();
@@ -61,6 +63,10 @@ fn load_dir_reads_the_same_rules_as_bundled() {
     let book = bundled();
     for reg in REGULATIONS {
         assert_eq!(from_dir.get(reg), book.get(reg), "{reg}");
+    }
+    assert_eq!(from_dir.states().count(), book.states().count());
+    for state in book.states() {
+        assert_eq!(from_dir.state(&state.state), Some(state), "{}", state.state);
     }
 }
 
@@ -428,4 +434,112 @@ fn no_unverified_figure_yields_a_date() {
             }
         }
     }
+}
+
+#[test]
+fn every_state_file_loads_and_every_body_has_its_citation_and_source() {
+    let book = bundled();
+    let states: Vec<&str> = book.states().map(|s| s.state.as_str()).collect();
+    for code in [
+        "CA", "FL", "GA", "IL", "MA", "MI", "NJ", "NY", "OH", "PA", "TX", "WA",
+    ] {
+        assert!(states.contains(&code), "{code} has a file");
+    }
+    for state in book.states() {
+        assert!(
+            !state.insurance.is_empty(),
+            "{}: an insurance regulator",
+            state.state
+        );
+        let bodies = state
+            .insurance
+            .iter()
+            .chain(&state.medicaid)
+            .chain(&state.fair_hearing)
+            .chain(&state.external_review);
+        for b in bodies {
+            assert!(!b.citation.trim().is_empty(), "{}: {}", state.state, b.name);
+            assert!(
+                b.source.as_deref().is_some_and(|s| s.contains("checked")),
+                "{}: {} says where and when it was checked",
+                state.state,
+                b.name
+            );
+            assert_eq!(b.verified, b.tag.is_verified());
+        }
+    }
+    // Every regulation but `unknown` says where a complaint goes.
+    for reg in REGULATIONS.iter().filter(|r| **r != "unknown") {
+        let c = book.get(reg).unwrap().complaint.as_ref();
+        assert!(c.is_some_and(|c| c.verified), "{reg}: [complaint]");
+    }
+}
+
+#[test]
+fn california_picks_its_regulator_by_plan_type_or_by_name() {
+    use crate::case::PlanType;
+    let book = bundled();
+    let ca = book.state("CA").unwrap();
+    let id = |r: Result<Option<&Body>, Vec<&Body>>| r.ok().flatten().and_then(|b| b.id.clone());
+    assert_eq!(
+        id(ca.insurance_for(Some(PlanType::Hmo), None)).as_deref(),
+        Some("dmhc")
+    );
+    assert_eq!(
+        id(ca.insurance_for(Some(PlanType::Ppo), Some("cdi"))).as_deref(),
+        Some("cdi")
+    );
+    assert_eq!(ca.insurance_for(Some(PlanType::Ppo), None).unwrap_err().len(), 2);
+    assert_eq!(ca.insurance_for(None, Some("nope")).unwrap_err().len(), 2);
+    // A State with one regulator needs no choice.
+    let oh = book.state("OH").unwrap();
+    assert!(oh.insurance_for(Some(PlanType::Ppo), None).unwrap().is_some());
+}
+
+#[test]
+fn state_files_are_validated_with_their_place() {
+    let err = |text: &str| {
+        parse_state("rules/states/NV.toml", "NV.toml", text)
+            .expect_err("should fail")
+            .to_string()
+    };
+    assert_eq!(
+        err("state = \"NM\"\nname = \"Nevada\"\n"),
+        "rules/states/NV.toml:1:9: state \"NM\" must equal the file name \"NV\""
+    );
+    let two = "state = \"NV\"\nname = \"Nevada\"\n\n[[insurance]]\nname = \"A\"\ncitation = \"c\"\ntag = \"P\"\n\n[[insurance]]\nid = \"b\"\nname = \"B\"\ncitation = \"c\"\ntag = \"P\"\n";
+    assert!(
+        err(two)
+            .starts_with("rules/states/NV.toml:5:8: a State with several insurance regulators needs an `id`"),
+        "{}",
+        err(two)
+    );
+    let no_citation =
+        "state = \"NV\"\nname = \"Nevada\"\n\n[medicaid]\nname = \"M\"\ncitation = \" \"\ntag = \"P\"\n";
+    assert!(
+        err(no_citation).contains("citation must not be empty"),
+        "{}",
+        err(no_citation)
+    );
+    let unknown_key = "state = \"NV\"\nname = \"Nevada\"\n\n[medicaid]\nname = \"M\"\nemail = \"x\"\ncitation = \"c\"\ntag = \"P\"\n";
+    assert!(
+        err(unknown_key).contains("unknown field `email`"),
+        "{}",
+        err(unknown_key)
+    );
+}
+
+#[test]
+fn a_level_a_letter_asks_for_needs_its_wording_and_body() {
+    let text = format!(
+        "{MINIMAL}\n[next_level]\ntext = \"A hearing.\"\ncitation = \"c\"\ntag = \"P\"\nrequest_to = \"body\"\nrequest = \"a hearing\"\n"
+    );
+    assert!(
+        err_of("unknown.toml", &text).contains("a request sent to a body needs [next_level.body]"),
+        "{}",
+        err_of("unknown.toml", &text)
+    );
+    let text =
+        format!("{MINIMAL}\n[complaint]\nto = \"body\"\ntext = \"t\"\ncitation = \"c\"\ntag = \"P\"\n");
+    assert!(err_of("unknown.toml", &text).contains("a complaint sent to a body needs [complaint.body]"));
 }
