@@ -150,6 +150,7 @@ mod tests {
                 ("templates/blocks", Some("md")) => "block",
                 ("templates" | "templates/parts", Some("md")) => "template",
                 ("rules", Some("toml")) => "rules",
+                ("rules/states", Some("toml")) => "state",
                 ("references", Some("bib")) => "library",
                 ("references", _) if name == "tags.toml" => "tags",
                 ("references/csl", _) if name == "locales-en-US.cbor" => "locale",
@@ -175,6 +176,7 @@ mod tests {
         assert_eq!(crate::templates::bundled_templates().count(), count("template"));
         let rules = crate::rules::RuleBook::bundled().expect("bundled rules load");
         assert_eq!(rules.regulations().count(), count("rules"));
+        assert_eq!(rules.states().count(), count("state"));
         let sources = crate::library::Library::bundled();
         assert_eq!(sources.len(), count("library"));
         let (_, problems) = crate::library::Library::load(&sources);

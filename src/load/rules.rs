@@ -13,12 +13,14 @@
 
 mod deadline;
 mod ics;
+pub mod states;
 
 pub use deadline::{
     Deadline, DeadlineInput, DeadlineReport, Deadlines, Status, Timing, deadlines, deadlines_for,
     request_deadlines,
 };
 pub use ics::to_ics;
+pub use states::{Ground, StateLaw, StateRules};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -957,7 +959,7 @@ pub enum RulesError {
         /// What is wrong.
         message: String,
     },
-    /// The folder holds no `*.toml` rules files.
+    /// The folder holds no `*.toml` rules files (and no `states/` files).
     #[error("{}: no rules files (*.toml) found", dir.display())]
     Empty {
         /// The folder.
@@ -965,11 +967,15 @@ pub enum RulesError {
     },
 }
 
-/// All loaded rules, by regulation.
+/// All loaded rules, by regulation, and the state laws on step therapy, by state.
 #[derive(Debug, Clone, Default)]
 pub struct RuleBook {
     rules: BTreeMap<String, Rules>,
+    states: BTreeMap<String, StateRules>,
 }
+
+/// The folder, under `rules/` or an override folder, that holds one file per state.
+pub const STATES_DIR: &str = "states";
 
 impl RuleBook {
     /// The rules bundled into the binary (every `rules/*.toml` at build time; see
@@ -977,8 +983,14 @@ impl RuleBook {
     pub fn bundled() -> Result<RuleBook, RulesError> {
         let mut book = RuleBook::default();
         for file in crate::bundled::folder("rules/") {
-            let rules = parse(file.path, file.relative("rules/"), file.text())?;
-            book.rules.insert(rules.regulation.clone(), rules);
+            let relative = file.relative("rules/");
+            if let Some(name) = relative.strip_prefix("states/") {
+                let state = states::parse_state(file.path, name, file.text())?;
+                book.states.insert(state.state.clone(), state);
+            } else {
+                let rules = parse(file.path, relative, file.text())?;
+                book.rules.insert(rules.regulation.clone(), rules);
+            }
         }
         Ok(book)
     }
@@ -990,37 +1002,27 @@ impl RuleBook {
         Ok(RuleBook::bundled()?.overlay(RuleBook::read_dir(dir)?))
     }
 
-    /// Only the rules files in `dir` (read in name order), without the bundled ones.
+    /// Only the rules files in `dir` (read in name order), without the bundled ones, and the
+    /// state files in `dir/states/` when that folder exists.
     pub fn read_dir(dir: &Path) -> Result<RuleBook, RulesError> {
-        let io = |source| RulesError::Io {
-            path: dir.to_path_buf(),
-            source,
-        };
-        let mut paths = Vec::new();
-        for entry in std::fs::read_dir(dir).map_err(io)? {
-            let path = entry.map_err(io)?.path();
-            if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
-                paths.push(path);
+        let mut book = RuleBook::default();
+        for path in toml_files(dir)? {
+            let (text, name) = read_toml(&path)?;
+            let rules = parse(&path.display().to_string(), &name, &text)?;
+            book.rules.insert(rules.regulation.clone(), rules);
+        }
+        let states_dir = dir.join(STATES_DIR);
+        if states_dir.is_dir() {
+            for path in toml_files(&states_dir)? {
+                let (text, name) = read_toml(&path)?;
+                let state = states::parse_state(&path.display().to_string(), &name, &text)?;
+                book.states.insert(state.state.clone(), state);
             }
         }
-        if paths.is_empty() {
+        if book.rules.is_empty() && book.states.is_empty() {
             return Err(RulesError::Empty {
                 dir: dir.to_path_buf(),
             });
-        }
-        paths.sort();
-        let mut book = RuleBook::default();
-        for path in paths {
-            let text = std::fs::read_to_string(&path).map_err(|source| RulesError::Io {
-                path: path.clone(),
-                source,
-            })?;
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let rules = parse(&path.display().to_string(), &name, &text)?;
-            book.rules.insert(rules.regulation.clone(), rules);
         }
         Ok(book)
     }
@@ -1033,10 +1035,21 @@ impl RuleBook {
         }
     }
 
-    /// `self` with every regulation found in `other` replaced by `other`'s version.
+    /// `self` with every regulation and state found in `other` replaced by `other`'s version.
     pub fn overlay(mut self, other: RuleBook) -> RuleBook {
         self.rules.extend(other.rules);
+        self.states.extend(other.states);
         self
+    }
+
+    /// The step-therapy laws of a state (two-letter code), when the rules data has them.
+    pub fn state(&self, code: &str) -> Option<&StateRules> {
+        self.states.get(code)
+    }
+
+    /// The states with step-therapy data, in code order.
+    pub fn states(&self) -> impl Iterator<Item = &StateRules> {
+        self.states.values()
     }
 
     /// The rules for a `plan.regulation` value.
@@ -1048,6 +1061,36 @@ impl RuleBook {
     pub fn regulations(&self) -> impl Iterator<Item = &str> {
         self.rules.keys().map(String::as_str)
     }
+}
+
+/// The `*.toml` files directly in `dir`, in name order.
+fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, RulesError> {
+    let io = |source| RulesError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    Ok(paths)
+}
+
+/// A file's text and its file name.
+fn read_toml(path: &Path) -> Result<(String, String), RulesError> {
+    let text = std::fs::read_to_string(path).map_err(|source| RulesError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok((text, name))
 }
 
 /// Parses and validates one rules file. `file` names it in errors; `name` is its file name.

@@ -86,6 +86,8 @@ pub struct Letter {
     pub references: Vec<CitedReference>,
     /// Deadlines computed from the rules (empty when the regulation is not known).
     pub deadlines: Option<Deadlines>,
+    /// The preferred-drug exception's shortage and state-law grounds (template `exception`).
+    pub exception: crate::exception::DrugException,
     /// Context shared by every template: case view, wording helpers, rules.
     #[serde(skip)]
     pub context: Value,
@@ -145,6 +147,8 @@ pub fn assemble(
     );
     let selected: Vec<&str> = plan.selected().map(|i| i.id.as_str()).collect();
     context["selected"] = json!(selected);
+    let exception = crate::exception::DrugException::of(case, rules);
+    context["exception"] = json!(exception);
     context["records_title"] = json!(
         catalog
             .get("records-and-criteria-request")
@@ -253,6 +257,7 @@ pub fn assemble(
         sections,
         references,
         deadlines,
+        exception,
         context,
     })
 }

@@ -195,6 +195,7 @@ pub fn check(
         c.deadlines(letter);
     }
     c.arguments(plan, catalog);
+    c.state_law(plan, letter);
     c.sending(plan.kind);
     c.citations(plan, library);
     c.facts_to_confirm(plan);
@@ -477,6 +478,35 @@ impl Checker<'_> {
     }
 
     /// Arguments that apply but cannot be written, near-misses, and reasons left unanswered.
+    /// A state step-therapy law the preferred-drug exception could cite, if the case held the
+    /// facts it needs (the plan's state, a metastatic cancer, a treatment showing its grounds).
+    fn state_law(&mut self, plan: &Plan, letter: &Letter) {
+        if !plan.selected().any(|i| i.id == "preferred-drug-exception") {
+            return;
+        }
+        let part = &letter.exception.state_law;
+        let Some(need) = part.needs.first().filter(|_| !part.used) else {
+            return;
+        };
+        let field = need.split(' ').next().unwrap_or_default();
+        let hint = match field {
+            "plan.state" => "set plan.state to the plan's state (two capital letters, e.g. \"TX\") so its step-therapy law can be cited".to_string(),
+            "diagnosis.metastatic" => "if the cancer is stage four (metastatic), set diagnosis.metastatic = true".to_string(),
+            _ => format!(
+                "if the records show it, add {} to [[treatments]]",
+                need.trim_start_matches("treatments (").trim_end_matches(')')
+            ),
+        };
+        self.warn(
+            field,
+            format!(
+                "the preferred-drug exception cites no state step-therapy law: {}",
+                part.why
+            ),
+            &hint,
+        );
+    }
+
     fn arguments(&mut self, plan: &Plan, catalog: &Catalog) {
         let case = self.case;
         for item in plan.blocks.iter().filter(|i| i.problem) {

@@ -9,6 +9,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::case::Case;
+use crate::exception::DrugException;
 use crate::plan::PlanItem;
 use crate::workspace::Draft;
 
@@ -43,6 +44,9 @@ pub struct Explanation {
     pub reasons: Vec<&'static str>,
     /// One item per block, in letter order.
     pub blocks: Vec<PlanItem>,
+    /// The preferred-drug exception's shortage (d) and state-law (g) grounds: whether the
+    /// `preferred-drug-exception` block states each, and why.
+    pub drug_exception: DrugException,
     /// Reference keys in citation order.
     pub citations: Vec<String>,
 }
@@ -63,10 +67,14 @@ impl Explanation {
             request: case.is_request(),
             reasons: case.reasons().iter().map(|r| r.id()).collect(),
             blocks: draft.plan.blocks.clone(),
+            drug_exception: draft.letter.exception.clone(),
             citations: draft.letter.references.iter().map(|r| r.key.clone()).collect(),
         }
     }
 }
+
+/// The block whose (d) and (g) grounds `explain` details.
+const PREFERRED_DRUG_EXCEPTION: &str = "preferred-drug-exception";
 
 impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -115,6 +123,16 @@ impl fmt::Display for Explanation {
                     "",
                     item.findings.join(", ")
                 )?;
+            }
+            if item.id == PREFERRED_DRUG_EXCEPTION && (item.selected || item.problem) {
+                let x = &self.drug_exception;
+                for (label, part) in [
+                    ("(d) shortage of the preferred products", &x.shortage),
+                    ("(g) state step-therapy law", &x.state_law),
+                ] {
+                    let mark = if part.used { "states" } else { "leaves out" };
+                    writeln!(f, "        {:<30} {mark} {label}: {}", "", part.why)?;
+                }
             }
             if !item.unlock.is_empty() {
                 writeln!(
