@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Case, render_case, run_case};
+use common::{Case, TestEnv, render_case, run_case};
 
 /// A case from `tests/cases/blocks`.
 fn fixture(name: &str) -> Case {
@@ -719,9 +719,15 @@ fn preferred_drug_shortage_is_stated_as_the_notice_reports_it_in_every_voice() {
         let s = exception_section(&l);
         assert!(s.contains("Shortage of the preferred products."), "{s}");
         let who = match voice {
-            "patient" => "The preferred product the plan would have me use first is reported in shortage or unavailable:",
-            "provider" => "The preferred product the plan would have my patient use first is reported in shortage or unavailable:",
-            _ => "The preferred product the plan would have Ana Ruiz use first is reported in shortage or unavailable:",
+            "patient" => {
+                "The preferred product the plan would have me use first is reported in shortage or unavailable:"
+            }
+            "provider" => {
+                "The preferred product the plan would have my patient use first is reported in shortage or unavailable:"
+            }
+            _ => {
+                "The preferred product the plan would have Ana Ruiz use first is reported in shortage or unavailable:"
+            }
         };
         assert!(s.contains(who), "{voice}: {s}");
         assert!(
@@ -732,7 +738,10 @@ fn preferred_drug_shortage_is_stated_as_the_notice_reports_it_in_every_voice() {
         );
         // A single failed drug is not the (a) ground of two failures: it is listed as history.
         assert!(!s.contains("Inadequate response"), "{s}");
-        assert!(s.contains("Tamoxifen (February 3, 2025 to August 20, 2026), failed"), "{s}");
+        assert!(
+            s.contains("Tamoxifen (February 3, 2025 to August 20, 2026), failed"),
+            "{s}"
+        );
     }
     let e = explain(&case);
     assert!(
@@ -748,7 +757,9 @@ fn preferred_drug_shortage_is_stated_as_the_notice_reports_it_in_every_voice() {
     assert!(!s.contains("shortage"), "{s}");
     let e = explain(&without);
     assert!(
-        ground_line(&e, "(d) shortage").contains("leaves out (d) shortage of the preferred products: the case lists no [[drug_shortages]]"),
+        ground_line(&e, "(d) shortage").contains(
+            "leaves out (d) shortage of the preferred products: the case lists no [[drug_shortages]]"
+        ),
         "{e}"
     );
 }
@@ -764,7 +775,10 @@ fn a_state_regulated_plan_in_texas_cites_the_texas_statute() {
             s.contains("Texas law requires a health benefit plan issuer to grant a step-therapy exception when the prescribing provider states"),
             "{s}"
         );
-        assert!(s.contains(&format!("({TEXAS_LAW}). I ask the plan to apply it.")), "{s}");
+        assert!(
+            s.contains(&format!("({TEXAS_LAW}). I ask the plan to apply it.")),
+            "{s}"
+        );
     }
     let e = explain(&case);
     assert!(
@@ -774,7 +788,10 @@ fn a_state_regulated_plan_in_texas_cites_the_texas_statute() {
         "{e}"
     );
     // An ACA individual plan in the same state is bound by it too.
-    let aca = case.replace("regulation = \"state-regulated\"", "regulation = \"aca-individual\"");
+    let aca = case.replace(
+        "regulation = \"state-regulated\"",
+        "regulation = \"aca-individual\"",
+    );
     assert!(letter(&aca).contains(TEXAS_LAW));
 }
 
@@ -787,7 +804,10 @@ fn a_self_funded_employer_plan_gets_no_state_law() {
         assert!(!l.contains("Texas"), "{l}");
         assert!(!l.contains("1369.0546"), "{l}");
         // The shortage still stands: it is a fact of the case, not of state law.
-        assert!(exception_section(&l).contains("Ribociclib (Kisqali): reported by"), "{l}");
+        assert!(
+            exception_section(&l).contains("Ribociclib (Kisqali): reported by"),
+            "{l}"
+        );
     }
     let e = explain(&case);
     assert!(
@@ -800,8 +820,10 @@ fn a_self_funded_employer_plan_gets_no_state_law() {
     run_case("check", &case, &[]).stdout_lacks("state step-therapy law");
     // Medicare and FEHB: federal rules govern the drug exception.
     for (regulation, kind) in [("medicare-advantage", "medicare-advantage"), ("fehb", "fehb")] {
-        let other = fixture("preferred-drug-exception.toml")
-            .replace("regulation = \"state-regulated\"", &format!("regulation = \"{regulation}\""));
+        let other = fixture("preferred-drug-exception.toml").replace(
+            "regulation = \"state-regulated\"",
+            &format!("regulation = \"{regulation}\""),
+        );
         assert!(!letter(&other).contains("Texas"));
         let e = explain(&other);
         assert!(
@@ -819,8 +841,9 @@ fn a_state_without_data_prints_no_law() {
     assert!(!l.contains("Ins. Code"), "{l}");
     let e = explain(&case);
     assert!(
-        ground_line(&e, "(g) state")
-            .contains("leaves out (g) state step-therapy law: the rules data holds no step-therapy law for WY"),
+        ground_line(&e, "(g) state").contains(
+            "leaves out (g) state step-therapy law: the rules data holds no step-therapy law for WY"
+        ),
         "{e}"
     );
     run_case("check", &case, &[]).stdout_lacks("state step-therapy law");
@@ -859,9 +882,13 @@ fn a_metastatic_cancer_law_states_the_fact_it_rests_on_and_its_clock() {
     let connecticut = colorado.replace("state = \"CO\"", "state = \"CT\"");
     assert!(!letter(&connecticut).contains("Connecticut"));
     assert!(
-        ground_line(&explain(&connecticut), "(g) state").contains("binds aca-individual, not state-regulated plans")
+        ground_line(&explain(&connecticut), "(g) state")
+            .contains("binds aca-individual, not state-regulated plans")
     );
-    let individual = connecticut.replace("regulation = \"state-regulated\"", "regulation = \"aca-individual\"");
+    let individual = connecticut.replace(
+        "regulation = \"state-regulated\"",
+        "regulation = \"aca-individual\"",
+    );
     assert!(letter(&individual).contains("(Conn. Gen. Stat. § 38a-510(a)(2)(B))"));
     // A law with a decision clock states it.
     let arizona = fixture("preferred-drug-exception.toml").replace("state = \"TX\"", "state = \"AZ\"");
@@ -874,7 +901,8 @@ fn a_metastatic_cancer_law_states_the_fact_it_rests_on_and_its_clock() {
 
 #[test]
 fn check_warns_when_a_verified_state_law_lacks_its_facts() {
-    let case = fixture("preferred-drug-exception.toml").replace("status = \"failed\"", "status = \"completed\"");
+    let case =
+        fixture("preferred-drug-exception.toml").replace("status = \"failed\"", "status = \"completed\"");
     assert!(!letter(&case).contains("Texas"));
     run_case("check", &case, &[])
         .stdout_has("warning: treatments: the preferred-drug exception cites no state step-therapy law: the Texas law (Tex. Ins. Code § 1369.0546(c)) applies, but the case shows none of its grounds")
@@ -882,4 +910,31 @@ fn check_warns_when_a_verified_state_law_lacks_its_facts() {
     let no_state = fixture("preferred-drug-exception.toml").replace("state = \"TX\"\n", "");
     run_case("check", &no_state, &[])
         .stdout_has("warning: plan.state: the preferred-drug exception cites no state step-therapy law: the case does not give plan.state");
+}
+
+#[test]
+fn adding_a_state_is_adding_its_file() {
+    let case = fixture("preferred-drug-exception.toml").replace("state = \"TX\"", "state = \"WY\"");
+    let env = TestEnv::new().with_case("case.toml", case.text());
+    env.write(
+        "rules/states/WY.toml",
+        r#"state = "WY"
+name = "Wyoming"
+
+[step_therapy]
+text = "A test law."
+claim = "Wyoming law requires a test exception"
+citation = "Test Stat. § 1"
+tag = "S"
+source = "a test page"
+grounds = ["tried-before"]
+decision_hours = 48
+"#,
+    );
+    let run = env.render_md("[ROOT]/case.toml", &["--rules", "[ROOT]/rules"]);
+    let l = run.visible("case.md");
+    assert!(
+        l.contains("Wyoming law requires a test exception (Test Stat. § 1). The same law requires a decision within 48 hours. I ask the plan to apply it."),
+        "{l}"
+    );
 }
