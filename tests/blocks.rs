@@ -750,6 +750,11 @@ fn preferred_drug_shortage_is_stated_as_the_notice_reports_it_in_every_voice() {
         ),
         "{e}"
     );
+    // A shortage is a ground on its own: no treatment history is needed.
+    let only = case.remove_between("[[treatments]]", "[[drug_shortages]]");
+    let s = letter(&only);
+    assert!(exception_section(&s).contains("Ribociclib (Kisqali): reported by"), "{s}");
+    assert!(!s.contains("treatment so far"), "{s}");
     // Without the fact, the block says nothing of a shortage and explain says why.
     let without = case.remove_between("[[drug_shortages]]", "detail = ");
     let without = without.replace("detail = \"no stock expected before February 2027.\"\n", "");

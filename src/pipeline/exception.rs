@@ -240,3 +240,66 @@ fn requested_drug_is_ongoing(case: &Case) -> bool {
                 && t.name.as_deref().is_some_and(|n| first(n) == service)
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(plan: &str, treatments: &str) -> Case {
+        let text = format!(
+            "schema = 1\n[sender]\nname = \"A\"\n[recipient]\norganization = \"P\"\n[patient]\nname = \"A\"\n\
+             [plan]\n{plan}\n[denial]\ndate = 2026-03-02\nreasons = [\"step-therapy\"]\n\
+             [request]\nservice = \"Phesgo every 3 weeks\"\n[diagnosis]\ncondition = \"C\"\n{treatments}"
+        );
+        Case::parse("t.toml", &text).unwrap()
+    }
+
+    fn rules() -> RuleBook {
+        RuleBook::bundled().unwrap()
+    }
+
+    #[test]
+    fn the_requested_drug_ongoing_shows_the_stable_ground() {
+        let ongoing = "[[treatments]]\nname = \"Phesgo maintenance\"\nstatus = \"ongoing\"\n";
+        let x = DrugException::of(
+            &case("regulation = \"aca-individual\"\nstate = \"GA\"", ongoing),
+            &rules(),
+        );
+        assert!(x.state_law.used, "{}", x.state_law.why);
+        assert_eq!(x.laws[0].shown, ["stable"]);
+        assert_eq!(x.laws[0].decision_hours, Some(72));
+        // Another drug ongoing is not the requested one.
+        let other = ongoing.replace("Phesgo maintenance", "Tamoxifen");
+        let x = DrugException::of(
+            &case("regulation = \"aca-individual\"\nstate = \"GA\"", &other),
+            &rules(),
+        );
+        assert!(!x.state_law.used);
+        assert_eq!(x.state_law.needs.len(), 1, "{:?}", x.state_law.needs);
+    }
+
+    #[test]
+    fn no_state_law_without_a_state_regulated_plan_or_a_state() {
+        let failed = "[[treatments]]\nname = \"X\"\nstatus = \"failed\"\n";
+        for plan in [
+            "regulation = \"erisa\"\nstate = \"TX\"",
+            "regulation = \"medicare-part-d\"\nstate = \"TX\"",
+            "regulation = \"unknown\"\nstate = \"TX\"",
+            "regulation = \"unknown\"",
+            "regulation = \"state-regulated\"\nstate = \"WY\"",
+        ] {
+            let x = DrugException::of(&case(plan, failed), &rules());
+            assert!(!x.state_law.used && x.laws.is_empty(), "{plan}");
+            assert!(x.state_law.needs.is_empty(), "{plan}: {:?}", x.state_law.needs);
+        }
+        let x = DrugException::of(&case("regulation = \"state-regulated\"", failed), &rules());
+        assert_eq!(x.state_law.needs, ["plan.state"]);
+        let x = DrugException::of(
+            &case("regulation = \"state-regulated\"\nstate = \"TX\"", failed),
+            &rules(),
+        );
+        assert!(x.state_law.used);
+        assert_eq!(x.laws[0].citation, "Tex. Ins. Code § 1369.0546(c)");
+        assert!(!x.shortage.used);
+    }
+}
