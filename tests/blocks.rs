@@ -753,7 +753,10 @@ fn preferred_drug_shortage_is_stated_as_the_notice_reports_it_in_every_voice() {
     // A shortage is a ground on its own: no treatment history is needed.
     let only = case.remove_between("[[treatments]]", "[[drug_shortages]]");
     let s = letter(&only);
-    assert!(exception_section(&s).contains("Ribociclib (Kisqali): reported by"), "{s}");
+    assert!(
+        exception_section(&s).contains("Ribociclib (Kisqali): reported by"),
+        "{s}"
+    );
     assert!(!s.contains("treatment so far"), "{s}");
     // Without the fact, the block says nothing of a shortage and explain says why.
     let without = case.remove_between("[[drug_shortages]]", "detail = ");
