@@ -795,6 +795,22 @@ fn a_state_regulated_plan_in_texas_cites_the_texas_statute() {
         )),
         "{e}"
     );
+    // A patient's letter cites it too, and check asks for the prescriber's statement.
+    run_case("check", case.voice("patient"), &[]).stdout_has(
+        "warning: the letter cites the Texas law on step-therapy exceptions (Tex. Ins. Code § 1369.0546(c)), which rests on the prescriber's statement",
+    );
+    run_case("check", &case, &[]).stdout_lacks("rests on the prescriber's statement");
+    // The same decision in explain --json.
+    let json = run_case("explain", &case, &["--json"])
+        .success()
+        .stdout()
+        .to_string();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let x = &v["drug_exception"];
+    assert_eq!(x["state_law"]["used"], true, "{x}");
+    assert_eq!(x["shortage"]["used"], true, "{x}");
+    assert_eq!(x["laws"][0]["citation"], TEXAS_LAW, "{x}");
+    assert_eq!(x["laws"][0]["shown"][0], "tried-before", "{x}");
     // An ACA individual plan in the same state is bound by it too.
     let aca = case.replace(
         "regulation = \"state-regulated\"",

@@ -485,6 +485,18 @@ impl Checker<'_> {
             return;
         }
         let part = &letter.exception.state_law;
+        if letter.voice != Voice::Provider
+            && let Some(law) = letter.exception.laws.iter().find(|l| l.kind == "step-therapy")
+        {
+            self.warn(
+                "",
+                format!(
+                    "the letter cites the {} law on step-therapy exceptions ({}), which rests on the prescriber's statement and supporting documentation",
+                    law.name, law.citation
+                ),
+                "enclose a signed statement from the prescribing doctor saying which of the law's grounds applies, with the records that show it",
+            );
+        }
         let Some(need) = part.needs.first().filter(|_| !part.used) else {
             return;
         };
