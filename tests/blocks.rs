@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Case, render_case, run_case};
+use common::{Case, TestEnv, render_case, run_case};
 
 /// A case from `tests/cases/blocks`.
 fn fixture(name: &str) -> Case {
@@ -688,4 +688,277 @@ fn biomarker_testing_cites_esmo_only_for_the_cancers_it_names() {
     );
     assert!(l.contains("The FDA defines a companion diagnostic"), "{l}");
     assert!(!l.contains("ESMO recommends"), "{l}");
+}
+
+/// The exception block's section of a letter, from its heading to the next.
+fn exception_section(letter: &str) -> &str {
+    let start = letter
+        .find("The treatment history meets the exception criteria")
+        .unwrap_or_else(|| panic!("no exception section in {letter}"));
+    let rest = &letter[start..];
+    let end = rest.find("What delay costs").unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// The explain line about ground `label` ("(d) shortage", "(g) state").
+fn ground_line<'a>(explain: &'a str, label: &str) -> &'a str {
+    explain
+        .lines()
+        .find(|l| l.contains(label))
+        .unwrap_or_else(|| panic!("no {label} line in {explain}"))
+}
+
+const TEXAS_LAW: &str = "Tex. Ins. Code § 1369.0546(c)";
+
+#[test]
+fn preferred_drug_shortage_is_stated_as_the_notice_reports_it_in_every_voice() {
+    let case = fixture("preferred-drug-exception.toml");
+    for voice in VOICES {
+        let l = letter(case.voice(voice));
+        assert_voice(&l, voice);
+        let s = exception_section(&l);
+        assert!(s.contains("Shortage of the preferred products."), "{s}");
+        let who = match voice {
+            "patient" => {
+                "The preferred product the plan would have me use first is reported in shortage or unavailable:"
+            }
+            "provider" => {
+                "The preferred product the plan would have my patient use first is reported in shortage or unavailable:"
+            }
+            _ => {
+                "The preferred product the plan would have Ana Ruiz use first is reported in shortage or unavailable:"
+            }
+        };
+        assert!(s.contains(who), "{voice}: {s}");
+        assert!(
+            s.contains(
+                "Ribociclib (Kisqali): reported by Bayside Specialty Pharmacy on October 28, 2026 (no stock expected before February 2027)"
+            ),
+            "{s}"
+        );
+        // A single failed drug is not the (a) ground of two failures: it is listed as history.
+        assert!(!s.contains("Inadequate response"), "{s}");
+        assert!(
+            s.contains("Tamoxifen (February 3, 2025 to August 20, 2026), failed"),
+            "{s}"
+        );
+    }
+    let e = explain(&case);
+    assert!(
+        ground_line(&e, "(d) shortage").contains(
+            "states (d) shortage of the preferred products: the case lists a shortage of Ribociclib (Kisqali)"
+        ),
+        "{e}"
+    );
+    // A shortage is a ground on its own: no treatment history is needed.
+    let only = case.remove_between("[[treatments]]", "[[drug_shortages]]");
+    let s = letter(&only);
+    assert!(
+        exception_section(&s).contains("Ribociclib (Kisqali): reported by"),
+        "{s}"
+    );
+    assert!(!s.contains("treatment so far"), "{s}");
+    // Without the fact, the block says nothing of a shortage and explain says why.
+    let without = case.remove_between("[[drug_shortages]]", "detail = ");
+    let without = without.replace("detail = \"no stock expected before February 2027.\"\n", "");
+    let s = letter(&without);
+    assert!(!s.contains("shortage"), "{s}");
+    let e = explain(&without);
+    assert!(
+        ground_line(&e, "(d) shortage").contains(
+            "leaves out (d) shortage of the preferred products: the case lists no [[drug_shortages]]"
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_state_regulated_plan_in_texas_cites_the_texas_statute() {
+    let case = fixture("preferred-drug-exception.toml");
+    for voice in VOICES {
+        let l = letter(case.voice(voice));
+        let s = exception_section(&l);
+        assert!(s.contains("Texas law on step-therapy exceptions."), "{s}");
+        assert!(
+            s.contains("Texas law requires a health benefit plan issuer to grant a step-therapy exception when the prescribing provider states"),
+            "{s}"
+        );
+        assert!(
+            s.contains(&format!("({TEXAS_LAW}). I ask the plan to apply it.")),
+            "{s}"
+        );
+    }
+    let e = explain(&case);
+    assert!(
+        ground_line(&e, "(g) state").contains(&format!(
+            "states (g) state step-therapy law: the Texas law ({TEXAS_LAW}) applies: the case shows tried-before"
+        )),
+        "{e}"
+    );
+    // A patient's letter cites it too, and check asks for the prescriber's statement.
+    run_case("check", case.voice("patient"), &[]).stdout_has(
+        "warning: the letter cites the Texas law on step-therapy exceptions (Tex. Ins. Code § 1369.0546(c)), which rests on the prescriber's statement",
+    );
+    run_case("check", &case, &[]).stdout_lacks("rests on the prescriber's statement");
+    // The same decision in explain --json.
+    let json = run_case("explain", &case, &["--json"])
+        .success()
+        .stdout()
+        .to_string();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let x = &v["drug_exception"];
+    assert_eq!(x["state_law"]["used"], true, "{x}");
+    assert_eq!(x["shortage"]["used"], true, "{x}");
+    assert_eq!(x["laws"][0]["citation"], TEXAS_LAW, "{x}");
+    assert_eq!(x["laws"][0]["shown"][0], "tried-before", "{x}");
+    // An ACA individual plan in the same state is bound by it too.
+    let aca = case.replace(
+        "regulation = \"state-regulated\"",
+        "regulation = \"aca-individual\"",
+    );
+    assert!(letter(&aca).contains(TEXAS_LAW));
+}
+
+#[test]
+fn a_self_funded_employer_plan_gets_no_state_law() {
+    let case = fixture("preferred-drug-exception.toml")
+        .replace("regulation = \"state-regulated\"", "regulation = \"erisa\"");
+    for voice in VOICES {
+        let l = letter(case.voice(voice));
+        assert!(!l.contains("Texas"), "{l}");
+        assert!(!l.contains("1369.0546"), "{l}");
+        // The shortage still stands: it is a fact of the case, not of state law.
+        assert!(
+            exception_section(&l).contains("Ribociclib (Kisqali): reported by"),
+            "{l}"
+        );
+    }
+    let e = explain(&case);
+    assert!(
+        ground_line(&e, "(g) state").contains(
+            "leaves out (g) state step-therapy law: plan regulation is erisa: Texas insurance law does not bind a self-funded employer plan"
+        ),
+        "{e}"
+    );
+    // Nothing to add would change that, so check does not ask for a fact.
+    run_case("check", &case, &[]).stdout_lacks("state step-therapy law");
+    // Medicare and FEHB: federal rules govern the drug exception.
+    for (regulation, kind) in [("medicare-advantage", "medicare-advantage"), ("fehb", "fehb")] {
+        let other = fixture("preferred-drug-exception.toml").replace(
+            "regulation = \"state-regulated\"",
+            &format!("regulation = \"{regulation}\""),
+        );
+        assert!(!letter(&other).contains("Texas"));
+        let e = explain(&other);
+        assert!(
+            ground_line(&e, "(g) state").contains(&format!("plan regulation is {kind}: federal rules")),
+            "{e}"
+        );
+    }
+}
+
+#[test]
+fn a_state_without_data_prints_no_law() {
+    let case = fixture("preferred-drug-exception.toml").replace("state = \"TX\"", "state = \"WY\"");
+    let l = letter(&case);
+    assert!(!l.contains(" law on step"), "{l}");
+    assert!(!l.contains("Ins. Code"), "{l}");
+    let e = explain(&case);
+    assert!(
+        ground_line(&e, "(g) state").contains(
+            "leaves out (g) state step-therapy law: the rules data holds no step-therapy law for WY"
+        ),
+        "{e}"
+    );
+    run_case("check", &case, &[]).stdout_lacks("state step-therapy law");
+    // An unverified law (Delaware's, whose Code title was not confirmed) is never printed.
+    let de = fixture("preferred-drug-exception.toml").replace("state = \"TX\"", "state = \"DE\"");
+    let l = letter(&de);
+    assert!(!l.contains("Delaware"), "{l}");
+    assert!(
+        ground_line(&explain(&de), "(g) state").contains("is not verified, so it is not printed"),
+        "{l}"
+    );
+}
+
+#[test]
+fn a_metastatic_cancer_law_states_the_fact_it_rests_on_and_its_clock() {
+    let colorado = fixture("preferred-drug-exception.toml")
+        .replace("state = \"TX\"", "state = \"CO\"")
+        .replace("stage = \"II\"", "stage = \"IV\"\nmetastatic = true");
+    for voice in VOICES {
+        let s = letter(colorado.voice(voice));
+        let s = exception_section(&s);
+        let fact = match voice {
+            "patient" => "My cancer is metastatic, stage IV.",
+            _ => "Her cancer is metastatic, stage IV.",
+        };
+        assert!(s.contains(&format!("Colorado law on step therapy for metastatic cancer. {fact} Colorado law does not allow a carrier")), "{s}");
+        assert!(s.contains("(Colo. Rev. Stat. § 10-16-145.5(1))"), "{s}");
+    }
+    // Without diagnosis.metastatic the law is left out, and check names the fact.
+    let not_said = colorado.replace("metastatic = true\n", "");
+    assert!(!letter(&not_said).contains("Colorado"));
+    run_case("check", &not_said, &[])
+        .stdout_has("diagnosis.metastatic: the preferred-drug exception cites no state step-therapy law: the Colorado law (Colo. Rev. Stat. § 10-16-145.5(1)) applies to stage-four (metastatic) cancer")
+        .stdout_has("hint: if the cancer is stage four (metastatic), set diagnosis.metastatic = true");
+    // A law verified only for individual policies is not cited for another plan.
+    let connecticut = colorado.replace("state = \"CO\"", "state = \"CT\"");
+    assert!(!letter(&connecticut).contains("Connecticut"));
+    assert!(
+        ground_line(&explain(&connecticut), "(g) state")
+            .contains("binds aca-individual, not state-regulated plans")
+    );
+    let individual = connecticut.replace(
+        "regulation = \"state-regulated\"",
+        "regulation = \"aca-individual\"",
+    );
+    assert!(letter(&individual).contains("(Conn. Gen. Stat. § 38a-510(a)(2)(B))"));
+    // A law with a decision clock states it.
+    let arizona = fixture("preferred-drug-exception.toml").replace("state = \"TX\"", "state = \"AZ\"");
+    let s = letter(&arizona);
+    assert!(
+        s.contains("(Ariz. Rev. Stat. § 20-3654(B)). The same law requires a decision within 72 hours, or 24 hours in exigent circumstances."),
+        "{s}"
+    );
+}
+
+#[test]
+fn check_warns_when_a_verified_state_law_lacks_its_facts() {
+    let case =
+        fixture("preferred-drug-exception.toml").replace("status = \"failed\"", "status = \"completed\"");
+    assert!(!letter(&case).contains("Texas"));
+    run_case("check", &case, &[])
+        .stdout_has("warning: treatments: the preferred-drug exception cites no state step-therapy law: the Texas law (Tex. Ins. Code § 1369.0546(c)) applies, but the case shows none of its grounds")
+        .stdout_has("hint: if the records show it, add a treatment with status \"contraindicated\" or a treatment with status \"failed\" or \"intolerant\" to [[treatments]]");
+    let no_state = fixture("preferred-drug-exception.toml").replace("state = \"TX\"\n", "");
+    run_case("check", &no_state, &[])
+        .stdout_has("warning: plan.state: the preferred-drug exception cites no state step-therapy law: the case does not give plan.state");
+}
+
+#[test]
+fn adding_a_state_is_adding_its_file() {
+    let case = fixture("preferred-drug-exception.toml").replace("state = \"TX\"", "state = \"WY\"");
+    let env = TestEnv::new().with_case("case.toml", case.text());
+    env.write(
+        "rules/states/WY.toml",
+        r#"state = "WY"
+name = "Wyoming"
+
+[step_therapy]
+text = "A test law."
+claim = "Wyoming law requires a test exception"
+citation = "Test Stat. § 1"
+tag = "S"
+source = "a test page"
+grounds = ["tried-before"]
+decision_hours = 48
+"#,
+    );
+    let run = env.render_md("[ROOT]/case.toml", &["--rules", "[ROOT]/rules"]);
+    let l = run.visible("case.md");
+    assert!(
+        l.contains("Wyoming law requires a test exception (Test Stat. § 1). The same law requires a decision within 48 hours. I ask the plan to apply it."),
+        "{l}"
+    );
 }

@@ -255,13 +255,13 @@ fn missing_facts_for_a_complaint_are_named_by_check_and_explain() {
 
 #[test]
 fn a_state_without_a_file_is_named_and_check_warns() {
-    let case = her2("complaint", "aca-individual", "ppo", "NV");
+    let case = her2("complaint", "aca-individual", "ppo", "VT");
     let (letter, sheet) = render(&case);
-    assert_eq!(recipient(&letter), "Insurance regulator of NV");
+    assert_eq!(recipient(&letter), "Insurance regulator of VT");
     assert!(letter.contains("To whom it may concern:"));
-    assert!(sheet.contains("No verified address for Insurance regulator of NV is on file"));
+    assert!(sheet.contains("No verified address for Insurance regulator of VT is on file"));
     check(&case, &[])
-        .stdout_has("warning: no verified address for Insurance regulator of NV is on file, so the letter is addressed by name only");
+        .stdout_has("warning: no verified address for Insurance regulator of VT is on file, so the letter is addressed by name only");
 }
 
 /// A rules folder with one State file, to show that adding a State is adding data, and that a
@@ -523,9 +523,9 @@ fn explain_says_who_the_letter_goes_to_and_why() {
         .success()
         .stdout_has("addressed to: Ohio Department of Job and Family Services (42 CFR 438.408(f))")
         .stdout_has("  because: a State fair hearing if the plan upholds its denial");
-    let nevada = her2("complaint", "aca-individual", "ppo", "NV");
-    common::run_case("explain", &nevada, &[])
-        .stdout_has("addressed to: Insurance regulator of NV")
+    let vermont = her2("complaint", "aca-individual", "ppo", "VT");
+    common::run_case("explain", &vermont, &[])
+        .stdout_has("addressed to: Insurance regulator of VT")
         .stdout_has("no verified address is on file");
     // Other kinds have no addressee from the rules.
     let appeal = common::run_case("explain", Case::example("her2-out-of-network.toml"), &["--json"]);

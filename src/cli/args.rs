@@ -78,7 +78,7 @@ pub(super) struct DeadlinesArgs {
     /// Replace an existing calendar file.
     #[arg(long)]
     pub(super) force: bool,
-    /// Folder of rules files (one REGULATION.toml each) overriding the bundled rules.
+    /// Folder of rules files (REGULATION.toml, states/XX.toml) overriding the bundled rules.
     #[arg(long, value_name = "DIR")]
     pub(super) rules: Option<PathBuf>,
 }
@@ -115,7 +115,7 @@ pub(super) struct DataArgs {
     /// Folder whose templates (letter.md, blocks/ID.md, …) override the bundled ones.
     #[arg(long, value_name = "DIR")]
     pub(super) templates: Option<PathBuf>,
-    /// Folder of rules files (one REGULATION.toml each) overriding the bundled rules.
+    /// Folder of rules files (REGULATION.toml, states/XX.toml) overriding the bundled rules.
     #[arg(long, value_name = "DIR")]
     pub(super) rules: Option<PathBuf>,
     /// Citation style (any style `appeal refs styles` lists).

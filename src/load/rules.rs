@@ -14,14 +14,16 @@
 mod bodies;
 mod deadline;
 mod ics;
+pub mod states;
 
-pub use bodies::{Body, Complaint, ComplaintTo, RequestTo, StateBodies};
+pub use bodies::{Body, Complaint, ComplaintTo, RequestTo};
 
 pub use deadline::{
     Deadline, DeadlineInput, DeadlineReport, Deadlines, Status, Timing, deadlines, deadlines_for,
     request_deadlines,
 };
 pub use ics::to_ics;
+pub use states::{Ground, StateLaw, StateRules};
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -983,7 +985,7 @@ pub enum RulesError {
         /// What is wrong.
         message: String,
     },
-    /// The folder holds no `*.toml` rules files.
+    /// The folder holds no `*.toml` rules files (and no `states/` files).
     #[error("{}: no rules files (*.toml) found", dir.display())]
     Empty {
         /// The folder.
@@ -991,12 +993,15 @@ pub enum RulesError {
     },
 }
 
-/// All loaded rules, by regulation.
+/// All loaded rules, by regulation, and the state laws on step therapy, by state.
 #[derive(Debug, Clone, Default)]
 pub struct RuleBook {
     rules: BTreeMap<String, Rules>,
-    states: BTreeMap<String, StateBodies>,
+    states: BTreeMap<String, StateRules>,
 }
+
+/// The folder, under `rules/` or an override folder, that holds one file per state.
+pub const STATES_DIR: &str = "states";
 
 impl RuleBook {
     /// The rules bundled into the binary (every `rules/*.toml` at build time; see
@@ -1004,13 +1009,14 @@ impl RuleBook {
     pub fn bundled() -> Result<RuleBook, RulesError> {
         let mut book = RuleBook::default();
         for file in crate::bundled::folder("rules/") {
-            if let Some(name) = file.path.strip_prefix(STATES) {
-                let state = parse_state(file.path, name, file.text())?;
+            let relative = file.relative("rules/");
+            if let Some(name) = relative.strip_prefix("states/") {
+                let state = states::parse_state(file.path, name, file.text())?;
                 book.states.insert(state.state.clone(), state);
-                continue;
+            } else {
+                let rules = parse(file.path, relative, file.text())?;
+                book.rules.insert(rules.regulation.clone(), rules);
             }
-            let rules = parse(file.path, file.relative("rules/"), file.text())?;
-            book.rules.insert(rules.regulation.clone(), rules);
         }
         Ok(book)
     }
@@ -1022,64 +1028,27 @@ impl RuleBook {
         Ok(RuleBook::bundled()?.overlay(RuleBook::read_dir(dir)?))
     }
 
-    /// Only the rules files in `dir` (read in name order), without the bundled ones.
+    /// Only the rules files in `dir` (read in name order), without the bundled ones, and the
+    /// state files in `dir/states/` when that folder exists.
     pub fn read_dir(dir: &Path) -> Result<RuleBook, RulesError> {
-        let io = |source| RulesError::Io {
-            path: dir.to_path_buf(),
-            source,
-        };
-        let mut paths = Vec::new();
-        for entry in std::fs::read_dir(dir).map_err(io)? {
-            let path = entry.map_err(io)?.path();
-            if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
-                paths.push(path);
+        let mut book = RuleBook::default();
+        for path in toml_files(dir)? {
+            let (text, name) = read_toml(&path)?;
+            let rules = parse(&path.display().to_string(), &name, &text)?;
+            book.rules.insert(rules.regulation.clone(), rules);
+        }
+        let states_dir = dir.join(STATES_DIR);
+        if states_dir.is_dir() {
+            for path in toml_files(&states_dir)? {
+                let (text, name) = read_toml(&path)?;
+                let state = states::parse_state(&path.display().to_string(), &name, &text)?;
+                book.states.insert(state.state.clone(), state);
             }
         }
-        let mut state_paths = Vec::new();
-        let states = dir.join("states");
-        if states.is_dir() {
-            let io = |source| RulesError::Io {
-                path: states.clone(),
-                source,
-            };
-            for entry in std::fs::read_dir(&states).map_err(io)? {
-                let path = entry.map_err(io)?.path();
-                if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
-                    state_paths.push(path);
-                }
-            }
-        }
-        if paths.is_empty() && state_paths.is_empty() {
+        if book.rules.is_empty() && book.states.is_empty() {
             return Err(RulesError::Empty {
                 dir: dir.to_path_buf(),
             });
-        }
-        paths.sort();
-        state_paths.sort();
-        let mut book = RuleBook::default();
-        for path in state_paths {
-            let text = std::fs::read_to_string(&path).map_err(|source| RulesError::Io {
-                path: path.clone(),
-                source,
-            })?;
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let state = parse_state(&path.display().to_string(), &name, &text)?;
-            book.states.insert(state.state.clone(), state);
-        }
-        for path in paths {
-            let text = std::fs::read_to_string(&path).map_err(|source| RulesError::Io {
-                path: path.clone(),
-                source,
-            })?;
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let rules = parse(&path.display().to_string(), &name, &text)?;
-            book.rules.insert(rules.regulation.clone(), rules);
         }
         Ok(book)
     }
@@ -1092,20 +1061,20 @@ impl RuleBook {
         }
     }
 
-    /// `self` with every regulation found in `other` replaced by `other`'s version.
+    /// `self` with every regulation and state found in `other` replaced by `other`'s version.
     pub fn overlay(mut self, other: RuleBook) -> RuleBook {
         self.rules.extend(other.rules);
         self.states.extend(other.states);
         self
     }
 
-    /// The bodies of a State (`plan.state`), when its file exists.
-    pub fn state(&self, code: &str) -> Option<&StateBodies> {
+    /// The step-therapy laws of a state (two-letter code), when the rules data has them.
+    pub fn state(&self, code: &str) -> Option<&StateRules> {
         self.states.get(code)
     }
 
-    /// The States that have a file, in code order.
-    pub fn states(&self) -> impl Iterator<Item = &StateBodies> {
+    /// The states with step-therapy data, in code order.
+    pub fn states(&self) -> impl Iterator<Item = &StateRules> {
         self.states.values()
     }
 
@@ -1118,6 +1087,36 @@ impl RuleBook {
     pub fn regulations(&self) -> impl Iterator<Item = &str> {
         self.rules.keys().map(String::as_str)
     }
+}
+
+/// The `*.toml` files directly in `dir`, in name order.
+fn toml_files(dir: &Path) -> Result<Vec<PathBuf>, RulesError> {
+    let io = |source| RulesError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.extension().is_some_and(|e| e == "toml") && path.is_file() {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    Ok(paths)
+}
+
+/// A file's text and its file name.
+fn read_toml(path: &Path) -> Result<(String, String), RulesError> {
+    let text = std::fs::read_to_string(path).map_err(|source| RulesError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok((text, name))
 }
 
 /// Parses and validates one rules file. `file` names it in errors; `name` is its file name.
@@ -1138,45 +1137,9 @@ fn parse(file: &str, name: &str, text: &str) -> Result<Rules, RulesError> {
     Ok(rules)
 }
 
-/// Where the per-State files live among the bundled rules.
-const STATES: &str = "rules/states/";
-
-/// Parses and validates one State's file (`rules/states/<XX>.toml`).
-fn parse_state(file: &str, name: &str, text: &str) -> Result<StateBodies, RulesError> {
-    let mut state: StateBodies = toml::from_str(text).map_err(|e| RulesError::Syntax {
-        at: Location::at(file, text, e.span().map_or(0, |s| s.start)),
-        message: e.message().trim().to_string(),
-    })?;
-    let stem = name.strip_suffix(".toml").unwrap_or(name);
-    if let Err((path, message)) = validate_state(&state, stem) {
-        let offset = locate(text, &path).map_or(0, |s| s.start);
-        return Err(RulesError::Invalid {
-            at: Location::at(file, text, offset),
-            message,
-        });
-    }
-    for b in state.bodies_mut() {
-        b.verified = b.tag.is_verified();
-    }
-    Ok(state)
-}
-
-fn validate_state(state: &StateBodies, stem: &str) -> Result<(), (KeyPath, String)> {
-    if state.state != stem {
-        return Err((
-            key(&["state"]),
-            format!("state \"{}\" must equal the file name \"{stem}\"", state.state),
-        ));
-    }
-    if state.state.len() != 2 || !state.state.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err((
-            key(&["state"]),
-            "state must be two capital letters, e.g. \"CA\"".into(),
-        ));
-    }
-    if state.name.trim().is_empty() {
-        return Err((key(&["name"]), "name must not be empty".into()));
-    }
+/// Checks the bodies of a State's file (`[[insurance]]`, `[medicaid]`, `[fair_hearing]`,
+/// `[external_review]`); [`states`] checks the rest. Returns the path of the offending value.
+fn validate_bodies(state: &StateRules) -> Result<(), (KeyPath, String)> {
     let mut ids: Vec<&str> = Vec::new();
     for (i, b) in state.insurance.iter().enumerate() {
         let index = i.to_string();

@@ -78,6 +78,7 @@ pub const FIELDS: &[&str] = &[
     "diagnosis.sarcoma_type",
     "diagnosis.performance_status",
     "treatments",
+    "drug_shortages",
     "care.provider",
     "care.since",
     "care.continuity",
@@ -153,6 +154,9 @@ pub struct Case {
     /// Treatments so far, in the order the user lists them.
     #[serde(default)]
     pub treatments: Vec<Treatment>,
+    /// Shortages or unavailability of the plan's preferred products, each with its source.
+    #[serde(default)]
+    pub drug_shortages: Vec<DrugShortage>,
     /// The care relationship with the requested provider.
     #[serde(default)]
     pub care: Care,
@@ -707,6 +711,23 @@ pub struct Treatment {
     pub status: Option<TreatmentStatus>,
     /// What happened.
     pub outcome: Option<Text>,
+}
+
+/// `[[drug_shortages]]`: one preferred product in shortage or unavailable, as a notice reported
+/// it. A letter states only what the entry says: the product, who reported it, when, and their
+/// words.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DrugShortage {
+    /// The plan's preferred product that is in shortage or unavailable, e.g. "Kadcyla".
+    pub drug: Text,
+    /// Who reported it: "FDA Drug Shortages database", "Acme Specialty Pharmacy", a
+    /// distributor's notice.
+    pub source: Text,
+    /// The date of the listing or notice.
+    pub date: Option<CaseDate>,
+    /// What the notice says, in its words or the user's ("no supply expected before March").
+    pub detail: Option<Text>,
 }
 
 /// Status of a treatment.

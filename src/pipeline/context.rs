@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use crate::case::{Case, CaseDate, DenialReason, LetterKind, ServiceTiming, Sex, TreatmentStatus, Voice};
 use crate::escalation::Escalation;
+use crate::exception::DrugException;
 use crate::rules::{Deadlines, Item, Rights, RightsFor, RuleBook, Rules, Status, TimeUnit};
 
 /// Everything a template may name. Field names are the names templates use (see
@@ -71,6 +72,9 @@ pub struct Context {
     /// For a complaint or a next-level request: the level and the body it goes to, from the rules
     /// data (its addressee replaces `recipient_lines`, its subject the first of `re_lines`).
     pub escalation: Option<Escalation>,
+    /// The preferred-drug exception's shortage (d) and state-law (g) grounds, and why each is
+    /// stated or left out.
+    pub exception: DrugException,
 }
 
 /// How a letter names the patient: `ref` is "my patient" (provider) or the patient's name.
@@ -138,6 +142,7 @@ impl Context {
             .as_ref()
             .and_then(|r| crate::escalation::escalation(case, kind, r, book));
         let mut context = build(case, kind, date, rules, deadlines.as_ref());
+        context.exception = DrugException::of(case, book);
         if let Some(e) = escalation {
             if let Some(lines) = e.recipient_lines() {
                 context.recipient_lines = lines;
@@ -265,6 +270,7 @@ fn build(
             .map(|q| q.paragraphs().map(str::to_string).collect())
             .unwrap_or_default(),
         escalation: None,
+        exception: DrugException::default(),
         case: view,
     }
 }

@@ -197,6 +197,7 @@ pub fn check(
     if plan.kind.argues() {
         c.arguments(plan, catalog);
     }
+    c.state_law(plan, letter);
     c.sending(plan.kind);
     c.escalation(plan.kind, letter);
     c.citations(plan, library);
@@ -480,6 +481,52 @@ impl Checker<'_> {
     }
 
     /// Arguments that apply but cannot be written, near-misses, and reasons left unanswered.
+    /// A state step-therapy law the preferred-drug exception could cite, if the case held the
+    /// facts it needs (the plan's state, a metastatic cancer, a treatment showing its grounds).
+    fn state_law(&mut self, plan: &Plan, letter: &Letter) {
+        if !plan.selected().any(|i| i.id == "preferred-drug-exception") {
+            return;
+        }
+        let part = &letter.context.exception.state_law;
+        if letter.voice != Voice::Provider
+            && let Some(law) = letter
+                .context
+                .exception
+                .laws
+                .iter()
+                .find(|l| l.kind == "step-therapy")
+        {
+            self.warn(
+                "",
+                format!(
+                    "the letter cites the {} law on step-therapy exceptions ({}), which rests on the prescriber's statement and supporting documentation",
+                    law.name, law.citation
+                ),
+                "enclose a signed statement from the prescribing doctor saying which of the law's grounds applies, with the records that show it",
+            );
+        }
+        let Some(need) = part.needs.first().filter(|_| !part.used) else {
+            return;
+        };
+        let field = need.split(' ').next().unwrap_or_default();
+        let hint = match field {
+            "plan.state" => "set plan.state to the plan's state (two capital letters, e.g. \"TX\") so its step-therapy law can be cited".to_string(),
+            "diagnosis.metastatic" => "if the cancer is stage four (metastatic), set diagnosis.metastatic = true".to_string(),
+            _ => format!(
+                "if the records show it, add {} to [[treatments]]",
+                need.trim_start_matches("treatments (").trim_end_matches(')')
+            ),
+        };
+        self.warn(
+            field,
+            format!(
+                "the preferred-drug exception cites no state step-therapy law: {}",
+                part.why
+            ),
+            &hint,
+        );
+    }
+
     fn arguments(&mut self, plan: &Plan, catalog: &Catalog) {
         let case = self.case;
         for item in plan.blocks.iter().filter(|i| i.problem) {

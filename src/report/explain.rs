@@ -11,6 +11,7 @@ use crate::escalation::Escalation;
 use serde::Serialize;
 
 use crate::case::Case;
+use crate::exception::DrugException;
 use crate::plan::PlanItem;
 use crate::workspace::Draft;
 
@@ -60,6 +61,9 @@ pub struct Explanation {
     pub reasons: Vec<&'static str>,
     /// One item per block, in letter order.
     pub blocks: Vec<PlanItem>,
+    /// The preferred-drug exception's shortage (d) and state-law (g) grounds: whether the
+    /// `preferred-drug-exception` block states each, and why.
+    pub drug_exception: DrugException,
     /// Reference keys in citation order.
     pub citations: Vec<String>,
 }
@@ -81,6 +85,7 @@ impl Explanation {
             request: case.is_request(),
             reasons: case.reasons().iter().map(|r| r.id()).collect(),
             blocks: draft.plan.blocks.clone(),
+            drug_exception: draft.letter.context.exception.clone(),
             citations: draft.letter.references.iter().map(|r| r.key.clone()).collect(),
         }
     }
@@ -116,6 +121,9 @@ fn addressed_to(case: &Case, e: Option<&Escalation>) -> Option<AddressedTo> {
         verified: e.look_up.is_none(),
     })
 }
+
+/// The block whose (d) and (g) grounds `explain` details.
+const PREFERRED_DRUG_EXCEPTION: &str = "preferred-drug-exception";
 
 impl fmt::Display for Explanation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -174,6 +182,16 @@ impl fmt::Display for Explanation {
                     "",
                     item.findings.join(", ")
                 )?;
+            }
+            if item.id == PREFERRED_DRUG_EXCEPTION && (item.selected || item.problem) {
+                let x = &self.drug_exception;
+                for (label, part) in [
+                    ("(d) shortage of the preferred products", &x.shortage),
+                    ("(g) state step-therapy law", &x.state_law),
+                ] {
+                    let mark = if part.used { "states" } else { "leaves out" };
+                    writeln!(f, "        {:<30} {mark} {label}: {}", "", part.why)?;
+                }
             }
             if !item.unlock.is_empty() {
                 writeln!(

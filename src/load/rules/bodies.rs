@@ -5,7 +5,7 @@
 //! for the next level goes (`[external_review] request_to`, `[next_level] request_to`); federal
 //! bodies (EBSA, OPM, Medicare) are written there. State bodies (insurance regulators, the
 //! Medicaid agency, the fair hearing office, a State's external review program) are in one file
-//! per State, `rules/states/<XX>.toml` ([`StateBodies`]): adding a State is adding its file.
+//! per State, `rules/states/<XX>.toml` ([`super::StateRules`]): adding a State is adding its file.
 //! Every body carries a citation, a verification tag and a `source`; contact details of a body
 //! tagged `UNVERIFIED` are never printed (the letter names the body and the signer is told to
 //! look up where to send it).
@@ -132,30 +132,7 @@ pub enum RequestTo {
     StateFairHearing,
 }
 
-/// The bodies of one State (`rules/states/<XX>.toml`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StateBodies {
-    /// Two capital letters; equals the file stem.
-    pub state: String,
-    /// The State's name.
-    pub name: String,
-    /// Insurance regulators for state-regulated and individual coverage (one, or several with
-    /// `plan_types` or `covers` telling them apart).
-    #[serde(default)]
-    pub insurance: Vec<Body>,
-    /// The State Medicaid agency, for complaints about a Medicaid managed care plan.
-    #[serde(default)]
-    pub medicaid: Option<Body>,
-    /// The office that hears State fair hearing requests from Medicaid members.
-    #[serde(default)]
-    pub fair_hearing: Option<Body>,
-    /// The State's external review program, when requests go to it rather than to the plan.
-    #[serde(default)]
-    pub external_review: Option<Body>,
-}
-
-impl StateBodies {
+impl super::StateRules {
     /// Every body in the file, with its key for error messages.
     pub(super) fn bodies_mut(&mut self) -> impl Iterator<Item = &mut Body> {
         self.insurance

@@ -1,0 +1,1 @@
+render examples/her2-non-preferred-drug.toml --rules tests/bad/rules-state-erisa
