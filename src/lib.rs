@@ -32,6 +32,6 @@ pub mod report;
 
 pub use files::{input, output};
 pub use load::{bundled, catalog, diag, library, rules, templates};
-pub use model::{case, facts};
+pub use model::{case, facts, schema};
 pub use pipeline::{escape, letter, packet, plan, workspace};
 pub use report::{check, explain, refs, status};
