@@ -11,7 +11,7 @@ use crate::output::{self, OutputError};
 use crate::plan::PlanOptions;
 use crate::render::pdf::{Paper, PdfOptions};
 use crate::workspace::{DraftOptions, Sources, Workspace, read_case};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use jiff::civil::Date;
 use rayon::prelude::*;
 use std::io::Write;

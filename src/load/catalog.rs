@@ -9,7 +9,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::case::{DenialReason, LetterKind};
+use crate::case::{DenialReason, LetterKind, Regulation, ServiceTiming};
 use crate::diag::{Location, did_you_mean};
 use crate::facts;
 
@@ -82,12 +82,12 @@ pub struct When {
     /// Any one of these denial reasons.
     #[serde(default)]
     pub reasons: Vec<DenialReason>,
-    /// Any one of these plan regulations (ids).
+    /// Any one of these plan regulations.
     #[serde(default)]
-    pub regulations: Vec<String>,
-    /// Any one of these service timings (ids).
+    pub regulations: Vec<Regulation>,
+    /// Any one of these service timings.
     #[serde(default)]
-    pub timing: Vec<String>,
+    pub timing: Vec<ServiceTiming>,
     /// Each fact present and truthy.
     #[serde(default)]
     pub facts: Vec<String>,
@@ -127,18 +127,6 @@ pub struct CatalogProblem {
     /// How to fix it.
     pub hint: Option<String>,
 }
-
-const REGULATIONS: &[&str] = &[
-    "erisa",
-    "aca-individual",
-    "medicare-advantage",
-    "medicare-part-d",
-    "medicaid-managed-care",
-    "fehb",
-    "state-regulated",
-    "unknown",
-];
-const TIMINGS: &[&str] = &["pre-service", "post-service", "concurrent"];
 
 impl Catalog {
     /// The bundled blocks, with any `blocks/*.md` in `override_dir` replacing bundled blocks of
@@ -268,7 +256,8 @@ fn parse_block(file: &str, text: &str) -> Result<Block, Vec<CatalogProblem>> {
 
     let meta: BlockMeta = toml::from_str(front).map_err(|e| {
         let offset = header_start + e.span().map_or(0, |s| s.start);
-        vec![problem(offset, e.message().trim().to_string(), None)]
+        let (message, hint) = crate::diag::explain_unknown_variant(e.message().trim());
+        vec![problem(offset, message, hint.as_deref())]
     })?;
     let mut problems = Vec::new();
     let find = |needle: &str| header_start + front.find(needle).unwrap_or(0);
@@ -282,24 +271,6 @@ fn parse_block(file: &str, text: &str) -> Result<Block, Vec<CatalogProblem>> {
             format!("block id `{}` does not match its file name `{stem}.md`", meta.id),
             Some("rename the file or the id so they agree"),
         ));
-    }
-    for r in &meta.when.regulations {
-        if !REGULATIONS.contains(&r.as_str()) {
-            problems.push(problem(
-                find(r),
-                format!("unknown regulation `{r}`"),
-                Some(&hint_for(r, REGULATIONS)),
-            ));
-        }
-    }
-    for t in &meta.when.timing {
-        if !TIMINGS.contains(&t.as_str()) {
-            problems.push(problem(
-                find(t),
-                format!("unknown service timing `{t}`"),
-                Some(&hint_for(t, TIMINGS)),
-            ));
-        }
     }
     for r in meta.answers.iter().filter(|r| !meta.when.reasons.contains(r)) {
         problems.push(problem(
@@ -383,6 +354,29 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("blocks/x.md:3:1: unknown field `titel`"), "{e}");
+    }
+
+    #[test]
+    fn conditions_are_checked_against_the_vocabularies() {
+        let bad = GOOD.replace("[when]\n", "[when]\nregulations = [\"erisa\", \"erisaa\"]\n");
+        let e = Catalog::from_files([("blocks/x.md", bad.as_str())], vec![])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with(
+                "blocks/x.md:6:25: unknown value `erisaa`; expected one of: erisa, aca-individual,"
+            ),
+            "{e}"
+        );
+        assert!(e.contains("hint: did you mean `erisa`?"), "{e}");
+        let bad = GOOD.replace("[when]\n", "[when]\ntiming = [\"pre\"]\n");
+        let e = Catalog::from_files([("blocks/x.md", bad.as_str())], vec![])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("expected one of: pre-service, post-service, concurrent"),
+            "{e}"
+        );
     }
 
     #[test]

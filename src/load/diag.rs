@@ -65,6 +65,26 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
         .map(|(_, c)| c)
 }
 
+/// serde's "unknown variant `x`, expected one of `a`, `b`" as a message that names the valid
+/// words and a "did you mean" hint when one is close; any other message unchanged, without a
+/// hint.
+pub fn explain_unknown_variant(raw: &str) -> (String, Option<String>) {
+    let Some((word, tail)) = raw
+        .strip_prefix("unknown variant `")
+        .and_then(|rest| rest.split_once('`'))
+    else {
+        return (raw.to_string(), None);
+    };
+    let expected: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+    let message = format!(
+        "unknown value `{}`; expected one of: {}",
+        shorten(word),
+        expected.join(", ")
+    );
+    let hint = did_you_mean(word, expected.iter().copied()).map(|best| format!("did you mean `{best}`?"));
+    (message, hint)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,6 +96,15 @@ mod tests {
         assert_eq!(loc.to_string(), "case.toml:1:3");
         let loc = Location::at("case.toml", text, text.rfind('=').unwrap());
         assert_eq!((loc.line, loc.column), (2, 6));
+    }
+
+    #[test]
+    fn unknown_variants_name_the_choices() {
+        let (message, hint) =
+            explain_unknown_variant("unknown variant `erisaa`, expected one of `erisa`, `fehb`");
+        assert_eq!(message, "unknown value `erisaa`; expected one of: erisa, fehb");
+        assert_eq!(hint.as_deref(), Some("did you mean `erisa`?"));
+        assert_eq!(explain_unknown_variant("duplicate key").0, "duplicate key");
     }
 
     #[test]

@@ -15,8 +15,7 @@ mod deadline;
 mod ics;
 
 pub use deadline::{
-    Deadline, DeadlineInput, DeadlineReport, Deadlines, Status, Timing, deadlines, deadlines_for,
-    request_deadlines,
+    Deadline, DeadlineInput, DeadlineReport, Deadlines, Status, deadlines, deadlines_for, request_deadlines,
 };
 pub use ics::to_ics;
 
@@ -27,51 +26,24 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-/// Every `plan.regulation` value a case file may name, each with one rules file.
-pub const REGULATIONS: [&str; 8] = [
-    "erisa",
-    "aca-individual",
-    "medicare-advantage",
-    "medicare-part-d",
-    "medicaid-managed-care",
-    "fehb",
-    "state-regulated",
-    "unknown",
-];
+use crate::case::{Regulation, ServiceTiming};
 
-/// How far a figure or rule has been verified (RULES.md verification tags).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Tag {
-    /// Seen in primary text: the regulation or statute, or an official agency page.
-    #[serde(rename = "P")]
-    P,
-    /// Seen only in secondary material quoting or closely paraphrasing the rule.
-    #[serde(rename = "S")]
-    S,
-    /// Not confirmed in any stored source. Never asserted, never turned into a date.
-    #[serde(rename = "UNVERIFIED")]
-    Unverified,
+crate::model::vocab::vocabulary! {
+    /// How far a figure or rule has been verified (RULES.md verification tags).
+    pub enum Tag ("verification tag") {
+        /// Seen in primary text: the regulation or statute, or an official agency page.
+        P = "P",
+        /// Seen only in secondary material quoting or closely paraphrasing the rule.
+        S = "S",
+        /// Not confirmed in any stored source. Never asserted, never turned into a date.
+        Unverified = "UNVERIFIED",
+    }
 }
 
 impl Tag {
     /// Whether the figure may be asserted (tag `P` or `S`).
     pub fn is_verified(self) -> bool {
         !matches!(self, Tag::Unverified)
-    }
-
-    /// The tag as written in rules files: `P`, `S` or `UNVERIFIED`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tag::P => "P",
-            Tag::S => "S",
-            Tag::Unverified => "UNVERIFIED",
-        }
-    }
-}
-
-impl fmt::Display for Tag {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -513,7 +485,7 @@ pub struct NextLevel {
 pub struct Note {
     /// Only for these timings; empty means always.
     #[serde(default)]
-    pub timing: Vec<Timing>,
+    pub timing: Vec<ServiceTiming>,
     /// The rule in plain words.
     pub text: String,
     /// Where the rule is written.
@@ -538,7 +510,7 @@ pub struct Note {
 #[serde(deny_unknown_fields)]
 pub struct Rules {
     /// The `plan.regulation` value; equals the file stem.
-    pub regulation: String,
+    pub regulation: Regulation,
     /// Display name, e.g. `Employer group health plan (ERISA)`.
     pub name: String,
     /// The governing law and its scope.
@@ -968,7 +940,7 @@ pub enum RulesError {
 /// All loaded rules, by regulation.
 #[derive(Debug, Clone, Default)]
 pub struct RuleBook {
-    rules: BTreeMap<String, Rules>,
+    rules: BTreeMap<Regulation, Rules>,
 }
 
 impl RuleBook {
@@ -978,7 +950,7 @@ impl RuleBook {
         let mut book = RuleBook::default();
         for file in crate::bundled::folder("rules/") {
             let rules = parse(file.path, file.relative("rules/"), file.text())?;
-            book.rules.insert(rules.regulation.clone(), rules);
+            book.rules.insert(rules.regulation, rules);
         }
         Ok(book)
     }
@@ -1020,7 +992,7 @@ impl RuleBook {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
             let rules = parse(&path.display().to_string(), &name, &text)?;
-            book.rules.insert(rules.regulation.clone(), rules);
+            book.rules.insert(rules.regulation, rules);
         }
         Ok(book)
     }
@@ -1040,13 +1012,13 @@ impl RuleBook {
     }
 
     /// The rules for a `plan.regulation` value.
-    pub fn get(&self, regulation: &str) -> Option<&Rules> {
-        self.rules.get(regulation)
+    pub fn get(&self, regulation: Regulation) -> Option<&Rules> {
+        self.rules.get(&regulation)
     }
 
-    /// The regulations loaded, in name order.
-    pub fn regulations(&self) -> impl Iterator<Item = &str> {
-        self.rules.keys().map(String::as_str)
+    /// The regulations loaded, in the order [`Regulation::ALL`] lists them.
+    pub fn regulations(&self) -> impl Iterator<Item = Regulation> + '_ {
+        self.rules.keys().copied()
     }
 }
 
@@ -1054,7 +1026,7 @@ impl RuleBook {
 fn parse(file: &str, name: &str, text: &str) -> Result<Rules, RulesError> {
     let mut rules: Rules = toml::from_str(text).map_err(|e| RulesError::Syntax {
         at: Location::at(file, text, e.span().map_or(0, |s| s.start)),
-        message: e.message().trim().to_string(),
+        message: crate::diag::explain_unknown_variant(e.message().trim()).0,
     })?;
     let stem = name.strip_suffix(".toml").unwrap_or(name);
     if let Err((path, message)) = validate(&rules, stem) {
@@ -1114,17 +1086,7 @@ fn locate(text: &str, path: &[String]) -> Option<Range<usize>> {
 
 /// Checks the rules a TOML schema cannot express. Returns the path of the offending value.
 fn validate(rules: &Rules, stem: &str) -> Result<(), (KeyPath, String)> {
-    if !REGULATIONS.contains(&rules.regulation.as_str()) {
-        return Err((
-            key(&["regulation"]),
-            format!(
-                "unknown regulation \"{}\" (expected one of: {})",
-                rules.regulation,
-                REGULATIONS.join(", ")
-            ),
-        ));
-    }
-    if rules.regulation != stem {
+    if rules.regulation.id() != stem {
         return Err((
             key(&["regulation"]),
             format!(

@@ -12,6 +12,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::diag::{Location, did_you_mean};
+use crate::model::vocab::vocabulary;
 
 /// The case-file format version this build reads.
 pub const SCHEMA_VERSION: i64 = 1;
@@ -234,38 +235,27 @@ pub struct LetterSettings {
     pub language: Option<String>,
 }
 
-/// The kinds of letter `appeal` drafts; the same words are the command line's `--kind` choices.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema, clap::ValueEnum,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum LetterKind {
-    /// An internal appeal of a denial.
-    #[default]
-    Appeal,
-    /// A provider's letter of medical necessity.
-    MedicalNecessity,
-    /// A request for external (independent) review.
-    ExternalReview,
-    /// A request for the claim file, criteria and reviewer credentials.
-    ClaimFileRequest,
-    /// Talking points for a peer-to-peer call.
-    PeerToPeerBrief,
-    /// A follow-up when the plan's decision on a filed appeal is due or overdue.
-    FollowUp,
+vocabulary! {
+    /// The kinds of letter `appeal` drafts; the same words are the command line's `--kind` choices.
+    #[derive(Default)]
+    pub enum LetterKind ("letter kind") {
+        /// An internal appeal of a denial.
+        #[default]
+        Appeal = "appeal",
+        /// A provider's letter of medical necessity.
+        MedicalNecessity = "medical-necessity",
+        /// A request for external (independent) review.
+        ExternalReview = "external-review",
+        /// A request for the claim file, criteria and reviewer credentials.
+        ClaimFileRequest = "claim-file-request",
+        /// Talking points for a peer-to-peer call.
+        PeerToPeerBrief = "peer-to-peer-brief",
+        /// A follow-up when the plan's decision on a filed appeal is due or overdue.
+        FollowUp = "follow-up",
+    }
 }
 
 impl LetterKind {
-    /// Every kind, in documentation order.
-    pub const ALL: [LetterKind; 6] = [
-        LetterKind::Appeal,
-        LetterKind::MedicalNecessity,
-        LetterKind::ExternalReview,
-        LetterKind::ClaimFileRequest,
-        LetterKind::PeerToPeerBrief,
-        LetterKind::FollowUp,
-    ];
-
     /// "a" or "an", for the kind's id in a sentence.
     pub fn article(self) -> &'static str {
         match self {
@@ -273,56 +263,17 @@ impl LetterKind {
             _ => "a",
         }
     }
-
-    /// The id used in case files and on the command line.
-    pub fn id(self) -> &'static str {
-        match self {
-            LetterKind::Appeal => "appeal",
-            LetterKind::MedicalNecessity => "medical-necessity",
-            LetterKind::ExternalReview => "external-review",
-            LetterKind::ClaimFileRequest => "claim-file-request",
-            LetterKind::PeerToPeerBrief => "peer-to-peer-brief",
-            LetterKind::FollowUp => "follow-up",
-        }
-    }
 }
 
-impl fmt::Display for LetterKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
-}
-
-impl std::str::FromStr for LetterKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        LetterKind::ALL.into_iter().find(|k| k.id() == s).ok_or_else(|| {
-            let ids: Vec<&str> = LetterKind::ALL.iter().map(|k| k.id()).collect();
-            format!("unknown letter kind `{s}`; expected one of {}", ids.join(", "))
-        })
-    }
-}
-
-/// Who speaks in the letter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum Voice {
-    /// The patient, in the first person.
-    Patient,
-    /// The treating provider ("my patient").
-    Provider,
-    /// Someone writing on the patient's behalf.
-    Representative,
-}
-
-impl Voice {
-    /// The id used in case files and templates.
-    pub fn id(self) -> &'static str {
-        match self {
-            Voice::Patient => "patient",
-            Voice::Provider => "provider",
-            Voice::Representative => "representative",
-        }
+vocabulary! {
+    /// Who speaks in the letter.
+    pub enum Voice ("voice") {
+        /// The patient, in the first person.
+        Patient = "patient",
+        /// The treating provider ("my patient").
+        Provider = "provider",
+        /// Someone writing on the patient's behalf.
+        Representative = "representative",
     }
 }
 
@@ -401,16 +352,16 @@ pub struct Patient {
     pub weight: Option<String>,
 }
 
-/// Sex, for third-person wording.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Sex {
-    /// she/her.
-    Female,
-    /// he/him.
-    Male,
-    /// they/them.
-    Other,
+vocabulary! {
+    /// Sex, for third-person wording.
+    pub enum Sex ("sex") {
+        /// she/her.
+        Female = "female",
+        /// he/him.
+        Male = "male",
+        /// they/them.
+        Other = "other",
+    }
 }
 
 /// `[plan]`.
@@ -434,65 +385,49 @@ pub struct HealthPlan {
     pub grandfathered: Option<bool>,
 }
 
-/// Plan types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum PlanType {
-    /// Health maintenance organization.
-    Hmo,
-    /// Preferred provider organization.
-    Ppo,
-    /// Exclusive provider organization.
-    Epo,
-    /// Point of service plan.
-    Pos,
-    /// Indemnity (fee-for-service) plan.
-    Indemnity,
-    /// A Medicare Advantage (Part C) plan; implies `regulation = "medicare-advantage"`.
-    MedicareAdvantage,
-    /// A Medicaid plan; implies `regulation = "medicaid-managed-care"`.
-    Medicaid,
-    /// A Federal Employees Health Benefits plan; implies `regulation = "fehb"`.
-    Fehb,
-    /// Another type.
-    Other,
+vocabulary! {
+    /// Plan types.
+    pub enum PlanType ("plan type") {
+        /// Health maintenance organization.
+        Hmo = "hmo",
+        /// Preferred provider organization.
+        Ppo = "ppo",
+        /// Exclusive provider organization.
+        Epo = "epo",
+        /// Point of service plan.
+        Pos = "pos",
+        /// Indemnity (fee-for-service) plan.
+        Indemnity = "indemnity",
+        /// A Medicare Advantage (Part C) plan; implies `regulation = "medicare-advantage"`.
+        MedicareAdvantage = "medicare-advantage",
+        /// A Medicaid plan; implies `regulation = "medicaid-managed-care"`.
+        Medicaid = "medicaid",
+        /// A Federal Employees Health Benefits plan; implies `regulation = "fehb"`.
+        Fehb = "fehb",
+        /// Another type.
+        Other = "other",
+    }
 }
 
-/// The regulation that governs a plan's appeals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Regulation {
-    /// A plan from a private employer or a union (ERISA).
-    Erisa,
-    /// An individual-market plan the member bought themselves.
-    AcaIndividual,
-    /// A Medicare Advantage (Part C) plan.
-    MedicareAdvantage,
-    /// A Medicare Part D drug plan.
-    MedicarePartD,
-    /// A Medicaid managed-care plan.
-    MedicaidManagedCare,
-    /// A Federal Employees Health Benefits plan.
-    Fehb,
-    /// A plan regulated by the state, such as a government or church employer's plan.
-    StateRegulated,
-    /// Not known yet.
-    Unknown,
-}
-
-impl Regulation {
-    /// The id used in case files and rules file names.
-    pub fn id(self) -> &'static str {
-        match self {
-            Regulation::Erisa => "erisa",
-            Regulation::AcaIndividual => "aca-individual",
-            Regulation::MedicareAdvantage => "medicare-advantage",
-            Regulation::MedicarePartD => "medicare-part-d",
-            Regulation::MedicaidManagedCare => "medicaid-managed-care",
-            Regulation::Fehb => "fehb",
-            Regulation::StateRegulated => "state-regulated",
-            Regulation::Unknown => "unknown",
-        }
+vocabulary! {
+    /// The regulation that governs a plan's appeals.
+    pub enum Regulation ("regulation") {
+        /// A plan from a private employer or a union (ERISA).
+        Erisa = "erisa",
+        /// An individual-market plan the member bought themselves.
+        AcaIndividual = "aca-individual",
+        /// A Medicare Advantage (Part C) plan.
+        MedicareAdvantage = "medicare-advantage",
+        /// A Medicare Part D drug plan.
+        MedicarePartD = "medicare-part-d",
+        /// A Medicaid managed-care plan.
+        MedicaidManagedCare = "medicaid-managed-care",
+        /// A Federal Employees Health Benefits plan.
+        Fehb = "fehb",
+        /// A plan regulated by the state, such as a government or church employer's plan.
+        StateRegulated = "state-regulated",
+        /// Not known yet.
+        Unknown = "unknown",
     }
 }
 
@@ -523,82 +458,43 @@ pub struct Denial {
     pub deadline_on_notice: Option<CaseDate>,
 }
 
-/// Whether care is before, after or during the decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum ServiceTiming {
-    /// Care not yet received.
-    PreService,
-    /// Care already received.
-    PostService,
-    /// Care still going on.
-    Concurrent,
-}
-
-impl ServiceTiming {
-    /// The id used in case files.
-    pub fn id(self) -> &'static str {
-        match self {
-            ServiceTiming::PreService => "pre-service",
-            ServiceTiming::PostService => "post-service",
-            ServiceTiming::Concurrent => "concurrent",
-        }
+vocabulary! {
+    /// Whether care is before, after or during the decision.
+    pub enum ServiceTiming ("service timing") {
+        /// Care not yet received.
+        PreService = "pre-service",
+        /// Care already received.
+        PostService = "post-service",
+        /// Care still going on.
+        Concurrent = "concurrent",
     }
 }
 
-/// The denial-reason taxonomy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum DenialReason {
-    /// Not medically necessary.
-    NotMedicallyNecessary,
-    /// Experimental or investigational.
-    ExperimentalInvestigational,
-    /// Out of network.
-    OutOfNetwork,
-    /// A non-preferred (non-formulary) drug.
-    NonPreferredDrug,
-    /// Step therapy required: another treatment must be tried first.
-    StepTherapy,
-    /// No prior authorization.
-    NoPriorAuthorization,
-    /// Not a covered benefit.
-    NotCoveredBenefit,
-    /// Administrative: wrong or missing information, codes or forms.
-    Administrative,
-    /// Level of care: the setting, such as inpatient rather than outpatient.
-    LevelOfCare,
+vocabulary! {
+    /// The denial-reason taxonomy.
+    pub enum DenialReason ("denial reason") {
+        /// Not medically necessary.
+        NotMedicallyNecessary = "not-medically-necessary",
+        /// Experimental or investigational.
+        ExperimentalInvestigational = "experimental-investigational",
+        /// Out of network.
+        OutOfNetwork = "out-of-network",
+        /// A non-preferred (non-formulary) drug.
+        NonPreferredDrug = "non-preferred-drug",
+        /// Step therapy required: another treatment must be tried first.
+        StepTherapy = "step-therapy",
+        /// No prior authorization.
+        NoPriorAuthorization = "no-prior-authorization",
+        /// Not a covered benefit.
+        NotCoveredBenefit = "not-covered-benefit",
+        /// Administrative: wrong or missing information, codes or forms.
+        Administrative = "administrative",
+        /// Level of care: the setting, such as inpatient rather than outpatient.
+        LevelOfCare = "level-of-care",
+    }
 }
 
 impl DenialReason {
-    /// Every reason id.
-    pub const ALL: [DenialReason; 9] = [
-        DenialReason::NotMedicallyNecessary,
-        DenialReason::ExperimentalInvestigational,
-        DenialReason::OutOfNetwork,
-        DenialReason::NonPreferredDrug,
-        DenialReason::StepTherapy,
-        DenialReason::NoPriorAuthorization,
-        DenialReason::NotCoveredBenefit,
-        DenialReason::Administrative,
-        DenialReason::LevelOfCare,
-    ];
-
-    /// The id used in case files and block conditions.
-    pub fn id(self) -> &'static str {
-        match self {
-            DenialReason::NotMedicallyNecessary => "not-medically-necessary",
-            DenialReason::ExperimentalInvestigational => "experimental-investigational",
-            DenialReason::OutOfNetwork => "out-of-network",
-            DenialReason::NonPreferredDrug => "non-preferred-drug",
-            DenialReason::StepTherapy => "step-therapy",
-            DenialReason::NoPriorAuthorization => "no-prior-authorization",
-            DenialReason::NotCoveredBenefit => "not-covered-benefit",
-            DenialReason::Administrative => "administrative",
-            DenialReason::LevelOfCare => "level-of-care",
-        }
-    }
-
     /// A plain description of the reason, for `explain` and the letter.
     pub fn describe(self) -> &'static str {
         match self {
@@ -665,16 +561,16 @@ pub struct RegimenDrug {
     pub cycles: Option<u32>,
 }
 
-/// Network status of the requested provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Network {
-    /// In the plan's network.
-    InNetwork,
-    /// Outside the plan's network.
-    OutOfNetwork,
-    /// Not known.
-    Unknown,
+vocabulary! {
+    /// Network status of the requested provider.
+    pub enum Network ("network status") {
+        /// In the plan's network.
+        InNetwork = "in-network",
+        /// Outside the plan's network.
+        OutOfNetwork = "out-of-network",
+        /// Not known.
+        Unknown = "unknown",
+    }
 }
 
 /// `[diagnosis]`.
@@ -711,26 +607,15 @@ pub struct Diagnosis {
     pub performance_status: Option<String>,
 }
 
-/// The kinds of sarcoma whose evidence is kept apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum SarcomaType {
-    /// Soft-tissue sarcoma (liposarcoma, leiomyosarcoma, synovial sarcoma, …).
-    SoftTissue,
-    /// Bone sarcoma: osteosarcoma, Ewing sarcoma, chondrosarcoma.
-    Bone,
-    /// Gastrointestinal stromal tumour.
-    Gist,
-}
-
-impl SarcomaType {
-    /// The id used in case files.
-    pub fn id(self) -> &'static str {
-        match self {
-            SarcomaType::SoftTissue => "soft-tissue",
-            SarcomaType::Bone => "bone",
-            SarcomaType::Gist => "gist",
-        }
+vocabulary! {
+    /// The kinds of sarcoma whose evidence is kept apart.
+    pub enum SarcomaType ("sarcoma type") {
+        /// Soft-tissue sarcoma (liposarcoma, leiomyosarcoma, synovial sarcoma, …).
+        SoftTissue = "soft-tissue",
+        /// Bone sarcoma: osteosarcoma, Ewing sarcoma, chondrosarcoma.
+        Bone = "bone",
+        /// Gastrointestinal stromal tumour.
+        Gist = "gist",
     }
 }
 
@@ -752,41 +637,19 @@ pub struct Treatment {
     pub outcome: Option<Text>,
 }
 
-/// Status of a treatment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum TreatmentStatus {
-    /// Still being given.
-    Ongoing,
-    /// Finished as planned.
-    Completed,
-    /// The disease progressed or did not respond.
-    Failed,
-    /// Stopped because of side effects.
-    Intolerant,
-    /// Not possible for this patient.
-    Contraindicated,
-}
-
-impl TreatmentStatus {
-    /// Every status.
-    pub const ALL: [TreatmentStatus; 5] = [
-        TreatmentStatus::Ongoing,
-        TreatmentStatus::Completed,
-        TreatmentStatus::Failed,
-        TreatmentStatus::Intolerant,
-        TreatmentStatus::Contraindicated,
-    ];
-
-    /// The id used in case files.
-    pub fn id(self) -> &'static str {
-        match self {
-            TreatmentStatus::Ongoing => "ongoing",
-            TreatmentStatus::Completed => "completed",
-            TreatmentStatus::Failed => "failed",
-            TreatmentStatus::Intolerant => "intolerant",
-            TreatmentStatus::Contraindicated => "contraindicated",
-        }
+vocabulary! {
+    /// Status of a treatment.
+    pub enum TreatmentStatus ("treatment status") {
+        /// Still being given.
+        Ongoing = "ongoing",
+        /// Finished as planned.
+        Completed = "completed",
+        /// The disease progressed or did not respond.
+        Failed = "failed",
+        /// Stopped because of side effects.
+        Intolerant = "intolerant",
+        /// Not possible for this patient.
+        Contraindicated = "contraindicated",
     }
 }
 
@@ -882,22 +745,22 @@ pub struct LogEntry {
     pub note: Option<Text>,
 }
 
-/// How a contact with the plan happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum ContactKind {
-    /// A telephone call.
-    Call,
-    /// A fax.
-    Fax,
-    /// A letter by post.
-    Mail,
-    /// A message through the plan's portal.
-    Portal,
-    /// An email.
-    Email,
-    /// A visit in person.
-    InPerson,
+vocabulary! {
+    /// How a contact with the plan happened.
+    pub enum ContactKind ("contact kind") {
+        /// A telephone call.
+        Call = "call",
+        /// A fax.
+        Fax = "fax",
+        /// A letter by post.
+        Mail = "mail",
+        /// A message through the plan's portal.
+        Portal = "portal",
+        /// An email.
+        Email = "email",
+        /// A visit in person.
+        InPerson = "in-person",
+    }
 }
 
 impl ContactKind {
@@ -1194,18 +1057,18 @@ pub struct Authorization {
     pub referral: Option<String>,
 }
 
-/// Why prior authorization was not obtained first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum MissedAuthorization {
-    /// The care could not wait for the plan's authorization process.
-    Urgent,
-    /// The plan told the caller that no authorization was needed.
-    PlanSaidNotNeeded,
-    /// The plan made an error (lost or misdirected the request, wrong information).
-    PlanError,
-    /// The provider's office made an administrative error.
-    OfficeError,
+vocabulary! {
+    /// Why prior authorization was not obtained first.
+    pub enum MissedAuthorization ("missed-authorization reason") {
+        /// The care could not wait for the plan's authorization process.
+        Urgent = "urgent",
+        /// The plan told the caller that no authorization was needed.
+        PlanSaidNotNeeded = "plan-said-not-needed",
+        /// The plan made an error (lost or misdirected the request, wrong information).
+        PlanError = "plan-error",
+        /// The provider's office made an administrative error.
+        OfficeError = "office-error",
+    }
 }
 
 /// `[[authorization.calls]]`: one logged call to the plan.
@@ -1238,20 +1101,20 @@ pub struct PlanTerm {
     pub answered_by: Vec<TermAnswer>,
 }
 
-/// Case facts a plan clause can be answered with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum TermAnswer {
-    /// `[[network_attempts]]`: the in-network providers tried.
-    NetworkAttempts,
-    /// `[[guidelines]]` that support the request.
-    Guidelines,
-    /// `[[treatments]]`: the treatment history.
-    Treatments,
-    /// `[diagnosis]`: the condition, its histology and whether it is rare.
-    Diagnosis,
-    /// `[care]`: the care relationship and prior authorizations.
-    Care,
+vocabulary! {
+    /// Case facts a plan clause can be answered with.
+    pub enum TermAnswer ("plan-term answer") {
+        /// `[[network_attempts]]`: the in-network providers tried.
+        NetworkAttempts = "network-attempts",
+        /// `[[guidelines]]` that support the request.
+        Guidelines = "guidelines",
+        /// `[[treatments]]`: the treatment history.
+        Treatments = "treatments",
+        /// `[diagnosis]`: the condition, its histology and whether it is rare.
+        Diagnosis = "diagnosis",
+        /// `[care]`: the care relationship and prior authorizations.
+        Care = "care",
+    }
 }
 
 /// `[clinical_trial]`: the approved clinical trial the patient takes part in.
@@ -1326,18 +1189,18 @@ pub struct Radiation {
     pub plan_comparison: Option<bool>,
 }
 
-/// A radiotherapy technique.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum RadiationTechnique {
-    /// Intensity-modulated radiotherapy.
-    Imrt,
-    /// Stereotactic body (ablative) radiotherapy, SBRT or SABR.
-    Sbrt,
-    /// Proton beam therapy.
-    Proton,
-    /// Another technique.
-    Other,
+vocabulary! {
+    /// A radiotherapy technique.
+    pub enum RadiationTechnique ("radiation technique") {
+        /// Intensity-modulated radiotherapy.
+        Imrt = "imrt",
+        /// Stereotactic body (ablative) radiotherapy, SBRT or SABR.
+        Sbrt = "sbrt",
+        /// Proton beam therapy.
+        Proton = "proton",
+        /// Another technique.
+        Other = "other",
+    }
 }
 
 /// `[imaging]`: the imaging study requested.
@@ -1356,32 +1219,32 @@ pub struct Imaging {
     pub rationale: Option<String>,
 }
 
-/// An imaging modality.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum ImagingModality {
-    /// FDG PET/CT.
-    PetCt,
-    /// Magnetic resonance imaging.
-    Mri,
-    /// Computed tomography.
-    Ct,
-    /// Another modality.
-    Other,
+vocabulary! {
+    /// An imaging modality.
+    pub enum ImagingModality ("imaging modality") {
+        /// FDG PET/CT.
+        PetCt = "pet-ct",
+        /// Magnetic resonance imaging.
+        Mri = "mri",
+        /// Computed tomography.
+        Ct = "ct",
+        /// Another modality.
+        Other = "other",
+    }
 }
 
-/// What an imaging study is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum ImagingPurpose {
-    /// Staging before treatment.
-    Staging,
-    /// Assessing response during or after treatment.
-    Response,
-    /// Evaluating a mass or lesion before a diagnosis is made.
-    Diagnosis,
-    /// Routine follow-up with no new symptoms.
-    Surveillance,
+vocabulary! {
+    /// What an imaging study is for.
+    pub enum ImagingPurpose ("imaging purpose") {
+        /// Staging before treatment.
+        Staging = "staging",
+        /// Assessing response during or after treatment.
+        Response = "response",
+        /// Evaluating a mass or lesion before a diagnosis is made.
+        Diagnosis = "diagnosis",
+        /// Routine follow-up with no new symptoms.
+        Surveillance = "surveillance",
+    }
 }
 
 /// `[biomarker_test]`: the biomarker or genomic test requested.
@@ -1401,16 +1264,16 @@ pub struct BiomarkerTest {
     pub rationale: Option<String>,
 }
 
-/// A kind of biomarker test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum BiomarkerKind {
-    /// Comprehensive genomic profiling (a next-generation sequencing panel).
-    GenomicProfiling,
-    /// A companion diagnostic required to select patients for a drug.
-    CompanionDiagnostic,
-    /// Another test.
-    Other,
+vocabulary! {
+    /// A kind of biomarker test.
+    pub enum BiomarkerKind ("biomarker test kind") {
+        /// Comprehensive genomic profiling (a next-generation sequencing panel).
+        GenomicProfiling = "genomic-profiling",
+        /// A companion diagnostic required to select patients for a drug.
+        CompanionDiagnostic = "companion-diagnostic",
+        /// Another test.
+        Other = "other",
+    }
 }
 
 /// A calendar date from a TOML date value, validated (no February 30).
@@ -1922,7 +1785,7 @@ impl Case {
             return Err(at(
                 &["denial", "reasons"],
                 "`denial.reasons` is empty; name at least one reason the insurer gave".into(),
-                Some(format!("use one or more of: {}", reason_ids().join(", "))),
+                Some(format!("use one or more of: {}", DenialReason::IDS.join(", "))),
             ));
         }
         if self.voice() == Voice::Patient
@@ -1983,10 +1846,6 @@ impl Case {
         }
         Ok(())
     }
-}
-
-fn reason_ids() -> Vec<&'static str> {
-    DenialReason::ALL.iter().map(|r| r.id()).collect()
 }
 
 /// Fields that keep paragraphs ([`Prose`]).
@@ -2112,7 +1971,7 @@ fn explain_serde_message(raw: &str) -> (String, Option<String>) {
                 return (message, Some(hint));
             }
             if what == "value"
-                && expected.contains(&"erisa")
+                && expected.contains(&Regulation::Erisa.id())
                 && [
                     "employer",
                     "job",

@@ -4,3 +4,4 @@
 pub mod case;
 pub mod facts;
 pub mod schema;
+pub mod vocab;

@@ -131,7 +131,7 @@ pub fn assemble(
     let kind = plan.kind;
     let voice = case.voice_for(kind);
     let date = case.letter.date.map_or(options.today, |d| d.0);
-    let written_rules = rules.get(case.regulation().id());
+    let written_rules = rules.get(case.regulation());
     let deadlines = written_rules.map(|r| crate::rules::deadlines_for(r, case, date));
     // The rules as they apply to this plan (grandfathered status resolved once, here).
     let regulation_rules = written_rules.map(|r| r.for_plan(case.plan.grandfathered));
@@ -374,8 +374,7 @@ fn shared_context(
     if case.is_request() {
         // Before any decision: the questions a reviewer will ask stand in for the reasons, and
         // there is no date (templates test `case.denial.date` before speaking of a denial).
-        let reasons: Vec<&str> = case.reasons().iter().map(|r| r.id()).collect();
-        view["denial"] = json!({"reasons": reasons, "service_timing": "pre-service"});
+        view["denial"] = json!({"reasons": case.reasons(), "service_timing": case.service_timing()});
     }
     long_dates(&mut view, None);
     let mut deadlines = serde_json::to_value(deadlines).unwrap_or(Value::Null);

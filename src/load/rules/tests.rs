@@ -1,7 +1,8 @@
 //! Loader and validation tests for the rules files.
 
 use super::*;
-use crate::rules::deadline::{DeadlineInput, Status, Timing, deadlines};
+use crate::case::ServiceTiming;
+use crate::rules::deadline::{DeadlineInput, Status, deadlines};
 use jiff::civil::date;
 
 fn bundled() -> RuleBook {
@@ -31,11 +32,9 @@ tag = "UNVERIFIED"
 #[test]
 fn every_bundled_file_loads_and_matches_its_regulation() {
     let book = bundled();
-    let loaded: Vec<&str> = book.regulations().collect();
-    let mut expected = REGULATIONS.to_vec();
-    expected.sort_unstable();
-    assert_eq!(loaded, expected);
-    for reg in REGULATIONS {
+    let loaded: Vec<Regulation> = book.regulations().collect();
+    assert_eq!(loaded, Regulation::ALL);
+    for reg in Regulation::ALL {
         let rules = book.get(reg).unwrap();
         assert_eq!(rules.regulation, reg);
         assert!(!rules.name.is_empty());
@@ -49,7 +48,7 @@ fn the_bundled_rules_files_are_one_per_regulation() {
         .iter()
         .map(|f| f.relative("rules/"))
         .collect();
-    let mut regs: Vec<String> = REGULATIONS.iter().map(|r| format!("{r}.toml")).collect();
+    let mut regs: Vec<String> = Regulation::IDS.iter().map(|r| format!("{r}.toml")).collect();
     regs.sort();
     assert_eq!(files, regs, "one rules file per `plan.regulation` value");
 }
@@ -59,7 +58,7 @@ fn load_dir_reads_the_same_rules_as_bundled() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     let from_dir = RuleBook::read_dir(&dir).unwrap();
     let book = bundled();
-    for reg in REGULATIONS {
+    for reg in Regulation::ALL {
         assert_eq!(from_dir.get(reg), book.get(reg), "{reg}");
     }
 }
@@ -74,13 +73,13 @@ fn load_dir_and_overlay_replace_one_regulation() {
     .unwrap();
     std::fs::write(dir.path().join("notes.txt"), "ignored").unwrap();
     let user = RuleBook::read_dir(dir.path()).unwrap();
-    assert_eq!(user.regulations().collect::<Vec<_>>(), ["unknown"]);
+    assert_eq!(user.regulations().collect::<Vec<_>>(), [Regulation::Unknown]);
     let book = RuleBook::load_dir(dir.path()).unwrap();
-    assert_eq!(book.get("unknown").unwrap().governing.text, "Custom.");
-    assert_eq!(book.get("erisa"), bundled().get("erisa"));
-    assert_eq!(book.regulations().count(), REGULATIONS.len());
+    assert_eq!(book.get(Regulation::Unknown).unwrap().governing.text, "Custom.");
+    assert_eq!(book.get(Regulation::Erisa), bundled().get(Regulation::Erisa));
+    assert_eq!(book.regulations().count(), Regulation::ALL.len());
     let same = RuleBook::load(Some(dir.path())).unwrap();
-    assert_eq!(same.get("unknown"), book.get("unknown"));
+    assert_eq!(same.get(Regulation::Unknown), book.get(Regulation::Unknown));
 }
 
 #[test]
@@ -214,7 +213,9 @@ fn unknown_regulation_is_rejected() {
     let text = MINIMAL.replace("regulation = \"unknown\"", "regulation = \"tricare\"");
     let e = err_of("tricare.toml", &text);
     assert!(
-        e.starts_with("rules/tricare.toml:1:14: unknown regulation \"tricare\""),
+        e.starts_with(
+            "rules/tricare.toml:1:14: unknown value `tricare`; expected one of: erisa, aca-individual,"
+        ),
         "{e}"
     );
 }
@@ -222,7 +223,7 @@ fn unknown_regulation_is_rejected() {
 #[test]
 fn verified_flags_follow_tags() {
     let book = bundled();
-    let ma = book.get("medicare-advantage").unwrap();
+    let ma = book.get(Regulation::MedicareAdvantage).unwrap();
     assert!(ma.network.as_ref().unwrap().verified);
     assert!(!ma.claim_file.as_ref().unwrap().verified);
     let json = serde_json::to_value(ma).unwrap();
@@ -234,7 +235,7 @@ fn verified_flags_follow_tags() {
 #[test]
 fn templates_can_read_the_documented_fields() {
     let book = bundled();
-    let erisa = serde_json::to_value(book.get("erisa").unwrap()).unwrap();
+    let erisa = serde_json::to_value(book.get(Regulation::Erisa).unwrap()).unwrap();
     assert_eq!(erisa["claim_file"]["citation"], "29 CFR 2560.503-1(h)(2)(iii)");
     assert_eq!(erisa["claim_file"]["tag"], "S");
     assert_eq!(erisa["urgent"]["physician"]["binds"], true);
@@ -244,12 +245,12 @@ fn templates_can_read_the_documented_fields() {
     assert_eq!(erisa["decision"]["expedited"]["amount"], 72);
     assert_eq!(erisa["decision"]["expedited"]["unit"], "hours");
     assert!(erisa["network"].is_null(), "absent sections are null");
-    let ma = serde_json::to_value(book.get("medicare-advantage").unwrap()).unwrap();
+    let ma = serde_json::to_value(book.get(Regulation::MedicareAdvantage).unwrap()).unwrap();
     assert_eq!(ma["network"]["citation"], "42 CFR 422.112(a)(1)(iii), (a)(3)");
     assert_eq!(ma["network"]["in_network_cost_sharing"], true);
     assert_eq!(ma["reviewer"]["citation"], "42 CFR 422.590(g)(2)");
     assert_eq!(ma["external_review"]["automatic"], true);
-    let unknown = serde_json::to_value(book.get("unknown").unwrap()).unwrap();
+    let unknown = serde_json::to_value(book.get(Regulation::Unknown).unwrap()).unwrap();
     assert!(unknown["urgent"].is_null());
     assert_eq!(unknown["file_appeal"]["tag"], "UNVERIFIED");
 }
@@ -259,7 +260,7 @@ fn templates_can_read_the_documented_fields() {
 fn bundled_figures_match_rules_md() {
     let book = bundled();
     let fig = |reg: &str, f: fn(&Rules) -> Option<&Period>| {
-        let p = f(book.get(reg).unwrap()).unwrap();
+        let p = f(book.get(reg.parse().unwrap()).unwrap()).unwrap();
         (p.amount, p.unit, p.tag)
     };
     use TimeUnit::*;
@@ -303,7 +304,7 @@ fn bundled_figures_match_rules_md() {
 fn state_regulated_and_unknown_hold_no_verified_figure() {
     let book = bundled();
     for reg in ["state-regulated", "unknown"] {
-        let r = book.get(reg).unwrap();
+        let r = book.get(reg.parse().unwrap()).unwrap();
         let d = &r.decision;
         let periods = [
             Some(&r.file_appeal),
@@ -331,11 +332,11 @@ fn no_unverified_figure_yields_a_date() {
     let book = bundled();
     let timings = [
         None,
-        Some(Timing::PreService),
-        Some(Timing::PostService),
-        Some(Timing::Concurrent),
+        Some(ServiceTiming::PreService),
+        Some(ServiceTiming::PostService),
+        Some(ServiceTiming::Concurrent),
     ];
-    for reg in REGULATIONS {
+    for reg in Regulation::ALL {
         let rules = book.get(reg).unwrap();
         for timing in timings {
             for expedited in [false, true] {
@@ -345,7 +346,7 @@ fn no_unverified_figure_yields_a_date() {
                     (Some(date(2026, 3, 4)), Some(true)),
                 ] {
                     let input = DeadlineInput {
-                        regulation: reg.to_string(),
+                        regulation: reg,
                         denial_date: date(2026, 3, 1),
                         received,
                         timing,
@@ -359,7 +360,9 @@ fn no_unverified_figure_yields_a_date() {
                     let ds = deadlines(rules, &input);
                     assert_eq!(ds.items[0].id, "file-internal-appeal");
                     for d in &ds.items {
-                        if d.tag == Tag::Unverified || matches!(reg, "state-regulated" | "unknown") {
+                        if d.tag == Tag::Unverified
+                            || matches!(reg, Regulation::StateRegulated | Regulation::Unknown)
+                        {
                             assert_eq!(d.date, None, "{reg} {}", d.id);
                             assert_eq!(d.status, Status::Unknown, "{reg} {}", d.id);
                             assert!(d.basis.contains("use the"), "{reg}: {}", d.basis);
@@ -368,7 +371,7 @@ fn no_unverified_figure_yields_a_date() {
                             assert!(d.if_passed.is_some(), "{reg} {}", d.id);
                         }
                         assert!(!d.citation.is_empty());
-                        if timing == Some(Timing::PostService) {
+                        if timing == Some(ServiceTiming::PostService) {
                             assert_ne!(d.id, "decision-expedited", "{reg}");
                             assert_ne!(d.id, "external-review-decision-expedited", "{reg}");
                         }
@@ -386,7 +389,7 @@ fn no_unverified_figure_yields_a_date() {
                         }
                     }
                     let dated_external = ds.items.iter().any(|d| d.id == "external-review-file");
-                    let depends = matches!(reg, "erisa" | "aca-individual");
+                    let depends = matches!(reg, Regulation::Erisa | Regulation::AcaIndividual);
                     match grandfathered {
                         Some(true) if depends => assert!(!dated_external, "{reg}"),
                         None if depends => assert!(
@@ -401,7 +404,7 @@ fn no_unverified_figure_yields_a_date() {
                     let resolved = rules.for_plan(grandfathered);
                     let rights = resolved.rights(crate::rules::RightsFor {
                         out_of_network: true,
-                        concurrent: timing == Some(Timing::Concurrent),
+                        concurrent: timing == Some(ServiceTiming::Concurrent),
                         continuation_open: true,
                         external_review_letter: false,
                     });
