@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::case::{DenialReason, LetterKind, Regulation, ServiceTiming};
-use crate::diag::{Location, did_you_mean};
+use crate::diag::{Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::facts;
 
 /// The block files compiled into the binary (`templates/blocks/*.md`), sorted by path.
@@ -108,25 +108,8 @@ pub struct Catalog {
     pub blocks: Vec<Block>,
 }
 
-/// Problems found in block files; every problem in every file is listed.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{}", .problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
-pub struct CatalogError {
-    /// One entry per problem.
-    pub problems: Vec<CatalogProblem>,
-}
-
-/// One problem in one block file.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{location}: {message}{}", hint.as_ref().map(|h| format!("\n  hint: {h}")).unwrap_or_default())]
-pub struct CatalogProblem {
-    /// Where.
-    pub location: Location,
-    /// What.
-    pub message: String,
-    /// How to fix it.
-    pub hint: Option<String>,
-}
+/// Problems found in block files: every problem in every file, each file's in file order.
+pub type CatalogError = Diagnostics;
 
 impl Catalog {
     /// The bundled blocks, with any `blocks/*.md` in `override_dir` replacing bundled blocks of
@@ -143,11 +126,10 @@ impl Catalog {
                 let mut user: Vec<_> = match std::fs::read_dir(&blocks) {
                     Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
                     Err(e) => {
-                        problems.push(CatalogProblem {
-                            location: Location::at(&blocks.display().to_string(), "", 0),
-                            message: format!("cannot read the folder ({e})"),
-                            hint: None,
-                        });
+                        problems.push(Diagnostic::error(
+                            Location::at(&blocks.display().to_string(), "", 0),
+                            format!("cannot read the folder ({e})"),
+                        ));
                         Vec::new()
                     }
                 };
@@ -165,11 +147,10 @@ impl Catalog {
                             });
                             files.push((name, text));
                         }
-                        Err(e) => problems.push(CatalogProblem {
-                            location: Location::at(&name, "", 0),
-                            message: format!("cannot read the block file ({e})"),
-                            hint: None,
-                        }),
+                        Err(e) => problems.push(Diagnostic::error(
+                            Location::at(&name, "", 0),
+                            format!("cannot read the block file ({e})"),
+                        )),
                     }
                 }
             }
@@ -180,30 +161,32 @@ impl Catalog {
     /// Parses block files given as `(name, text)` pairs.
     pub fn from_files<'a>(
         files: impl IntoIterator<Item = (&'a str, &'a str)>,
-        mut problems: Vec<CatalogProblem>,
+        mut problems: Vec<Diagnostic>,
     ) -> Result<Catalog, CatalogError> {
         let mut blocks: Vec<Block> = Vec::new();
         for (file, text) in files {
             match parse_block(file, text) {
                 Ok(block) => {
                     if let Some(other) = blocks.iter().find(|b| b.meta.id == block.meta.id) {
-                        problems.push(CatalogProblem {
-                            location: Location::at(file, text, 0),
-                            message: format!(
-                                "block id `{}` is already defined in {}",
-                                block.meta.id, other.file
-                            ),
-                            hint: Some("give each block a unique id".into()),
-                        });
+                        problems.push(
+                            Diagnostic::error(
+                                Location::at(file, text, 0),
+                                format!(
+                                    "block id `{}` is already defined in {}",
+                                    block.meta.id, other.file
+                                ),
+                            )
+                            .with_hint(Some("give each block a unique id")),
+                        );
                     } else {
                         blocks.push(block);
                     }
                 }
-                Err(mut p) => problems.append(&mut p),
+                Err(p) => problems.extend(Diagnostics::in_file_order(p).0),
             }
         }
         if !problems.is_empty() {
-            return Err(CatalogError { problems });
+            return Err(Diagnostics(problems));
         }
         blocks.sort_by(|a, b| (a.meta.order, &a.meta.id).cmp(&(b.meta.order, &b.meta.id)));
         Ok(Catalog { blocks })
@@ -221,11 +204,9 @@ impl Catalog {
 }
 
 /// Splits `+++` front matter from prose and validates the metadata.
-fn parse_block(file: &str, text: &str) -> Result<Block, Vec<CatalogProblem>> {
-    let problem = |offset: usize, message: String, hint: Option<&str>| CatalogProblem {
-        location: Location::at(file, text, offset),
-        message,
-        hint: hint.map(str::to_string),
+fn parse_block(file: &str, text: &str) -> Result<Block, Vec<Diagnostic>> {
+    let problem = |offset: usize, message: String, hint: Option<&str>| {
+        Diagnostic::error(Location::at(file, text, offset), message).with_hint(hint)
     };
     let Some(rest) = text
         .strip_prefix("+++\n")
@@ -345,6 +326,19 @@ mod tests {
             "{e}"
         );
         assert!(e.contains("did you mean `diagnosis.stage`?"), "{e}");
+    }
+
+    #[test]
+    fn a_files_problems_come_in_file_order() {
+        // The `answers` check runs before the facts check, but its line comes after `needs`.
+        let bad = GOOD
+            .replace("kinds =", "needs = [\"diagnosis.stgae\"]\nkinds =")
+            .replace("[when]", "answers = [\"step-therapy\"]\n[when]");
+        let e = Catalog::from_files([("blocks/x.md", bad.as_str())], vec![]).unwrap_err();
+        let lines: Vec<usize> = e.iter().map(|d| d.location.line).collect();
+        assert_eq!(lines.len(), 2, "{e}");
+        assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{e}");
+        assert!(e.to_string().contains("\nerror: blocks/x.md:"), "{e}");
     }
 
     #[test]

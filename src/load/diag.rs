@@ -1,7 +1,9 @@
-//! Source locations and "did you mean" hints for diagnostics.
+//! Diagnostics: what is wrong in a user's file, where, and how to fix it.
 //!
-//! Every error about a user's file names the file, line and column (1-based, columns counted in
-//! characters) so editors can jump to it.
+//! Every problem the case, catalogue, template and rules loaders find is a [`Diagnostic`]: a
+//! [`Location`] (file, line and column, 1-based, columns counted in characters, so editors can
+//! jump to it), a message, a hint and a [`Severity`]. A loader collects every problem it can
+//! find into [`Diagnostics`], in file order, so a person fixes them all in one pass.
 
 use std::fmt;
 
@@ -40,6 +42,106 @@ impl fmt::Display for Location {
         write!(f, "{}:{}:{}", self.file, self.line, self.column)
     }
 }
+
+crate::model::vocab::vocabulary! {
+    /// How serious a diagnostic is.
+    pub enum Severity ("severity") {
+        /// The file cannot be used until it is fixed.
+        Error = "error",
+        /// The file can be used, but something is likely wrong.
+        Warning = "warning",
+    }
+}
+
+/// One problem in a user's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Where, as precisely as known.
+    pub location: Location,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+    /// How serious it is.
+    pub severity: Severity,
+}
+
+impl Diagnostic {
+    /// An error at `location`.
+    pub fn error(location: Location, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            location,
+            message: message.into(),
+            hint: None,
+            severity: Severity::Error,
+        }
+    }
+
+    /// The same diagnostic with a hint (or none).
+    #[must_use]
+    pub fn with_hint(mut self, hint: Option<impl Into<String>>) -> Diagnostic {
+        self.hint = hint.map(Into::into);
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `file:line:col: message`, then `  hint: …` on its own line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)?;
+        if let Some(h) = &self.hint {
+            write!(f, "\n  hint: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+/// Every problem a loader found, in file order.
+///
+/// Shown one after another; each after the first starts with its severity (`error: …`), as the
+/// command line prints the first after `error: `.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    /// One problem.
+    pub fn one(diagnostic: Diagnostic) -> Diagnostics {
+        Diagnostics(vec![diagnostic])
+    }
+
+    /// Problems found in one file, sorted by line and column (a stable sort: problems at the
+    /// same place keep the order they were found in).
+    pub fn in_file_order(mut problems: Vec<Diagnostic>) -> Diagnostics {
+        problems.sort_by_key(|d| (d.location.line, d.location.column));
+        Diagnostics(problems)
+    }
+
+    /// Whether no problem was found.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The problems.
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.0.iter()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                write!(f, "\n{}: ", d.severity)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
 
 /// The most characters of the user's own text a message repeats.
 pub const ECHO_LIMIT: usize = 80;

@@ -20,13 +20,13 @@ pub use deadline::{
 pub use ics::to_ics;
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use crate::case::{Regulation, ServiceTiming};
+use crate::diag::{Diagnostic, Diagnostics, Location};
 
 crate::model::vocab::vocabulary! {
     /// How far a figure or rule has been verified (RULES.md verification tags).
@@ -869,38 +869,6 @@ impl Rules {
     }
 }
 
-/// A position in a rules file, printed `file:line:col` (1-based; column in characters).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
-    /// The file, as given to the loader (`rules/erisa.toml` for bundled files).
-    pub file: String,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub col: usize,
-}
-
-impl Location {
-    fn at(file: &str, text: &str, offset: usize) -> Location {
-        let offset = offset.min(text.len());
-        let before = text.get(..offset).unwrap_or(text);
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
-        Location {
-            file: file.to_string(),
-            line,
-            col,
-        }
-    }
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.col)
-    }
-}
-
 /// Errors loading rules files.
 #[derive(Debug, thiserror::Error)]
 pub enum RulesError {
@@ -913,22 +881,10 @@ pub enum RulesError {
         #[source]
         source: std::io::Error,
     },
-    /// The file is not valid TOML, or does not fit the schema (unknown key, wrong type).
-    #[error("{at}: {message}")]
-    Syntax {
-        /// Where.
-        at: Location,
-        /// What is wrong.
-        message: String,
-    },
-    /// The file parses but breaks a rule of the schema (see `rules/README.md`).
-    #[error("{at}: {message}")]
-    Invalid {
-        /// Where.
-        at: Location,
-        /// What is wrong.
-        message: String,
-    },
+    /// Files are not valid TOML, do not fit the schema (unknown key, wrong type), or break a
+    /// rule of the schema (see `rules/README.md`): every problem in every file.
+    #[error(transparent)]
+    Invalid(Diagnostics),
     /// The folder holds no `*.toml` rules files.
     #[error("{}: no rules files (*.toml) found", dir.display())]
     Empty {
@@ -948,11 +904,14 @@ impl RuleBook {
     /// [`crate::bundled`]).
     pub fn bundled() -> Result<RuleBook, RulesError> {
         let mut book = RuleBook::default();
+        let mut problems = Vec::new();
         for file in crate::bundled::folder("rules/") {
-            let rules = parse(file.path, file.relative("rules/"), file.text())?;
-            book.rules.insert(rules.regulation, rules);
+            book.add(
+                parse(file.path, file.relative("rules/"), file.text()),
+                &mut problems,
+            )?;
         }
-        Ok(book)
+        book.or_problems(problems)
     }
 
     /// The bundled rules overridden by a user's folder: every `*.toml` file in `dir` replaces
@@ -982,6 +941,7 @@ impl RuleBook {
         }
         paths.sort();
         let mut book = RuleBook::default();
+        let mut problems = Vec::new();
         for path in paths {
             let text = std::fs::read_to_string(&path).map_err(|source| RulesError::Io {
                 path: path.clone(),
@@ -991,10 +951,9 @@ impl RuleBook {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let rules = parse(&path.display().to_string(), &name, &text)?;
-            book.rules.insert(rules.regulation, rules);
+            book.add(parse(&path.display().to_string(), &name, &text), &mut problems)?;
         }
-        Ok(book)
+        book.or_problems(problems)
     }
 
     /// [`RuleBook::load_dir`] when an override folder is given, else [`RuleBook::bundled`].
@@ -1002,6 +961,35 @@ impl RuleBook {
         match overrides {
             Some(dir) => RuleBook::load_dir(dir),
             None => RuleBook::bundled(),
+        }
+    }
+
+    /// Adds one file's rules, or keeps its problems with the others' so every file's are
+    /// reported; an I/O error ends the loading.
+    fn add(
+        &mut self,
+        parsed: Result<Rules, RulesError>,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Result<(), RulesError> {
+        match parsed {
+            Ok(rules) => {
+                self.rules.insert(rules.regulation, rules);
+                Ok(())
+            }
+            Err(RulesError::Invalid(found)) => {
+                problems.extend(found.0);
+                Ok(())
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// The book, or every problem found loading it.
+    fn or_problems(self, problems: Vec<Diagnostic>) -> Result<RuleBook, RulesError> {
+        if problems.is_empty() {
+            Ok(self)
+        } else {
+            Err(RulesError::Invalid(Diagnostics(problems)))
         }
     }
 
@@ -1024,17 +1012,22 @@ impl RuleBook {
 
 /// Parses and validates one rules file. `file` names it in errors; `name` is its file name.
 fn parse(file: &str, name: &str, text: &str) -> Result<Rules, RulesError> {
-    let mut rules: Rules = toml::from_str(text).map_err(|e| RulesError::Syntax {
-        at: Location::at(file, text, e.span().map_or(0, |s| s.start)),
-        message: crate::diag::explain_unknown_variant(e.message().trim()).0,
+    let mut rules: Rules = toml::from_str(text).map_err(|e| {
+        let (message, hint) = crate::diag::explain_unknown_variant(e.message().trim());
+        let at = Location::at(file, text, e.span().map_or(0, |s| s.start));
+        RulesError::Invalid(Diagnostics::one(Diagnostic::error(at, message).with_hint(hint)))
     })?;
     let stem = name.strip_suffix(".toml").unwrap_or(name);
-    if let Err((path, message)) = validate(&rules, stem) {
-        let offset = locate(text, &path).map_or(0, |s| s.start);
-        return Err(RulesError::Invalid {
-            at: Location::at(file, text, offset),
-            message,
-        });
+    let problems = validate(&rules, stem);
+    if !problems.is_empty() {
+        let problems = problems
+            .into_iter()
+            .map(|(path, message)| {
+                let offset = locate(text, &path).map_or(0, |s| s.start);
+                Diagnostic::error(Location::at(file, text, offset), message)
+            })
+            .collect();
+        return Err(RulesError::Invalid(Diagnostics::in_file_order(problems)));
     }
     mark_verified(&mut rules);
     Ok(rules)
@@ -1084,10 +1077,12 @@ fn locate(text: &str, path: &[String]) -> Option<Range<usize>> {
     span
 }
 
-/// Checks the rules a TOML schema cannot express. Returns the path of the offending value.
-fn validate(rules: &Rules, stem: &str) -> Result<(), (KeyPath, String)> {
+/// Checks the rules a TOML schema cannot express: every problem, each with the path of the
+/// offending value.
+fn validate(rules: &Rules, stem: &str) -> Vec<(KeyPath, String)> {
+    let mut found = Vec::new();
     if rules.regulation.id() != stem {
-        return Err((
+        found.push((
             key(&["regulation"]),
             format!(
                 "regulation \"{}\" must equal the file name \"{stem}\"",
@@ -1096,19 +1091,19 @@ fn validate(rules: &Rules, stem: &str) -> Result<(), (KeyPath, String)> {
         ));
     }
     if rules.name.trim().is_empty() {
-        return Err((key(&["name"]), "name must not be empty".into()));
+        found.push((key(&["name"]), "name must not be empty".into()));
     }
-    check_item(&["governing"], &rules.governing.text, &rules.governing.citation)?;
-    check_period(&["file_appeal"], &rules.file_appeal, true)?;
+    found.extend(check_item(&["governing"], &rules.governing.text, &rules.governing.citation).err());
+    found.extend(check_period(&["file_appeal"], &rules.file_appeal, true).err());
     if rules.file_appeal.non_grandfathered_only {
-        return Err((
+        found.push((
             key(&["file_appeal", "non_grandfathered_only"]),
             "every plan has a time to file its internal appeal; file_appeal cannot be non_grandfathered_only"
                 .into(),
         ));
     }
     if let Some(g) = &rules.grandfathered {
-        check_item(&["grandfathered"], &g.text, &g.citation)?;
+        found.extend(check_item(&["grandfathered"], &g.text, &g.citation).err());
     }
     for (name, item) in [
         ("late_filing", &rules.late_filing),
@@ -1121,7 +1116,7 @@ fn validate(rules: &Rules, stem: &str) -> Result<(), (KeyPath, String)> {
         ("off_label", &rules.off_label),
     ] {
         if let Some(i) = item {
-            check_item(&[name], &i.text, &i.citation)?;
+            found.extend(check_item(&[name], &i.text, &i.citation).err());
         }
     }
     let d = &rules.decision;
@@ -1133,7 +1128,7 @@ fn validate(rules: &Rules, stem: &str) -> Result<(), (KeyPath, String)> {
         ("extension", &d.extension),
     ] {
         if let Some(p) = p {
-            check_period(&["decision", name], p, false)?;
+            found.extend(check_period(&["decision", name], p, false).err());
         }
     }
     for (name, p) in [
@@ -1141,17 +1136,17 @@ fn validate(rules: &Rules, stem: &str) -> Result<(), (KeyPath, String)> {
         ("expedited", &rules.request_decision.expedited),
     ] {
         if let Some(p) = p {
-            check_period(&["request_decision", name], p, false)?;
+            found.extend(check_period(&["request_decision", name], p, false).err());
         }
     }
     if let Some(u) = &rules.urgent {
-        check_item(&["urgent"], &u.text, &u.citation)?;
+        found.extend(check_item(&["urgent"], &u.text, &u.citation).err());
         if let Some(p) = &u.physician {
-            check_item(&["urgent", "physician"], &p.text, &p.citation)?;
+            found.extend(check_item(&["urgent", "physician"], &p.text, &p.citation).err());
         }
     }
     if let Some(c) = &rules.claim_file {
-        check_item(&["claim_file"], &c.text, &c.citation)?;
+        found.extend(check_item(&["claim_file"], &c.text, &c.citation).err());
         for (name, item) in [
             ("relevant", &c.relevant),
             ("criteria", &c.criteria),
@@ -1159,54 +1154,57 @@ fn validate(rules: &Rules, stem: &str) -> Result<(), (KeyPath, String)> {
             ("new_evidence", &c.new_evidence),
         ] {
             if let Some(i) = item {
-                check_item(&["claim_file", name], &i.text, &i.citation)?;
+                found.extend(check_item(&["claim_file", name], &i.text, &i.citation).err());
             }
         }
     }
     for (i, item) in rules.coverage_criteria.iter().enumerate() {
-        check_item(&["coverage_criteria", &i.to_string()], &item.text, &item.citation)?;
+        found.extend(check_item(&["coverage_criteria", &i.to_string()], &item.text, &item.citation).err());
     }
     if let Some(n) = &rules.network {
-        check_item(&["network"], &n.text, &n.citation)?;
+        found.extend(check_item(&["network"], &n.text, &n.citation).err());
     }
     if let Some(p) = &rules.continuation {
-        check_period(&["continuation"], p, true)?;
+        found.extend(check_period(&["continuation"], p, true).err());
     }
     if let Some(x) = &rules.external_review {
-        check_item(&["external_review"], &x.text, &x.citation)?;
+        found.extend(check_item(&["external_review"], &x.text, &x.citation).err());
         if let Some(p) = &x.file {
-            check_period(&["external_review", "file"], p, true)?;
+            found.extend(check_period(&["external_review", "file"], p, true).err());
         }
         if let Some(p) = &x.standard {
-            check_period(&["external_review", "standard"], p, false)?;
+            found.extend(check_period(&["external_review", "standard"], p, false).err());
         }
         if let Some(p) = &x.expedited {
-            check_period(&["external_review", "expedited"], p, false)?;
+            found.extend(check_period(&["external_review", "expedited"], p, false).err());
         }
         if let Some(a) = &x.alongside_expedited_internal {
-            check_item(
-                &["external_review", "alongside_expedited_internal"],
-                &a.text,
-                &a.citation,
-            )?;
+            found.extend(
+                check_item(
+                    &["external_review", "alongside_expedited_internal"],
+                    &a.text,
+                    &a.citation,
+                )
+                .err(),
+            );
         }
         if x.automatic && x.file.is_some() {
-            return Err((
+            found.push((
                 key(&["external_review", "file"]),
                 "an automatic external review has no filing window".into(),
             ));
         }
     }
     if let Some(n) = &rules.next_level {
-        check_item(&["next_level"], &n.text, &n.citation)?;
+        found.extend(check_item(&["next_level"], &n.text, &n.citation).err());
         if let Some(p) = &n.file {
-            check_period(&["next_level", "file"], p, true)?;
+            found.extend(check_period(&["next_level", "file"], p, true).err());
         }
     }
     for (i, note) in rules.notes.iter().enumerate() {
-        check_item(&["notes", &i.to_string()], &note.text, &note.citation)?;
+        found.extend(check_item(&["notes", &i.to_string()], &note.text, &note.citation).err());
     }
-    Ok(())
+    found
 }
 
 fn check_item(path: &[&str], text: &str, citation: &str) -> Result<(), (KeyPath, String)> {

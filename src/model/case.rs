@@ -1,9 +1,10 @@
 //! The case file: the facts of one appeal, as the user wrote them (format version 1).
 //!
-//! [`Case::parse`] turns TOML text into a typed [`Case`] or a [`CaseError`] that names the file,
-//! line and column, says what is wrong and how to fix it. Parsing is strict: unknown keys,
-//! impossible dates, malformed NPIs and unknown denial reasons are errors, never guesses. This
-//! module knows nothing about letters; it only establishes the facts.
+//! [`Case::parse`] turns TOML text into a typed [`Case`], or every problem it finds
+//! ([`CaseError`], in file order), each naming the file, line and column, what is wrong and how
+//! to fix it. Parsing is strict: unknown keys, impossible dates, malformed NPIs and unknown
+//! denial reasons are errors, never guesses. This module knows nothing about letters; it only
+//! establishes the facts.
 
 use std::fmt;
 
@@ -11,7 +12,7 @@ use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::diag::{Location, did_you_mean};
+use crate::diag::{Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::model::vocab::vocabulary;
 
 /// The case-file format version this build reads.
@@ -1482,37 +1483,23 @@ pub enum KindError {
     },
 }
 
-/// A problem with a case file, and any further problems found after it (in file order), so a
-/// person fixing the file sees them all at once.
-#[derive(Debug, Clone)]
-pub struct CaseError {
-    /// Where, as precisely as known.
-    pub location: Location,
-    /// What is wrong.
-    pub message: String,
-    /// How to fix it.
-    pub hint: Option<String>,
-    /// Further problems, after this one in the file.
-    pub more: Vec<CaseError>,
-}
-
-impl fmt::Display for CaseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location, self.message)?;
-        if let Some(h) = &self.hint {
-            write!(f, "\n  hint: {h}")?;
-        }
-        for more in &self.more {
-            write!(f, "\nerror: {more}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for CaseError {}
+/// Every problem found in a case file, in file order, so a person fixing the file sees them all
+/// at once.
+pub type CaseError = Diagnostics;
 
 /// How many problems one parse reports at most.
 const MAX_PROBLEMS: usize = 20;
+
+/// Makes a diagnostic at a key path (`["denial", "received"]`) of the file being checked.
+type Locator<'a> = dyn Fn(&[&str], String, Option<String>) -> Diagnostic + 'a;
+
+/// Why one reading of a case file failed.
+enum Reading {
+    /// TOML or serde stopped at this problem.
+    Syntax(Diagnostic),
+    /// The file was read; these checks across fields failed.
+    Checks(Vec<Diagnostic>),
+}
 
 impl Case {
     /// Parses and validates a case file. `file` is the name errors use.
@@ -1522,11 +1509,12 @@ impl Case {
     /// reads or a problem cannot be set aside (a syntax error, a missing table, a value over
     /// several lines).
     pub fn parse(file: &str, text: &str) -> Result<Case, CaseError> {
-        let first = match Case::parse_once(file, text) {
+        let mut found = match Case::parse_once(file, text) {
             Ok(case) => return Ok(case),
-            Err(e) => e,
+            // The file was read: the checks across fields found every problem there is.
+            Err(Reading::Checks(problems)) => return Err(Diagnostics::in_file_order(problems)),
+            Err(Reading::Syntax(first)) => vec![first],
         };
-        let mut found = vec![first];
         let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
         while found.len() < MAX_PROBLEMS {
             let last = &found[found.len() - 1];
@@ -1541,37 +1529,44 @@ impl Case {
                 break;
             }
             *line = format!("# {line}");
-            match Case::parse_once(file, &lines.join("\n")) {
+            let new = match Case::parse_once(file, &lines.join("\n")) {
                 Ok(_) => break,
-                Err(e) => {
-                    // A required key now missing is most likely the one set aside, misspelt
-                    // (`reason` for `reasons`): not reported; nor is a problem already found.
-                    let made = e.message.starts_with("missing required field");
-                    // The same problem again, at the same place or moved to its table's
-                    // header now that the line is set aside, is not a new one.
-                    let at_header = lines
-                        .get(e.location.line.wrapping_sub(1))
-                        .is_some_and(|l| l.trim_start().starts_with('['));
-                    let seen = found
-                        .iter()
-                        .any(|f| f.message == e.message && (f.location == e.location || at_header));
-                    if made || seen {
-                        break;
-                    }
+                Err(Reading::Syntax(e)) => vec![e],
+                Err(Reading::Checks(problems)) => problems,
+            };
+            let mut added = false;
+            for e in new {
+                // A required key now missing is most likely the one set aside, misspelt
+                // (`reason` for `reasons`): not reported; nor is a problem already found.
+                let made = e.message.starts_with("missing required field");
+                // The same problem again, at the same place or moved to its table's header now
+                // that the line is set aside, is not a new one.
+                let at_header = lines
+                    .get(e.location.line.wrapping_sub(1))
+                    .is_some_and(|l| l.trim_start().starts_with('['));
+                let seen = found
+                    .iter()
+                    .any(|f| f.message == e.message && (f.location == e.location || at_header));
+                if !made && !seen {
                     found.push(e);
+                    added = true;
                 }
             }
+            if !added {
+                break;
+            }
         }
-        found.sort_by_key(|e| (e.location.line, e.location.column));
-        let mut first = found.remove(0);
-        first.more = found;
-        Err(first)
+        Err(Diagnostics::in_file_order(found))
     }
 
-    /// One reading of the file: the first problem, or the case.
-    fn parse_once(file: &str, text: &str) -> Result<Case, CaseError> {
-        let mut case: Case = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
-        case.validate(file, text)?;
+    /// One reading of the file: the case, or the first syntax problem, or every problem the
+    /// checks across fields found.
+    fn parse_once(file: &str, text: &str) -> Result<Case, Reading> {
+        let mut case: Case = toml::from_str(text).map_err(|e| Reading::Syntax(toml_error(file, text, &e)))?;
+        let problems = case.validate(file, text);
+        if !problems.is_empty() {
+            return Err(Reading::Checks(problems));
+        }
         case.source = Source {
             file: file.to_string(),
             text: text.to_string(),
@@ -1728,16 +1723,15 @@ impl Case {
         }
     }
 
-    /// Checks that hold across fields, with the location of the offending value.
-    fn validate(&self, file: &str, text: &str) -> Result<(), CaseError> {
-        let at = |path: &[&str], message: String, hint: Option<String>| CaseError {
-            location: locate_path(file, text, path),
-            message,
-            hint,
-            more: Vec::new(),
+    /// Checks that hold across fields: every problem, each with the location of the offending
+    /// value.
+    fn validate(&self, file: &str, text: &str) -> Vec<Diagnostic> {
+        let at = |path: &[&str], message: String, hint: Option<String>| {
+            Diagnostic::error(locate_path(file, text, path), message).with_hint(hint)
         };
+        let mut problems = Vec::new();
         if self.schema != SCHEMA_VERSION {
-            return Err(at(
+            problems.push(at(
                 &["schema"],
                 format!(
                     "this is case format version {}, but appeal reads version {SCHEMA_VERSION}",
@@ -1751,18 +1745,19 @@ impl Case {
         if let Some(lang) = &self.letter.language
             && lang != "en"
         {
-            return Err(at(
+            problems.push(at(
                 &["letter", "language"],
                 format!("letters in language \"{lang}\" are not available yet"),
                 Some("remove `language` or set it to \"en\"".into()),
             ));
         }
-        let Some(denial) = &self.denial else {
-            if !matches!(
-                self.letter.kind,
-                LetterKind::MedicalNecessity | LetterKind::PeerToPeerBrief
-            ) {
-                return Err(at(
+        if let Some(denial) = &self.denial {
+            problems.extend(self.validate_decision(denial, &at));
+        } else if !matches!(
+            self.letter.kind,
+            LetterKind::MedicalNecessity | LetterKind::PeerToPeerBrief
+        ) {
+            problems.push(at(
                     &["letter", "kind"],
                     format!(
                         "{} {} letter answers a decision, but the case has no [denial] table",
@@ -1771,18 +1766,23 @@ impl Case {
                     ),
                     Some("add [denial] with the notice's `date` and `reasons`; for a request before any decision, set `kind = \"medical-necessity\"`".into()),
                 ));
-            }
-            return self.validate_text(file, text);
-        };
+        }
+        problems.extend(self.validate_text(file, text));
+        problems
+    }
+
+    /// The checks of a case that answers a decision.
+    fn validate_decision(&self, denial: &Denial, at: &Locator<'_>) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
         if self.letter.expedited && denial.service_timing == Some(ServiceTiming::PostService) {
-            return Err(at(
+            problems.push(at(
                 &["letter", "expedited"],
                 "expedited review is for care not yet received (pre-service) or still going on (concurrent); this denial is post-service".into(),
                 Some("set `expedited = false`, or correct `denial.service_timing` if the care has not happened yet".into()),
             ));
         }
         if denial.reasons.is_empty() {
-            return Err(at(
+            problems.push(at(
                 &["denial", "reasons"],
                 "`denial.reasons` is empty; name at least one reason the insurer gave".into(),
                 Some(format!("use one or more of: {}", DenialReason::IDS.join(", "))),
@@ -1794,7 +1794,7 @@ impl Case {
                 LetterKind::MedicalNecessity | LetterKind::PeerToPeerBrief
             )
         {
-            return Err(at(
+            problems.push(at(
                 &["letter", "voice"],
                 format!(
                     "a {} letter is written by the treating provider, not the patient",
@@ -1808,43 +1808,38 @@ impl Case {
         if let (Some(received), date) = (denial.received, denial.date)
             && received < date
         {
-            return Err(at(
+            problems.push(at(
                 &["denial", "received"],
                 format!("the notice was received ({received}) before it was dated ({date})"),
                 Some("check `denial.date` and `denial.received`".into()),
             ));
         }
-        self.validate_text(file, text)
+        problems
     }
 
     /// Free text is data; control characters would corrupt the letter and the PDF.
-    fn validate_text(&self, file: &str, text: &str) -> Result<(), CaseError> {
-        let at = |path: &[&str], message: String, hint: Option<String>| CaseError {
-            location: locate_path(file, text, path),
-            message,
-            hint,
-            more: Vec::new(),
+    fn validate_text(&self, file: &str, text: &str) -> Option<Diagnostic> {
+        let at = |path: &[&str], message: String, hint: Option<String>| {
+            Diagnostic::error(locate_path(file, text, path), message).with_hint(hint)
         };
         let value = serde_json::to_value(self).unwrap_or_default();
         let mut problem = None;
         find_control_chars(&value, &mut Vec::new(), &mut problem);
-        if let Some((path, c)) = problem {
-            let keys: Vec<&str> = path.iter().map(String::as_str).collect();
-            return Err(at(
-                &keys,
-                format!(
-                    "`{}` contains the character U+{:04X}, which cannot appear in a letter",
-                    path.join("."),
-                    c as u32
-                ),
-                Some(if crate::escape::is_private_use(c) {
-                    "remove it: characters U+E000 to U+F8FF are private-use codes with no agreed meaning, and appeal uses them internally".into()
-                } else {
-                    "remove it; use separate array entries or fields instead of line breaks and tabs".into()
-                }),
-            ));
-        }
-        Ok(())
+        let (path, c) = problem?;
+        let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+        Some(at(
+            &keys,
+            format!(
+                "`{}` contains the character U+{:04X}, which cannot appear in a letter",
+                path.join("."),
+                c as u32
+            ),
+            Some(if crate::escape::is_private_use(c) {
+                "remove it: characters U+E000 to U+F8FF are private-use codes with no agreed meaning, and appeal uses them internally".into()
+            } else {
+                "remove it; use separate array entries or fields instead of line breaks and tabs".into()
+            }),
+        ))
     }
 }
 
@@ -1924,7 +1919,7 @@ fn locate_path(file: &str, text: &str, path: &[&str]) -> Location {
 }
 
 /// Turns a TOML/serde error into a located message with a fix.
-fn toml_error(file: &str, text: &str, err: &toml::de::Error) -> CaseError {
+fn toml_error(file: &str, text: &str, err: &toml::de::Error) -> Diagnostic {
     let offset = err.span().map_or(0, |s| s.start);
     let location = Location::at(file, text, offset);
     let raw = err.message().trim().to_string();
@@ -1934,12 +1929,7 @@ fn toml_error(file: &str, text: &str, err: &toml::de::Error) -> CaseError {
         Some((cut, _)) => format!("{}…", &message[..cut]),
         None => message,
     };
-    CaseError {
-        location,
-        message,
-        hint,
-        more: Vec::new(),
-    }
+    Diagnostic::error(location, message).with_hint(hint)
 }
 
 /// Adds "did you mean" hints to serde's unknown-field and unknown-variant messages.
@@ -2119,6 +2109,25 @@ condition = "Breast cancer"
             e.starts_with("case.toml:4:13: expedited review is for care not yet received"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn every_check_across_fields_is_reported_in_file_order() {
+        let text = MINIMAL
+            .replace(
+                "schema = 1",
+                "schema = 1\n[letter]\nexpedited = true\nlanguage = \"fr\"",
+            )
+            .replace(
+                "reasons =",
+                "received = 2026-03-01\nservice_timing = \"post-service\"\nreasons =",
+            );
+        let e = Case::parse("case.toml", &text).unwrap_err();
+        let found: Vec<(usize, &str)> = e
+            .iter()
+            .map(|d| (d.location.line, d.message.split(' ').next().unwrap_or_default()))
+            .collect();
+        assert_eq!(found, [(4, "expedited"), (5, "letters"), (14, "the")], "{e}");
     }
 
     #[test]

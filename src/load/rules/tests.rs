@@ -432,3 +432,24 @@ fn no_unverified_figure_yields_a_date() {
         }
     }
 }
+
+#[test]
+fn every_problem_in_a_rules_file_is_reported_in_file_order() {
+    let text = MINIMAL
+        .replace("name = \"Plan type not known\"", "name = \"\"")
+        .replace(
+            "citation = \"Your denial notice\"\ntag = \"UNVERIFIED\"\n\n[file_appeal]",
+            "citation = \"\"\ntag = \"UNVERIFIED\"\n\n[file_appeal]",
+        );
+    let e = err_of("unknown.toml", &text);
+    let lines: Vec<&str> = e.lines().collect();
+    assert_eq!(lines.len(), 2, "{e}");
+    assert!(
+        lines[0].starts_with("rules/unknown.toml:2:8: name must not be empty"),
+        "{e}"
+    );
+    assert!(
+        lines[1].starts_with("error: rules/unknown.toml:6:12: citation must not be empty"),
+        "{e}"
+    );
+}
