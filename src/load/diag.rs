@@ -143,6 +143,54 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+/// The byte span, in a TOML document, of the deepest value on `path` (keys, with array indices
+/// as numbers) that the document has: the value itself, or its key when it is a table (a
+/// table's own span covers all of it). `None` when the text is not TOML or the first key is
+/// missing.
+pub fn span_of(text: &str, path: &[impl AsRef<str>]) -> Option<std::ops::Range<usize>> {
+    use toml::de::{DeTable, DeValue};
+    let doc = DeTable::parse(text).ok()?;
+    let mut span = None;
+    let mut table = Some(doc.get_ref());
+    let mut array: Option<&toml::de::DeArray<'_>> = None;
+    for part in path {
+        let part = part.as_ref();
+        let value = if let Some(t) = table {
+            t.iter()
+                .find(|(k, _)| k.get_ref().as_ref() == part)
+                .map(|(k, v)| {
+                    span = Some(if matches!(v.get_ref(), DeValue::Table(_)) {
+                        k.span()
+                    } else {
+                        v.span()
+                    });
+                    v
+                })
+        } else if let Some(a) = array {
+            part.parse::<usize>().ok().and_then(|i| a.get(i)).inspect(|v| {
+                span = Some(v.span());
+            })
+        } else {
+            None
+        };
+        let Some(value) = value else { break };
+        table = None;
+        array = None;
+        match value.get_ref() {
+            DeValue::Table(t) => table = Some(t),
+            DeValue::Array(a) => array = Some(a),
+            _ => {}
+        }
+    }
+    span
+}
+
+/// The [`Location`] of the value at `path` in a TOML document (see [`span_of`]), falling back
+/// to the nearest enclosing table, then to the start of the file.
+pub fn locate(file: &str, text: &str, path: &[impl AsRef<str>]) -> Location {
+    Location::at(file, text, span_of(text, path).map_or(0, |s| s.start))
+}
+
 /// The most characters of the user's own text a message repeats.
 pub const ECHO_LIMIT: usize = 80;
 
@@ -198,6 +246,37 @@ mod tests {
         assert_eq!(loc.to_string(), "case.toml:1:3");
         let loc = Location::at("case.toml", text, text.rfind('=').unwrap());
         assert_eq!((loc.line, loc.column), (2, 6));
+    }
+
+    #[test]
+    fn locates_key_paths_in_toml() {
+        let text = "a = 1\n[t]\nlist = [\"x\", \"y\"]\n";
+        assert_eq!(
+            locate("f.toml", text, &["t", "list", "1"]).to_string(),
+            "f.toml:3:14"
+        );
+        // A table is found at its key; a missing key falls back to its table.
+        assert_eq!(locate("f.toml", text, &["t"]).to_string(), "f.toml:2:2");
+        assert_eq!(locate("f.toml", text, &["t", "nope"]).to_string(), "f.toml:2:2");
+        assert_eq!(locate("f.toml", text, &["nope"]).to_string(), "f.toml:1:1");
+        assert_eq!(span_of("not = toml = here", &["not"]), None);
+    }
+
+    #[test]
+    fn diagnostics_show_each_problem_after_the_first_with_its_severity() {
+        let at = |line| Location {
+            file: "f".into(),
+            line,
+            column: 1,
+        };
+        let found = Diagnostics::in_file_order(vec![
+            Diagnostic::error(at(3), "later").with_hint(Some("fix it")),
+            Diagnostic::error(at(1), "first"),
+        ]);
+        assert_eq!(
+            found.to_string(),
+            "f:1:1: first\nerror: f:3:1: later\n  hint: fix it"
+        );
     }
 
     #[test]

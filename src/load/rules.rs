@@ -20,7 +20,6 @@ pub use deadline::{
 pub use ics::to_ics;
 
 use std::collections::BTreeMap;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -1022,10 +1021,7 @@ fn parse(file: &str, name: &str, text: &str) -> Result<Rules, RulesError> {
     if !problems.is_empty() {
         let problems = problems
             .into_iter()
-            .map(|(path, message)| {
-                let offset = locate(text, &path).map_or(0, |s| s.start);
-                Diagnostic::error(Location::at(file, text, offset), message)
-            })
+            .map(|(path, message)| Diagnostic::error(crate::diag::locate(file, text, &path), message))
             .collect();
         return Err(RulesError::Invalid(Diagnostics::in_file_order(problems)));
     }
@@ -1038,43 +1034,6 @@ type KeyPath = Vec<String>;
 
 fn key(path: &[&str]) -> KeyPath {
     path.iter().map(|s| (*s).to_string()).collect()
-}
-
-/// The byte span of the deepest value on `path` that exists in the document.
-fn locate(text: &str, path: &[String]) -> Option<Range<usize>> {
-    use toml::de::{DeTable, DeValue};
-    let doc = DeTable::parse(text).ok()?;
-    let mut span = None;
-    let mut table = Some(doc.get_ref());
-    let mut array: Option<&toml::de::DeArray<'_>> = None;
-    for part in path {
-        let value = if let Some(t) = table {
-            t.iter().find(|(k, _)| k.get_ref() == part).map(|(k, v)| {
-                // Point at the key when the value is a table (its span is the whole table).
-                if matches!(v.get_ref(), DeValue::Table(_)) {
-                    span = Some(k.span());
-                } else {
-                    span = Some(v.span());
-                }
-                v
-            })
-        } else if let Some(a) = array {
-            part.parse::<usize>().ok().and_then(|i| a.get(i)).inspect(|v| {
-                span = Some(v.span());
-            })
-        } else {
-            None
-        };
-        let Some(value) = value else { break };
-        table = None;
-        array = None;
-        match value.get_ref() {
-            DeValue::Table(t) => table = Some(t),
-            DeValue::Array(a) => array = Some(a),
-            _ => {}
-        }
-    }
-    span
 }
 
 /// Checks the rules a TOML schema cannot express: every problem, each with the path of the

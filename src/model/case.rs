@@ -1577,7 +1577,7 @@ impl Case {
     /// The location of the value at `path` (e.g. `["arguments", "include", "0"]`) in the file
     /// this case was read from.
     pub fn locate(&self, path: &[&str]) -> Location {
-        locate_path(&self.source.file, &self.source.text, path)
+        crate::diag::locate(&self.source.file, &self.source.text, path)
     }
 
     /// The voice, defaulting from the letter kind: provider for medical-necessity and
@@ -1727,7 +1727,7 @@ impl Case {
     /// value.
     fn validate(&self, file: &str, text: &str) -> Vec<Diagnostic> {
         let at = |path: &[&str], message: String, hint: Option<String>| {
-            Diagnostic::error(locate_path(file, text, path), message).with_hint(hint)
+            Diagnostic::error(crate::diag::locate(file, text, path), message).with_hint(hint)
         };
         let mut problems = Vec::new();
         if self.schema != SCHEMA_VERSION {
@@ -1820,7 +1820,7 @@ impl Case {
     /// Free text is data; control characters would corrupt the letter and the PDF.
     fn validate_text(&self, file: &str, text: &str) -> Option<Diagnostic> {
         let at = |path: &[&str], message: String, hint: Option<String>| {
-            Diagnostic::error(locate_path(file, text, path), message).with_hint(hint)
+            Diagnostic::error(crate::diag::locate(file, text, path), message).with_hint(hint)
         };
         let value = serde_json::to_value(self).unwrap_or_default();
         let mut problem = None;
@@ -1883,39 +1883,6 @@ fn find_control_chars(
         }
         _ => {}
     }
-}
-
-/// The location of the value at `path` (keys, with array indices as numbers), falling back to
-/// the nearest enclosing table, then to the start of the file.
-fn locate_path(file: &str, text: &str, path: &[&str]) -> Location {
-    use toml::de::{DeTable, DeValue};
-    let Ok(root) = DeTable::parse(text) else {
-        return Location::at(file, text, 0);
-    };
-    let mut span = 0..0;
-    let mut table: Option<&DeTable> = Some(root.get_ref());
-    let mut array: Option<&toml::de::DeArray> = None;
-    for key in path {
-        let next = if let Some(t) = table {
-            t.iter()
-                .find(|(k, _)| k.get_ref().as_ref() == *key)
-                .map(|(_, v)| v)
-        } else if let (Some(a), Ok(i)) = (array, key.parse::<usize>()) {
-            a.get(i)
-        } else {
-            None
-        };
-        let Some(v) = next else { break };
-        span = v.span();
-        table = None;
-        array = None;
-        match v.get_ref() {
-            DeValue::Table(t) => table = Some(t),
-            DeValue::Array(a) => array = Some(a),
-            _ => {}
-        }
-    }
-    Location::at(file, text, span.start)
 }
 
 /// Turns a TOML/serde error into a located message with a fix.
