@@ -35,7 +35,7 @@ impl std::error::Error for UnknownChoice {}
 
 /// Declares a vocabulary enum: each variant with its id (`Hmo = "hmo"`), doc comments kept.
 ///
-/// ```ignore
+/// ```text
 /// vocabulary! {
 ///     /// Who speaks in the letter.
 ///     pub enum Voice ("voice") {
