@@ -35,6 +35,6 @@ pub mod report;
 
 pub use files::{input, output};
 pub use load::{bundled, catalog, diag, library, rules, templates};
-pub use model::{case, facts};
+pub use model::{case, facts, schema};
 pub use pipeline::{context, escalation, escape, exception, letter, packet, plan, workspace};
 pub use report::{check, explain, refs, status};

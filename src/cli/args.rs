@@ -129,11 +129,16 @@ pub(super) struct DataArgs {
     pub(super) kind: Option<LetterKind>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(super) enum Format {
-    Md,
-    Pdf,
-    Both,
+crate::model::vocab::vocabulary! {
+    /// What `render` and `batch` write.
+    pub(super) enum Format ("output format") {
+        /// Markdown only.
+        Md = "md",
+        /// PDF only.
+        Pdf = "pdf",
+        /// Markdown and PDF.
+        Both = "both",
+    }
 }
 
 #[derive(Debug, Args)]
@@ -169,31 +174,19 @@ pub(super) struct PdfFlags {
     pub(super) font: Option<PathBuf>,
 }
 
-/// The situations `appeal init` has a case file for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(super) enum Situation {
-    /// A patient's appeal of an out-of-network denial for a specialist or center.
-    OutOfNetworkSpecialist,
-    /// A provider's appeal for a non-preferred drug or a step-therapy denial.
-    DrugException,
-    /// An appeal of a denied second opinion or expert pathology review.
-    SecondOpinion,
-    /// A radiation oncologist's appeal for a denied technique (IMRT, protons, SBRT).
-    RadiationTechnique,
-    /// A letter of medical necessity for a prior authorization, before any decision.
-    PriorAuthorization,
-}
-
-impl Situation {
-    /// The file name under `examples/init/`.
-    pub(super) fn id(self) -> &'static str {
-        match self {
-            Situation::OutOfNetworkSpecialist => "out-of-network-specialist",
-            Situation::DrugException => "drug-exception",
-            Situation::SecondOpinion => "second-opinion",
-            Situation::RadiationTechnique => "radiation-technique",
-            Situation::PriorAuthorization => "prior-authorization",
-        }
+crate::model::vocab::vocabulary! {
+    /// The situations `appeal init` has a case file for (`examples/init/<id>.toml`).
+    pub(super) enum Situation ("situation") {
+        /// A patient's appeal of an out-of-network denial for a specialist or center.
+        OutOfNetworkSpecialist = "out-of-network-specialist",
+        /// A provider's appeal for a non-preferred drug or a step-therapy denial.
+        DrugException = "drug-exception",
+        /// An appeal of a denied second opinion or expert pathology review.
+        SecondOpinion = "second-opinion",
+        /// A radiation oncologist's appeal for a denied technique (IMRT, protons, SBRT).
+        RadiationTechnique = "radiation-technique",
+        /// A letter of medical necessity for a prior authorization, before any decision.
+        PriorAuthorization = "prior-authorization",
     }
 }
 

@@ -11,7 +11,7 @@ pub(super) fn deadlines(args: DeadlinesArgs) -> Result<Exit, CliError> {
     }
     .map_err(crate::workspace::LoadError::from)?;
     let today = today()?;
-    let regulation = case.regulation().id();
+    let regulation = case.regulation();
     let Some(rules) = book.get(regulation) else {
         return Err(CliError::Usage(format!(
             "no rules are recorded for plan regulation `{regulation}`"
@@ -47,7 +47,7 @@ pub(super) fn status(args: StatusArgs) -> Result<Exit, CliError> {
     let book =
         crate::rules::RuleBook::load(args.rules.as_deref()).map_err(crate::workspace::LoadError::from)?;
     let today = today()?;
-    let regulation = case.regulation().id();
+    let regulation = case.regulation();
     let Some(rules) = book.get(regulation) else {
         return Err(CliError::Usage(format!(
             "no rules are recorded for plan regulation `{regulation}`"

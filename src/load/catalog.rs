@@ -9,8 +9,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::case::{DenialReason, LetterKind};
-use crate::diag::{Location, did_you_mean};
+use crate::case::{DenialReason, LetterKind, Regulation, ServiceTiming};
+use crate::diag::{Diagnostic, Diagnostics, Location, did_you_mean};
 use crate::facts;
 
 /// The block files compiled into the binary (`templates/blocks/*.md`), sorted by path.
@@ -82,12 +82,12 @@ pub struct When {
     /// Any one of these denial reasons.
     #[serde(default)]
     pub reasons: Vec<DenialReason>,
-    /// Any one of these plan regulations (ids).
+    /// Any one of these plan regulations.
     #[serde(default)]
-    pub regulations: Vec<String>,
-    /// Any one of these service timings (ids).
+    pub regulations: Vec<Regulation>,
+    /// Any one of these service timings.
     #[serde(default)]
-    pub timing: Vec<String>,
+    pub timing: Vec<ServiceTiming>,
     /// Each fact present and truthy.
     #[serde(default)]
     pub facts: Vec<String>,
@@ -108,37 +108,8 @@ pub struct Catalog {
     pub blocks: Vec<Block>,
 }
 
-/// Problems found in block files; every problem in every file is listed.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{}", .problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
-pub struct CatalogError {
-    /// One entry per problem.
-    pub problems: Vec<CatalogProblem>,
-}
-
-/// One problem in one block file.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{location}: {message}{}", hint.as_ref().map(|h| format!("\n  hint: {h}")).unwrap_or_default())]
-pub struct CatalogProblem {
-    /// Where.
-    pub location: Location,
-    /// What.
-    pub message: String,
-    /// How to fix it.
-    pub hint: Option<String>,
-}
-
-const REGULATIONS: &[&str] = &[
-    "erisa",
-    "aca-individual",
-    "medicare-advantage",
-    "medicare-part-d",
-    "medicaid-managed-care",
-    "fehb",
-    "state-regulated",
-    "unknown",
-];
-const TIMINGS: &[&str] = &["pre-service", "post-service", "concurrent"];
+/// Problems found in block files: every problem in every file, each file's in file order.
+pub type CatalogError = Diagnostics;
 
 impl Catalog {
     /// The bundled blocks, with any `blocks/*.md` in `override_dir` replacing bundled blocks of
@@ -155,11 +126,10 @@ impl Catalog {
                 let mut user: Vec<_> = match std::fs::read_dir(&blocks) {
                     Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
                     Err(e) => {
-                        problems.push(CatalogProblem {
-                            location: Location::at(&blocks.display().to_string(), "", 0),
-                            message: format!("cannot read the folder ({e})"),
-                            hint: None,
-                        });
+                        problems.push(Diagnostic::error(
+                            Location::at(&blocks.display().to_string(), "", 0),
+                            format!("cannot read the folder ({e})"),
+                        ));
                         Vec::new()
                     }
                 };
@@ -177,11 +147,10 @@ impl Catalog {
                             });
                             files.push((name, text));
                         }
-                        Err(e) => problems.push(CatalogProblem {
-                            location: Location::at(&name, "", 0),
-                            message: format!("cannot read the block file ({e})"),
-                            hint: None,
-                        }),
+                        Err(e) => problems.push(Diagnostic::error(
+                            Location::at(&name, "", 0),
+                            format!("cannot read the block file ({e})"),
+                        )),
                     }
                 }
             }
@@ -192,30 +161,32 @@ impl Catalog {
     /// Parses block files given as `(name, text)` pairs.
     pub fn from_files<'a>(
         files: impl IntoIterator<Item = (&'a str, &'a str)>,
-        mut problems: Vec<CatalogProblem>,
+        mut problems: Vec<Diagnostic>,
     ) -> Result<Catalog, CatalogError> {
         let mut blocks: Vec<Block> = Vec::new();
         for (file, text) in files {
             match parse_block(file, text) {
                 Ok(block) => {
                     if let Some(other) = blocks.iter().find(|b| b.meta.id == block.meta.id) {
-                        problems.push(CatalogProblem {
-                            location: Location::at(file, text, 0),
-                            message: format!(
-                                "block id `{}` is already defined in {}",
-                                block.meta.id, other.file
-                            ),
-                            hint: Some("give each block a unique id".into()),
-                        });
+                        problems.push(
+                            Diagnostic::error(
+                                Location::at(file, text, 0),
+                                format!(
+                                    "block id `{}` is already defined in {}",
+                                    block.meta.id, other.file
+                                ),
+                            )
+                            .with_hint(Some("give each block a unique id")),
+                        );
                     } else {
                         blocks.push(block);
                     }
                 }
-                Err(mut p) => problems.append(&mut p),
+                Err(p) => problems.extend(Diagnostics::in_file_order(p).0),
             }
         }
         if !problems.is_empty() {
-            return Err(CatalogError { problems });
+            return Err(Diagnostics(problems));
         }
         blocks.sort_by(|a, b| (a.meta.order, &a.meta.id).cmp(&(b.meta.order, &b.meta.id)));
         Ok(Catalog { blocks })
@@ -233,11 +204,9 @@ impl Catalog {
 }
 
 /// Splits `+++` front matter from prose and validates the metadata.
-fn parse_block(file: &str, text: &str) -> Result<Block, Vec<CatalogProblem>> {
-    let problem = |offset: usize, message: String, hint: Option<&str>| CatalogProblem {
-        location: Location::at(file, text, offset),
-        message,
-        hint: hint.map(str::to_string),
+fn parse_block(file: &str, text: &str) -> Result<Block, Vec<Diagnostic>> {
+    let problem = |offset: usize, message: String, hint: Option<&str>| {
+        Diagnostic::error(Location::at(file, text, offset), message).with_hint(hint)
     };
     let Some(rest) = text
         .strip_prefix("+++\n")
@@ -268,7 +237,8 @@ fn parse_block(file: &str, text: &str) -> Result<Block, Vec<CatalogProblem>> {
 
     let meta: BlockMeta = toml::from_str(front).map_err(|e| {
         let offset = header_start + e.span().map_or(0, |s| s.start);
-        vec![problem(offset, e.message().trim().to_string(), None)]
+        let (message, hint) = crate::diag::explain_unknown_variant(e.message().trim());
+        vec![problem(offset, message, hint.as_deref())]
     })?;
     let mut problems = Vec::new();
     let find = |needle: &str| header_start + front.find(needle).unwrap_or(0);
@@ -282,24 +252,6 @@ fn parse_block(file: &str, text: &str) -> Result<Block, Vec<CatalogProblem>> {
             format!("block id `{}` does not match its file name `{stem}.md`", meta.id),
             Some("rename the file or the id so they agree"),
         ));
-    }
-    for r in &meta.when.regulations {
-        if !REGULATIONS.contains(&r.as_str()) {
-            problems.push(problem(
-                find(r),
-                format!("unknown regulation `{r}`"),
-                Some(&hint_for(r, REGULATIONS)),
-            ));
-        }
-    }
-    for t in &meta.when.timing {
-        if !TIMINGS.contains(&t.as_str()) {
-            problems.push(problem(
-                find(t),
-                format!("unknown service timing `{t}`"),
-                Some(&hint_for(t, TIMINGS)),
-            ));
-        }
     }
     for r in meta.answers.iter().filter(|r| !meta.when.reasons.contains(r)) {
         problems.push(problem(
@@ -377,12 +329,48 @@ mod tests {
     }
 
     #[test]
+    fn a_files_problems_come_in_file_order() {
+        // The `answers` check runs before the facts check, but its line comes after `needs`.
+        let bad = GOOD
+            .replace("kinds =", "needs = [\"diagnosis.stgae\"]\nkinds =")
+            .replace("[when]", "answers = [\"step-therapy\"]\n[when]");
+        let e = Catalog::from_files([("blocks/x.md", bad.as_str())], vec![]).unwrap_err();
+        let lines: Vec<usize> = e.iter().map(|d| d.location.line).collect();
+        assert_eq!(lines.len(), 2, "{e}");
+        assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{e}");
+        assert!(e.to_string().contains("\nerror: blocks/x.md:"), "{e}");
+    }
+
+    #[test]
     fn unknown_front_matter_key_is_located() {
         let bad = GOOD.replace("title", "titel");
         let e = Catalog::from_files([("blocks/x.md", bad.as_str())], vec![])
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("blocks/x.md:3:1: unknown field `titel`"), "{e}");
+    }
+
+    #[test]
+    fn conditions_are_checked_against_the_vocabularies() {
+        let bad = GOOD.replace("[when]\n", "[when]\nregulations = [\"erisa\", \"erisaa\"]\n");
+        let e = Catalog::from_files([("blocks/x.md", bad.as_str())], vec![])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with(
+                "blocks/x.md:6:25: unknown value `erisaa`; expected one of: erisa, aca-individual,"
+            ),
+            "{e}"
+        );
+        assert!(e.contains("hint: did you mean `erisa`?"), "{e}");
+        let bad = GOOD.replace("[when]\n", "[when]\ntiming = [\"pre\"]\n");
+        let e = Catalog::from_files([("blocks/x.md", bad.as_str())], vec![])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("expected one of: pre-service, post-service, concurrent"),
+            "{e}"
+        );
     }
 
     #[test]

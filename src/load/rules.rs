@@ -19,64 +19,35 @@ pub mod states;
 pub use bodies::{Body, Complaint, ComplaintTo, RequestTo};
 
 pub use deadline::{
-    Deadline, DeadlineInput, DeadlineReport, Deadlines, Status, Timing, deadlines, deadlines_for,
-    request_deadlines,
+    Deadline, DeadlineInput, DeadlineReport, Deadlines, Status, deadlines, deadlines_for, request_deadlines,
 };
 pub use ics::to_ics;
 pub use states::{Ground, StateLaw, StateRules};
 
 use std::collections::BTreeMap;
-use std::fmt;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-/// Every `plan.regulation` value a case file may name, each with one rules file.
-pub const REGULATIONS: [&str; 8] = [
-    "erisa",
-    "aca-individual",
-    "medicare-advantage",
-    "medicare-part-d",
-    "medicaid-managed-care",
-    "fehb",
-    "state-regulated",
-    "unknown",
-];
+use crate::case::{Regulation, ServiceTiming};
+use crate::diag::{Diagnostic, Diagnostics, Location};
 
-/// How far a figure or rule has been verified (RULES.md verification tags).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Tag {
-    /// Seen in primary text: the regulation or statute, or an official agency page.
-    #[serde(rename = "P")]
-    P,
-    /// Seen only in secondary material quoting or closely paraphrasing the rule.
-    #[serde(rename = "S")]
-    S,
-    /// Not confirmed in any stored source. Never asserted, never turned into a date.
-    #[serde(rename = "UNVERIFIED")]
-    Unverified,
+crate::model::vocab::vocabulary! {
+    /// How far a figure or rule has been verified (RULES.md verification tags).
+    pub enum Tag ("verification tag") {
+        /// Seen in primary text: the regulation or statute, or an official agency page.
+        P = "P",
+        /// Seen only in secondary material quoting or closely paraphrasing the rule.
+        S = "S",
+        /// Not confirmed in any stored source. Never asserted, never turned into a date.
+        Unverified = "UNVERIFIED",
+    }
 }
 
 impl Tag {
     /// Whether the figure may be asserted (tag `P` or `S`).
     pub fn is_verified(self) -> bool {
         !matches!(self, Tag::Unverified)
-    }
-
-    /// The tag as written in rules files: `P`, `S` or `UNVERIFIED`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tag::P => "P",
-            Tag::S => "S",
-            Tag::Unverified => "UNVERIFIED",
-        }
-    }
-}
-
-impl fmt::Display for Tag {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -538,7 +509,7 @@ pub struct NextLevel {
 pub struct Note {
     /// Only for these timings; empty means always.
     #[serde(default)]
-    pub timing: Vec<Timing>,
+    pub timing: Vec<ServiceTiming>,
     /// The rule in plain words.
     pub text: String,
     /// Where the rule is written.
@@ -563,7 +534,7 @@ pub struct Note {
 #[serde(deny_unknown_fields)]
 pub struct Rules {
     /// The `plan.regulation` value; equals the file stem.
-    pub regulation: String,
+    pub regulation: Regulation,
     /// Display name, e.g. `Employer group health plan (ERISA)`.
     pub name: String,
     /// The governing law and its scope.
@@ -925,38 +896,6 @@ impl Rules {
     }
 }
 
-/// A position in a rules file, printed `file:line:col` (1-based; column in characters).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
-    /// The file, as given to the loader (`rules/erisa.toml` for bundled files).
-    pub file: String,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub col: usize,
-}
-
-impl Location {
-    fn at(file: &str, text: &str, offset: usize) -> Location {
-        let offset = offset.min(text.len());
-        let before = text.get(..offset).unwrap_or(text);
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
-        Location {
-            file: file.to_string(),
-            line,
-            col,
-        }
-    }
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.col)
-    }
-}
-
 /// Errors loading rules files.
 #[derive(Debug, thiserror::Error)]
 pub enum RulesError {
@@ -969,22 +908,10 @@ pub enum RulesError {
         #[source]
         source: std::io::Error,
     },
-    /// The file is not valid TOML, or does not fit the schema (unknown key, wrong type).
-    #[error("{at}: {message}")]
-    Syntax {
-        /// Where.
-        at: Location,
-        /// What is wrong.
-        message: String,
-    },
-    /// The file parses but breaks a rule of the schema (see `rules/README.md`).
-    #[error("{at}: {message}")]
-    Invalid {
-        /// Where.
-        at: Location,
-        /// What is wrong.
-        message: String,
-    },
+    /// Files are not valid TOML, do not fit the schema (unknown key, wrong type), or break a
+    /// rule of the schema (see `rules/README.md`): every problem in every file.
+    #[error(transparent)]
+    Invalid(Diagnostics),
     /// The folder holds no `*.toml` rules files (and no `states/` files).
     #[error("{}: no rules files (*.toml) found", dir.display())]
     Empty {
@@ -996,7 +923,7 @@ pub enum RulesError {
 /// All loaded rules, by regulation, and the state laws on step therapy, by state.
 #[derive(Debug, Clone, Default)]
 pub struct RuleBook {
-    rules: BTreeMap<String, Rules>,
+    rules: BTreeMap<Regulation, Rules>,
     states: BTreeMap<String, StateRules>,
 }
 
@@ -1008,17 +935,17 @@ impl RuleBook {
     /// [`crate::bundled`]).
     pub fn bundled() -> Result<RuleBook, RulesError> {
         let mut book = RuleBook::default();
+        let mut problems = Vec::new();
         for file in crate::bundled::folder("rules/") {
             let relative = file.relative("rules/");
-            if let Some(name) = relative.strip_prefix("states/") {
-                let state = states::parse_state(file.path, name, file.text())?;
-                book.states.insert(state.state.clone(), state);
-            } else {
-                let rules = parse(file.path, relative, file.text())?;
-                book.rules.insert(rules.regulation.clone(), rules);
+            match relative.strip_prefix("states/") {
+                Some(name) => {
+                    book.add_state(states::parse_state(file.path, name, file.text()), &mut problems)?
+                }
+                None => book.add(parse(file.path, relative, file.text()), &mut problems)?,
             }
         }
-        Ok(book)
+        book.or_problems(problems)
     }
 
     /// The bundled rules overridden by a user's folder: every `*.toml` file in `dir` replaces
@@ -1032,25 +959,27 @@ impl RuleBook {
     /// state files in `dir/states/` when that folder exists.
     pub fn read_dir(dir: &Path) -> Result<RuleBook, RulesError> {
         let mut book = RuleBook::default();
+        let mut problems = Vec::new();
         for path in toml_files(dir)? {
             let (text, name) = read_toml(&path)?;
-            let rules = parse(&path.display().to_string(), &name, &text)?;
-            book.rules.insert(rules.regulation.clone(), rules);
+            book.add(parse(&path.display().to_string(), &name, &text), &mut problems)?;
         }
         let states_dir = dir.join(STATES_DIR);
         if states_dir.is_dir() {
             for path in toml_files(&states_dir)? {
                 let (text, name) = read_toml(&path)?;
-                let state = states::parse_state(&path.display().to_string(), &name, &text)?;
-                book.states.insert(state.state.clone(), state);
+                book.add_state(
+                    states::parse_state(&path.display().to_string(), &name, &text),
+                    &mut problems,
+                )?;
             }
         }
-        if book.rules.is_empty() && book.states.is_empty() {
+        if book.rules.is_empty() && book.states.is_empty() && problems.is_empty() {
             return Err(RulesError::Empty {
                 dir: dir.to_path_buf(),
             });
         }
-        Ok(book)
+        book.or_problems(problems)
     }
 
     /// [`RuleBook::load_dir`] when an override folder is given, else [`RuleBook::bundled`].
@@ -1058,6 +987,54 @@ impl RuleBook {
         match overrides {
             Some(dir) => RuleBook::load_dir(dir),
             None => RuleBook::bundled(),
+        }
+    }
+
+    /// Adds one file's rules, or keeps its problems with the others' so every file's are
+    /// reported; an I/O error ends the loading.
+    fn add(
+        &mut self,
+        parsed: Result<Rules, RulesError>,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Result<(), RulesError> {
+        match parsed {
+            Ok(rules) => {
+                self.rules.insert(rules.regulation, rules);
+                Ok(())
+            }
+            Err(RulesError::Invalid(found)) => {
+                problems.extend(found.0);
+                Ok(())
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Adds one State's file, or keeps its problems with the others'.
+    fn add_state(
+        &mut self,
+        parsed: Result<StateRules, RulesError>,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Result<(), RulesError> {
+        match parsed {
+            Ok(state) => {
+                self.states.insert(state.state.clone(), state);
+                Ok(())
+            }
+            Err(RulesError::Invalid(found)) => {
+                problems.extend(found.0);
+                Ok(())
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// The book, or every problem found loading it.
+    fn or_problems(self, problems: Vec<Diagnostic>) -> Result<RuleBook, RulesError> {
+        if problems.is_empty() {
+            Ok(self)
+        } else {
+            Err(RulesError::Invalid(Diagnostics(problems)))
         }
     }
 
@@ -1079,13 +1056,13 @@ impl RuleBook {
     }
 
     /// The rules for a `plan.regulation` value.
-    pub fn get(&self, regulation: &str) -> Option<&Rules> {
-        self.rules.get(regulation)
+    pub fn get(&self, regulation: Regulation) -> Option<&Rules> {
+        self.rules.get(&regulation)
     }
 
-    /// The regulations loaded, in name order.
-    pub fn regulations(&self) -> impl Iterator<Item = &str> {
-        self.rules.keys().map(String::as_str)
+    /// The regulations loaded, in the order [`Regulation::ALL`] lists them.
+    pub fn regulations(&self) -> impl Iterator<Item = Regulation> + '_ {
+        self.rules.keys().copied()
     }
 }
 
@@ -1121,17 +1098,19 @@ fn read_toml(path: &Path) -> Result<(String, String), RulesError> {
 
 /// Parses and validates one rules file. `file` names it in errors; `name` is its file name.
 fn parse(file: &str, name: &str, text: &str) -> Result<Rules, RulesError> {
-    let mut rules: Rules = toml::from_str(text).map_err(|e| RulesError::Syntax {
-        at: Location::at(file, text, e.span().map_or(0, |s| s.start)),
-        message: e.message().trim().to_string(),
+    let mut rules: Rules = toml::from_str(text).map_err(|e| {
+        let (message, hint) = crate::diag::explain_unknown_variant(e.message().trim());
+        let at = Location::at(file, text, e.span().map_or(0, |s| s.start));
+        RulesError::Invalid(Diagnostics::one(Diagnostic::error(at, message).with_hint(hint)))
     })?;
     let stem = name.strip_suffix(".toml").unwrap_or(name);
-    if let Err((path, message)) = validate(&rules, stem) {
-        let offset = locate(text, &path).map_or(0, |s| s.start);
-        return Err(RulesError::Invalid {
-            at: Location::at(file, text, offset),
-            message,
-        });
+    let problems = validate(&rules, stem);
+    if !problems.is_empty() {
+        let problems = problems
+            .into_iter()
+            .map(|(path, message)| Diagnostic::error(crate::diag::locate(file, text, &path), message))
+            .collect();
+        return Err(RulesError::Invalid(Diagnostics::in_file_order(problems)));
     }
     mark_verified(&mut rules);
     Ok(rules)
@@ -1188,57 +1167,12 @@ fn key(path: &[&str]) -> KeyPath {
     path.iter().map(|s| (*s).to_string()).collect()
 }
 
-/// The byte span of the deepest value on `path` that exists in the document.
-fn locate(text: &str, path: &[String]) -> Option<Range<usize>> {
-    use toml::de::{DeTable, DeValue};
-    let doc = DeTable::parse(text).ok()?;
-    let mut span = None;
-    let mut table = Some(doc.get_ref());
-    let mut array: Option<&toml::de::DeArray<'_>> = None;
-    for part in path {
-        let value = if let Some(t) = table {
-            t.iter().find(|(k, _)| k.get_ref() == part).map(|(k, v)| {
-                // Point at the key when the value is a table (its span is the whole table).
-                if matches!(v.get_ref(), DeValue::Table(_)) {
-                    span = Some(k.span());
-                } else {
-                    span = Some(v.span());
-                }
-                v
-            })
-        } else if let Some(a) = array {
-            part.parse::<usize>().ok().and_then(|i| a.get(i)).inspect(|v| {
-                span = Some(v.span());
-            })
-        } else {
-            None
-        };
-        let Some(value) = value else { break };
-        table = None;
-        array = None;
-        match value.get_ref() {
-            DeValue::Table(t) => table = Some(t),
-            DeValue::Array(a) => array = Some(a),
-            _ => {}
-        }
-    }
-    span
-}
-
-/// Checks the rules a TOML schema cannot express. Returns the path of the offending value.
-fn validate(rules: &Rules, stem: &str) -> Result<(), (KeyPath, String)> {
-    if !REGULATIONS.contains(&rules.regulation.as_str()) {
-        return Err((
-            key(&["regulation"]),
-            format!(
-                "unknown regulation \"{}\" (expected one of: {})",
-                rules.regulation,
-                REGULATIONS.join(", ")
-            ),
-        ));
-    }
-    if rules.regulation != stem {
-        return Err((
+/// Checks the rules a TOML schema cannot express: every problem, each with the path of the
+/// offending value.
+fn validate(rules: &Rules, stem: &str) -> Vec<(KeyPath, String)> {
+    let mut found = Vec::new();
+    if rules.regulation.id() != stem {
+        found.push((
             key(&["regulation"]),
             format!(
                 "regulation \"{}\" must equal the file name \"{stem}\"",
@@ -1247,19 +1181,19 @@ fn validate(rules: &Rules, stem: &str) -> Result<(), (KeyPath, String)> {
         ));
     }
     if rules.name.trim().is_empty() {
-        return Err((key(&["name"]), "name must not be empty".into()));
+        found.push((key(&["name"]), "name must not be empty".into()));
     }
-    check_item(&["governing"], &rules.governing.text, &rules.governing.citation)?;
-    check_period(&["file_appeal"], &rules.file_appeal, true)?;
+    found.extend(check_item(&["governing"], &rules.governing.text, &rules.governing.citation).err());
+    found.extend(check_period(&["file_appeal"], &rules.file_appeal, true).err());
     if rules.file_appeal.non_grandfathered_only {
-        return Err((
+        found.push((
             key(&["file_appeal", "non_grandfathered_only"]),
             "every plan has a time to file its internal appeal; file_appeal cannot be non_grandfathered_only"
                 .into(),
         ));
     }
     if let Some(g) = &rules.grandfathered {
-        check_item(&["grandfathered"], &g.text, &g.citation)?;
+        found.extend(check_item(&["grandfathered"], &g.text, &g.citation).err());
     }
     for (name, item) in [
         ("late_filing", &rules.late_filing),
@@ -1272,7 +1206,7 @@ fn validate(rules: &Rules, stem: &str) -> Result<(), (KeyPath, String)> {
         ("off_label", &rules.off_label),
     ] {
         if let Some(i) = item {
-            check_item(&[name], &i.text, &i.citation)?;
+            found.extend(check_item(&[name], &i.text, &i.citation).err());
         }
     }
     let d = &rules.decision;
@@ -1284,7 +1218,7 @@ fn validate(rules: &Rules, stem: &str) -> Result<(), (KeyPath, String)> {
         ("extension", &d.extension),
     ] {
         if let Some(p) = p {
-            check_period(&["decision", name], p, false)?;
+            found.extend(check_period(&["decision", name], p, false).err());
         }
     }
     for (name, p) in [
@@ -1292,17 +1226,17 @@ fn validate(rules: &Rules, stem: &str) -> Result<(), (KeyPath, String)> {
         ("expedited", &rules.request_decision.expedited),
     ] {
         if let Some(p) = p {
-            check_period(&["request_decision", name], p, false)?;
+            found.extend(check_period(&["request_decision", name], p, false).err());
         }
     }
     if let Some(u) = &rules.urgent {
-        check_item(&["urgent"], &u.text, &u.citation)?;
+        found.extend(check_item(&["urgent"], &u.text, &u.citation).err());
         if let Some(p) = &u.physician {
-            check_item(&["urgent", "physician"], &p.text, &p.citation)?;
+            found.extend(check_item(&["urgent", "physician"], &p.text, &p.citation).err());
         }
     }
     if let Some(c) = &rules.claim_file {
-        check_item(&["claim_file"], &c.text, &c.citation)?;
+        found.extend(check_item(&["claim_file"], &c.text, &c.citation).err());
         for (name, item) in [
             ("relevant", &c.relevant),
             ("criteria", &c.criteria),
@@ -1310,53 +1244,76 @@ fn validate(rules: &Rules, stem: &str) -> Result<(), (KeyPath, String)> {
             ("new_evidence", &c.new_evidence),
         ] {
             if let Some(i) = item {
-                check_item(&["claim_file", name], &i.text, &i.citation)?;
+                found.extend(check_item(&["claim_file", name], &i.text, &i.citation).err());
             }
         }
     }
     for (i, item) in rules.coverage_criteria.iter().enumerate() {
-        check_item(&["coverage_criteria", &i.to_string()], &item.text, &item.citation)?;
+        found.extend(check_item(&["coverage_criteria", &i.to_string()], &item.text, &item.citation).err());
     }
     if let Some(n) = &rules.network {
-        check_item(&["network"], &n.text, &n.citation)?;
+        found.extend(check_item(&["network"], &n.text, &n.citation).err());
     }
     if let Some(p) = &rules.continuation {
-        check_period(&["continuation"], p, true)?;
+        found.extend(check_period(&["continuation"], p, true).err());
     }
     if let Some(x) = &rules.external_review {
-        check_item(&["external_review"], &x.text, &x.citation)?;
+        found.extend(check_item(&["external_review"], &x.text, &x.citation).err());
         if let Some(p) = &x.file {
-            check_period(&["external_review", "file"], p, true)?;
+            found.extend(check_period(&["external_review", "file"], p, true).err());
         }
         if let Some(p) = &x.standard {
-            check_period(&["external_review", "standard"], p, false)?;
+            found.extend(check_period(&["external_review", "standard"], p, false).err());
         }
         if let Some(p) = &x.expedited {
-            check_period(&["external_review", "expedited"], p, false)?;
+            found.extend(check_period(&["external_review", "expedited"], p, false).err());
         }
         if let Some(a) = &x.alongside_expedited_internal {
-            check_item(
-                &["external_review", "alongside_expedited_internal"],
-                &a.text,
-                &a.citation,
-            )?;
+            found.extend(
+                check_item(
+                    &["external_review", "alongside_expedited_internal"],
+                    &a.text,
+                    &a.citation,
+                )
+                .err(),
+            );
         }
         if x.automatic && x.file.is_some() {
-            return Err((
+            found.push((
                 key(&["external_review", "file"]),
                 "an automatic external review has no filing window".into(),
             ));
         }
     }
     if let Some(n) = &rules.next_level {
-        check_item(&["next_level"], &n.text, &n.citation)?;
+        found.extend(check_item(&["next_level"], &n.text, &n.citation).err());
         if let Some(p) = &n.file {
-            check_period(&["next_level", "file"], p, true)?;
+            found.extend(check_period(&["next_level", "file"], p, true).err());
         }
     }
     for (i, note) in rules.notes.iter().enumerate() {
-        check_item(&["notes", &i.to_string()], &note.text, &note.citation)?;
+        found.extend(check_item(&["notes", &i.to_string()], &note.text, &note.citation).err());
     }
+    found.extend(check_escalation(rules).err());
+    found
+}
+
+fn check_item(path: &[&str], text: &str, citation: &str) -> Result<(), (KeyPath, String)> {
+    if text.trim().is_empty() {
+        return Err((with(path, "text"), "text must not be empty".into()));
+    }
+    if citation.trim().is_empty() {
+        return Err((
+            with(path, "citation"),
+            "citation must not be empty: every rule needs a citation".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The complaint and next-level tables: a body where a letter is sent to one, and what a
+/// letter asks for.
+fn check_escalation(rules: &Rules) -> Result<(), (KeyPath, String)> {
     if let Some(c) = &rules.complaint {
         check_item(&["complaint"], &c.text, &c.citation)?;
         if let Some(b) = &c.body {
@@ -1398,19 +1355,6 @@ fn validate(rules: &Rules, stem: &str) -> Result<(), (KeyPath, String)> {
                 format!("a request sent to a body needs [{name}.body]"),
             ));
         }
-    }
-    Ok(())
-}
-
-fn check_item(path: &[&str], text: &str, citation: &str) -> Result<(), (KeyPath, String)> {
-    if text.trim().is_empty() {
-        return Err((with(path, "text"), "text must not be empty".into()));
-    }
-    if citation.trim().is_empty() {
-        return Err((
-            with(path, "citation"),
-            "citation must not be empty: every rule needs a citation".into(),
-        ));
     }
     Ok(())
 }

@@ -33,17 +33,9 @@ pub const MARK_CLOSE: char = '\u{E001}';
 /// block whose prose produces one is dropped from the letter and reported.
 pub const MARK_UNUSABLE: char = '\u{E002}';
 
-/// A template that failed to parse or render.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("{location}: {message}{}", hint.as_ref().map(|h| format!("\n  hint: {h}")).unwrap_or_default())]
-pub struct TemplateError {
-    /// Where, in the template file.
-    pub location: Location,
-    /// What tera reported.
-    pub message: String,
-    /// How to fix it.
-    pub hint: Option<String>,
-}
+/// A template that failed to parse or render: where in the template file, what tera reported,
+/// how to fix it.
+pub type TemplateError = crate::diag::Diagnostic;
 
 /// The loaded templates.
 ///
@@ -131,11 +123,10 @@ impl Templates {
                 Some(path) => match std::fs::read_to_string(&path) {
                     Ok(t) => files.push((name.to_string(), path.display().to_string(), 1, t)),
                     Err(e) => {
-                        return Err(vec![TemplateError {
-                            location: Location::at(&path.display().to_string(), "", 0),
-                            message: format!("cannot read the template ({e})"),
-                            hint: None,
-                        }]);
+                        return Err(vec![TemplateError::error(
+                            Location::at(&path.display().to_string(), "", 0),
+                            format!("cannot read the template ({e})"),
+                        )]);
                     }
                 },
                 None => files.push((name.to_string(), format!("templates/{name}"), 1, text.to_string())),
@@ -235,11 +226,9 @@ fn template_error(file: &str, first_line: usize, text: &str, err: &tera::Error) 
     }
     let mut location = Location::at(file, text, offset);
     location.line += first_line - 1;
-    TemplateError {
-        location,
-        message: message.lines().next().unwrap_or_default().trim().to_string(),
-        hint: Some("fix the template syntax (tera 2, Jinja-like); see templates/blocks/README.md".into()),
-    }
+    TemplateError::error(location, message.lines().next().unwrap_or_default().trim()).with_hint(Some(
+        "fix the template syntax (tera 2, Jinja-like); see templates/blocks/README.md",
+    ))
 }
 
 #[cfg(test)]

@@ -1,16 +1,19 @@
 //! The case file: the facts of one appeal, as the user wrote them (format version 1).
 //!
-//! [`Case::parse`] turns TOML text into a typed [`Case`] or a [`CaseError`] that names the file,
-//! line and column, says what is wrong and how to fix it. Parsing is strict: unknown keys,
-//! impossible dates, malformed NPIs and unknown denial reasons are errors, never guesses. This
-//! module knows nothing about letters; it only establishes the facts.
+//! [`Case::parse`] turns TOML text into a typed [`Case`], or every problem it finds
+//! ([`CaseError`], in file order), each naming the file, line and column, what is wrong and how
+//! to fix it. Parsing is strict: unknown keys, impossible dates, malformed NPIs and unknown
+//! denial reasons are errors, never guesses. This module knows nothing about letters; it only
+//! establishes the facts.
 
 use std::fmt;
 
 use jiff::civil::Date;
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::diag::{Location, did_you_mean};
+use crate::diag::{Diagnostic, Diagnostics, Location, did_you_mean};
+use crate::model::vocab::vocabulary;
 
 /// The case-file format version this build reads.
 pub const SCHEMA_VERSION: i64 = 1;
@@ -126,10 +129,11 @@ pub const FIELDS: &[&str] = &[
 ];
 
 /// One appeal's facts: who writes, to whom, about whom, and what was denied.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
-    /// Format version; must be [`SCHEMA_VERSION`].
+    /// The case format version: `1`.
+    #[schemars(extend("const" = SCHEMA_VERSION))]
     pub schema: i64,
     /// What kind of letter, in whose voice.
     #[serde(default)]
@@ -144,7 +148,7 @@ pub struct Case {
     #[serde(default)]
     pub plan: HealthPlan,
     /// The insurer's adverse decision. Absent for a request made before any decision (a letter
-    /// of medical necessity for a prior authorization); see [`Case::is_request`].
+    /// of medical necessity for a prior authorization).
     #[serde(default)]
     pub denial: Option<Denial>,
     /// The service being requested.
@@ -215,14 +219,17 @@ pub struct Source {
 }
 
 /// `[letter]`: the kind of letter and its voice.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LetterSettings {
     /// The kind of letter (default `appeal`).
     #[serde(default, deserialize_with = "any_case")]
+    #[schemars(with = "AnyCase<LetterKind>")]
     pub kind: LetterKind,
-    /// Who speaks; when absent it follows from the kind (see [`Case::voice`]).
+    /// Who speaks. When absent it follows from the kind: the provider for `medical-necessity`
+    /// and `peer-to-peer-brief`, the patient otherwise.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<Voice>>")]
     pub voice: Option<Voice>,
     /// The letter's date; default today or `SOURCE_DATE_EPOCH`.
     pub date: Option<CaseDate>,
@@ -230,45 +237,35 @@ pub struct LetterSettings {
     #[serde(default)]
     pub expedited: bool,
     /// Language of the letter; only `en` is available.
+    #[schemars(extend("enum" = ["en"]))]
     pub language: Option<String>,
 }
 
-/// The kinds of letter `appeal` drafts. The serde names, the command line's `--kind` choices
-/// (listed in `--help`) and [`LetterKind::id`] are the same kebab-case words.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum LetterKind {
-    /// An internal appeal of a denial.
-    #[default]
-    Appeal,
-    /// A provider's letter of medical necessity.
-    MedicalNecessity,
-    /// A request for the next level of review the plan's rules provide: external review, OPM
-    /// review, a State fair hearing (for Medicare Advantage, the plan's automatic forwarding
-    /// to the Independent Review Entity).
-    ExternalReview,
-    /// A request for the claim file, criteria and reviewer credentials.
-    ClaimFileRequest,
-    /// Talking points for a peer-to-peer call.
-    PeerToPeerBrief,
-    /// A follow-up when the plan's decision on a filed appeal is due or overdue.
-    FollowUp,
-    /// A complaint to the body that oversees the plan (a regulator, or the plan's grievance process).
-    Complaint,
+vocabulary! {
+    /// The kinds of letter `appeal` drafts; the same words are the command line's `--kind` choices.
+    #[derive(Default)]
+    pub enum LetterKind ("letter kind") {
+        /// An internal appeal of a denial.
+        #[default]
+        Appeal = "appeal",
+        /// A provider's letter of medical necessity.
+        MedicalNecessity = "medical-necessity",
+        /// A request for the next level of review the plan's rules provide: external review, OPM
+        /// review, a State fair hearing (for Medicare Advantage, the plan's automatic forwarding
+        /// to the Independent Review Entity).
+        ExternalReview = "external-review",
+        /// A request for the claim file, criteria and reviewer credentials.
+        ClaimFileRequest = "claim-file-request",
+        /// Talking points for a peer-to-peer call.
+        PeerToPeerBrief = "peer-to-peer-brief",
+        /// A follow-up when the plan's decision on a filed appeal is due or overdue.
+        FollowUp = "follow-up",
+        /// A complaint to the body that oversees the plan (a regulator, or the plan's grievance process).
+        Complaint = "complaint",
+    }
 }
 
 impl LetterKind {
-    /// Every kind, in documentation order.
-    pub const ALL: [LetterKind; 7] = [
-        LetterKind::Appeal,
-        LetterKind::MedicalNecessity,
-        LetterKind::ExternalReview,
-        LetterKind::ClaimFileRequest,
-        LetterKind::PeerToPeerBrief,
-        LetterKind::FollowUp,
-        LetterKind::Complaint,
-    ];
-
     /// "a" or "an", for the kind's id in a sentence.
     pub fn article(self) -> &'static str {
         match self {
@@ -282,62 +279,22 @@ impl LetterKind {
     pub fn argues(self) -> bool {
         !matches!(self, LetterKind::FollowUp | LetterKind::Complaint)
     }
-
-    /// The id used in case files and on the command line.
-    pub fn id(self) -> &'static str {
-        match self {
-            LetterKind::Appeal => "appeal",
-            LetterKind::MedicalNecessity => "medical-necessity",
-            LetterKind::ExternalReview => "external-review",
-            LetterKind::ClaimFileRequest => "claim-file-request",
-            LetterKind::PeerToPeerBrief => "peer-to-peer-brief",
-            LetterKind::FollowUp => "follow-up",
-            LetterKind::Complaint => "complaint",
-        }
-    }
 }
 
-impl fmt::Display for LetterKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
-}
-
-impl std::str::FromStr for LetterKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        LetterKind::ALL.into_iter().find(|k| k.id() == s).ok_or_else(|| {
-            let ids: Vec<&str> = LetterKind::ALL.iter().map(|k| k.id()).collect();
-            format!("unknown letter kind `{s}`; expected one of {}", ids.join(", "))
-        })
-    }
-}
-
-/// Who speaks in the letter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum Voice {
-    /// The patient, in the first person.
-    Patient,
-    /// The treating provider ("my patient").
-    Provider,
-    /// Someone writing on the patient's behalf.
-    Representative,
-}
-
-impl Voice {
-    /// The id used in case files and templates.
-    pub fn id(self) -> &'static str {
-        match self {
-            Voice::Patient => "patient",
-            Voice::Provider => "provider",
-            Voice::Representative => "representative",
-        }
+vocabulary! {
+    /// Who speaks in the letter.
+    pub enum Voice ("voice") {
+        /// The patient, in the first person.
+        Patient = "patient",
+        /// The treating provider ("my patient").
+        Provider = "provider",
+        /// Someone writing on the patient's behalf.
+        Representative = "representative",
     }
 }
 
 /// `[sender]`: the signer.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Sender {
     /// How a representative is related to the patient (daughter, spouse, advocate, attorney),
@@ -346,10 +303,12 @@ pub struct Sender {
     /// Full name.
     pub name: String,
     /// Degrees and titles, e.g. "MD, FACP".
+    #[schemars(example = &"MD, FACP")]
     pub credentials: Option<String>,
     /// National Provider Identifier (10 digits, check digit validated). Left blank (`""`, as
     /// `appeal init` writes it) it counts as not given, and `check` asks for it.
     #[serde(default, deserialize_with = "blank_or_npi")]
+    #[schemars(schema_with = "crate::schema::blank_or_npi")]
     pub npi: Option<Npi>,
     /// Practice or organisation.
     pub organization: Option<String>,
@@ -365,12 +324,13 @@ pub struct Sender {
 }
 
 /// `[recipient]`: where the letter goes.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Recipient {
     /// The plan or review organisation.
     pub organization: String,
     /// Department, e.g. "Appeals and Grievances".
+    #[schemars(example = &"Appeals and Grievances")]
     pub department: Option<String>,
     /// A named person.
     pub attention: Option<String>,
@@ -382,7 +342,7 @@ pub struct Recipient {
 }
 
 /// `[patient]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Patient {
     /// Full name.
@@ -391,43 +351,49 @@ pub struct Patient {
     pub date_of_birth: Option<CaseDate>,
     /// Sex, which drives third-person wording unless `pronouns` is set.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<Sex>>")]
     pub sex: Option<Sex>,
     /// Pronouns override, e.g. "they/them".
+    #[schemars(example = &"they/them")]
     pub pronouns: Option<String>,
     /// Member ID on the insurance card.
     pub member_id: Option<String>,
     /// Group number.
     pub group_number: Option<String>,
     /// Height as written ("178 cm", "5 ft 10 in"); prior-authorization forms ask for it.
+    #[schemars(example = &"178 cm")]
     pub height: Option<String>,
     /// Weight as written ("82 kg"); dosing and prior-authorization forms ask for it.
+    #[schemars(example = &"82 kg")]
     pub weight: Option<String>,
 }
 
-/// Sex, for third-person wording.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Sex {
-    /// she/her.
-    Female,
-    /// he/him.
-    Male,
-    /// they/them.
-    Other,
+vocabulary! {
+    /// Sex, for third-person wording.
+    pub enum Sex ("sex") {
+        /// she/her.
+        Female = "female",
+        /// he/him.
+        Male = "male",
+        /// they/them.
+        Other = "other",
+    }
 }
 
 /// `[plan]`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HealthPlan {
     /// The plan's name.
     pub name: Option<String>,
     /// Plan type.
     #[serde(rename = "type", default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<PlanType>>")]
     pub plan_type: Option<PlanType>,
-    /// The law that governs the plan's appeals; see [`Case::regulation`] for when it is
-    /// inferred from the plan type.
+    /// The law that governs the plan's appeals. When absent, it is inferred from `type` where
+    /// that is unambiguous (`medicare-advantage`, `medicaid`, `fehb`), otherwise `unknown`.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<Regulation>>")]
     pub regulation: Option<Regulation>,
     /// Two-letter state code.
     pub state: Option<StateCode>,
@@ -439,55 +405,54 @@ pub struct HealthPlan {
     pub grandfathered: Option<bool>,
 }
 
-/// Plan types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[allow(missing_docs)]
-pub enum PlanType {
-    Hmo,
-    Ppo,
-    Epo,
-    Pos,
-    Indemnity,
-    MedicareAdvantage,
-    Medicaid,
-    Fehb,
-    Other,
+vocabulary! {
+    /// Plan types.
+    pub enum PlanType ("plan type") {
+        /// Health maintenance organization.
+        Hmo = "hmo",
+        /// Preferred provider organization.
+        Ppo = "ppo",
+        /// Exclusive provider organization.
+        Epo = "epo",
+        /// Point of service plan.
+        Pos = "pos",
+        /// Indemnity (fee-for-service) plan.
+        Indemnity = "indemnity",
+        /// A Medicare Advantage (Part C) plan; implies `regulation = "medicare-advantage"`.
+        MedicareAdvantage = "medicare-advantage",
+        /// A Medicaid plan; implies `regulation = "medicaid-managed-care"`.
+        Medicaid = "medicaid",
+        /// A Federal Employees Health Benefits plan; implies `regulation = "fehb"`.
+        Fehb = "fehb",
+        /// Another type.
+        Other = "other",
+    }
 }
 
-/// The regulation that governs a plan's appeals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[allow(missing_docs)]
-pub enum Regulation {
-    Erisa,
-    AcaIndividual,
-    MedicareAdvantage,
-    MedicarePartD,
-    MedicaidManagedCare,
-    Fehb,
-    StateRegulated,
-    Unknown,
-}
-
-impl Regulation {
-    /// The id used in case files and rules file names.
-    pub fn id(self) -> &'static str {
-        match self {
-            Regulation::Erisa => "erisa",
-            Regulation::AcaIndividual => "aca-individual",
-            Regulation::MedicareAdvantage => "medicare-advantage",
-            Regulation::MedicarePartD => "medicare-part-d",
-            Regulation::MedicaidManagedCare => "medicaid-managed-care",
-            Regulation::Fehb => "fehb",
-            Regulation::StateRegulated => "state-regulated",
-            Regulation::Unknown => "unknown",
-        }
+vocabulary! {
+    /// The regulation that governs a plan's appeals.
+    pub enum Regulation ("regulation") {
+        /// A plan from a private employer or a union (ERISA).
+        Erisa = "erisa",
+        /// An individual-market plan the member bought themselves.
+        AcaIndividual = "aca-individual",
+        /// A Medicare Advantage (Part C) plan.
+        MedicareAdvantage = "medicare-advantage",
+        /// A Medicare Part D drug plan.
+        MedicarePartD = "medicare-part-d",
+        /// A Medicaid managed-care plan.
+        MedicaidManagedCare = "medicaid-managed-care",
+        /// A Federal Employees Health Benefits plan.
+        Fehb = "fehb",
+        /// A plan regulated by the state, such as a government or church employer's plan.
+        StateRegulated = "state-regulated",
+        /// Not known yet.
+        Unknown = "unknown",
     }
 }
 
 /// `[denial]`: the insurer's decision.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Denial {
     /// Date on the denial notice.
@@ -498,9 +463,11 @@ pub struct Denial {
     pub reference: Option<String>,
     /// When the service happens relative to the decision.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<ServiceTiming>>")]
     pub service_timing: Option<ServiceTiming>,
     /// Why the insurer denied, as taxonomy ids.
     #[serde(deserialize_with = "any_case_list")]
+    #[schemars(with = "Vec<AnyCase<DenialReason>>", length(min = 1))]
     pub reasons: Vec<DenialReason>,
     /// The insurer's words, printed verbatim.
     pub quote: Option<Prose>,
@@ -511,72 +478,43 @@ pub struct Denial {
     pub deadline_on_notice: Option<CaseDate>,
 }
 
-/// Whether care is before, after or during the decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[allow(missing_docs)]
-pub enum ServiceTiming {
-    PreService,
-    PostService,
-    Concurrent,
-}
-
-impl ServiceTiming {
-    /// The id used in case files.
-    pub fn id(self) -> &'static str {
-        match self {
-            ServiceTiming::PreService => "pre-service",
-            ServiceTiming::PostService => "post-service",
-            ServiceTiming::Concurrent => "concurrent",
-        }
+vocabulary! {
+    /// Whether care is before, after or during the decision.
+    pub enum ServiceTiming ("service timing") {
+        /// Care not yet received.
+        PreService = "pre-service",
+        /// Care already received.
+        PostService = "post-service",
+        /// Care still going on.
+        Concurrent = "concurrent",
     }
 }
 
-/// The denial-reason taxonomy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[allow(missing_docs)]
-pub enum DenialReason {
-    NotMedicallyNecessary,
-    ExperimentalInvestigational,
-    OutOfNetwork,
-    NonPreferredDrug,
-    StepTherapy,
-    NoPriorAuthorization,
-    NotCoveredBenefit,
-    Administrative,
-    LevelOfCare,
+vocabulary! {
+    /// The denial-reason taxonomy.
+    pub enum DenialReason ("denial reason") {
+        /// Not medically necessary.
+        NotMedicallyNecessary = "not-medically-necessary",
+        /// Experimental or investigational.
+        ExperimentalInvestigational = "experimental-investigational",
+        /// Out of network.
+        OutOfNetwork = "out-of-network",
+        /// A non-preferred (non-formulary) drug.
+        NonPreferredDrug = "non-preferred-drug",
+        /// Step therapy required: another treatment must be tried first.
+        StepTherapy = "step-therapy",
+        /// No prior authorization.
+        NoPriorAuthorization = "no-prior-authorization",
+        /// Not a covered benefit.
+        NotCoveredBenefit = "not-covered-benefit",
+        /// Administrative: wrong or missing information, codes or forms.
+        Administrative = "administrative",
+        /// Level of care: the setting, such as inpatient rather than outpatient.
+        LevelOfCare = "level-of-care",
+    }
 }
 
 impl DenialReason {
-    /// Every reason id.
-    pub const ALL: [DenialReason; 9] = [
-        DenialReason::NotMedicallyNecessary,
-        DenialReason::ExperimentalInvestigational,
-        DenialReason::OutOfNetwork,
-        DenialReason::NonPreferredDrug,
-        DenialReason::StepTherapy,
-        DenialReason::NoPriorAuthorization,
-        DenialReason::NotCoveredBenefit,
-        DenialReason::Administrative,
-        DenialReason::LevelOfCare,
-    ];
-
-    /// The id used in case files and block conditions.
-    pub fn id(self) -> &'static str {
-        match self {
-            DenialReason::NotMedicallyNecessary => "not-medically-necessary",
-            DenialReason::ExperimentalInvestigational => "experimental-investigational",
-            DenialReason::OutOfNetwork => "out-of-network",
-            DenialReason::NonPreferredDrug => "non-preferred-drug",
-            DenialReason::StepTherapy => "step-therapy",
-            DenialReason::NoPriorAuthorization => "no-prior-authorization",
-            DenialReason::NotCoveredBenefit => "not-covered-benefit",
-            DenialReason::Administrative => "administrative",
-            DenialReason::LevelOfCare => "level-of-care",
-        }
-    }
-
     /// A plain description of the reason, for `explain` and the letter.
     pub fn describe(self) -> &'static str {
         match self {
@@ -594,24 +532,30 @@ impl DenialReason {
 }
 
 /// `[request]`: the service being asked for.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
     /// The service in plain words.
     pub service: Text,
     /// CPT/HCPCS codes: one in quotes, or a list.
+    #[schemars(example = ["99205", "88321"])]
     #[serde(default, deserialize_with = "one_or_many")]
+    #[schemars(with = "TextList")]
     pub codes: Vec<String>,
     /// Who provides it.
     pub provider: Option<String>,
     /// The provider's network status.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<Network>>")]
     pub network: Option<Network>,
     /// When, in the user's words.
+    #[schemars(example = ["2026-10-20", "weekly for six weeks"])]
     pub dates: Option<DateList>,
     /// Where (outpatient clinic, infusion center, …): the place of service.
+    #[schemars(example = &"infusion center")]
     pub setting: Option<Text>,
     /// Line of treatment ("first line", "third line after two HER2-directed regimens").
+    #[schemars(example = &"first line")]
     pub line_of_therapy: Option<Text>,
     /// Who gives or dispenses it, when not `provider` (an infusion center, a specialty
     /// pharmacy).
@@ -622,42 +566,49 @@ pub struct Request {
 }
 
 /// `[[request.regimen]]`: one drug of the requested regimen.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegimenDrug {
     /// The drug.
     pub drug: Text,
     /// Dose as written ("840 mg IV loading, then 420 mg").
+    #[schemars(example = &"840 mg IV loading, then 420 mg")]
     pub dose: Option<Text>,
     /// Cycle length or schedule ("every 21 days").
+    #[schemars(example = &"every 21 days")]
     pub cycle: Option<Text>,
     /// Number of cycles requested.
     pub cycles: Option<u32>,
 }
 
-/// Network status of the requested provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[allow(missing_docs)]
-pub enum Network {
-    InNetwork,
-    OutOfNetwork,
-    Unknown,
+vocabulary! {
+    /// Network status of the requested provider.
+    pub enum Network ("network status") {
+        /// In the plan's network.
+        InNetwork = "in-network",
+        /// Outside the plan's network.
+        OutOfNetwork = "out-of-network",
+        /// Not known.
+        Unknown = "unknown",
+    }
 }
 
 /// `[diagnosis]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Diagnosis {
     /// The condition in plain words.
     pub condition: Text,
     /// ICD-10 code.
+    #[schemars(example = ["C50.912", "C78.01"])]
     pub icd10: Option<TextList>,
     /// Stage.
+    #[schemars(example = &"IV")]
     pub stage: Option<TextList>,
     /// Histology.
     pub histology: Option<Text>,
     /// Biomarkers, e.g. "HER2 IHC 3+".
+    #[schemars(example = ["HER2 IHC 3+", "ER negative"])]
     pub biomarkers: Option<TextList>,
     /// Date of diagnosis.
     pub diagnosed: Option<CaseDate>,
@@ -666,38 +617,30 @@ pub struct Diagnosis {
     /// A rare cancer (e.g. sarcoma).
     pub rare: Option<bool>,
     /// For a sarcoma: soft-tissue, bone (osteosarcoma, Ewing) or GIST. Evidence about one is
-    /// never cited for another; see [`Case::sarcoma_type`].
+    /// never cited for another. When absent, it is read from the condition and histology only
+    /// when they name one kind unambiguously.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<SarcomaType>>")]
     pub sarcoma_type: Option<SarcomaType>,
     /// ECOG or Karnofsky.
+    #[schemars(example = &"ECOG 1")]
     pub performance_status: Option<String>,
 }
 
-/// The kinds of sarcoma whose evidence is kept apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SarcomaType {
-    /// Soft-tissue sarcoma (liposarcoma, leiomyosarcoma, synovial sarcoma, …).
-    SoftTissue,
-    /// Bone sarcoma: osteosarcoma, Ewing sarcoma, chondrosarcoma.
-    Bone,
-    /// Gastrointestinal stromal tumour.
-    Gist,
-}
-
-impl SarcomaType {
-    /// The id used in case files.
-    pub fn id(self) -> &'static str {
-        match self {
-            SarcomaType::SoftTissue => "soft-tissue",
-            SarcomaType::Bone => "bone",
-            SarcomaType::Gist => "gist",
-        }
+vocabulary! {
+    /// The kinds of sarcoma whose evidence is kept apart.
+    pub enum SarcomaType ("sarcoma type") {
+        /// Soft-tissue sarcoma (liposarcoma, leiomyosarcoma, synovial sarcoma, …).
+        SoftTissue = "soft-tissue",
+        /// Bone sarcoma: osteosarcoma, Ewing sarcoma, chondrosarcoma.
+        Bone = "bone",
+        /// Gastrointestinal stromal tumour.
+        Gist = "gist",
     }
 }
 
 /// `[[treatments]]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Treatment {
     /// Drug, regimen or procedure.
@@ -708,6 +651,7 @@ pub struct Treatment {
     pub ended: Option<CaseDate>,
     /// Status.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<TreatmentStatus>>")]
     pub status: Option<TreatmentStatus>,
     /// What happened.
     pub outcome: Option<Text>,
@@ -716,7 +660,7 @@ pub struct Treatment {
 /// `[[drug_shortages]]`: one preferred product in shortage or unavailable, as a notice reported
 /// it. A letter states only what the entry says: the product, who reported it, when, and their
 /// words.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DrugShortage {
     /// The plan's preferred product that is in shortage or unavailable, e.g. "Kadcyla".
@@ -730,42 +674,24 @@ pub struct DrugShortage {
     pub detail: Option<Text>,
 }
 
-/// Status of a treatment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[allow(missing_docs)]
-pub enum TreatmentStatus {
-    Ongoing,
-    Completed,
-    Failed,
-    Intolerant,
-    Contraindicated,
-}
-
-impl TreatmentStatus {
-    /// Every status.
-    pub const ALL: [TreatmentStatus; 5] = [
-        TreatmentStatus::Ongoing,
-        TreatmentStatus::Completed,
-        TreatmentStatus::Failed,
-        TreatmentStatus::Intolerant,
-        TreatmentStatus::Contraindicated,
-    ];
-
-    /// The id used in case files.
-    pub fn id(self) -> &'static str {
-        match self {
-            TreatmentStatus::Ongoing => "ongoing",
-            TreatmentStatus::Completed => "completed",
-            TreatmentStatus::Failed => "failed",
-            TreatmentStatus::Intolerant => "intolerant",
-            TreatmentStatus::Contraindicated => "contraindicated",
-        }
+vocabulary! {
+    /// Status of a treatment.
+    pub enum TreatmentStatus ("treatment status") {
+        /// Still being given.
+        Ongoing = "ongoing",
+        /// Finished as planned.
+        Completed = "completed",
+        /// The disease progressed or did not respond.
+        Failed = "failed",
+        /// Stopped because of side effects.
+        Intolerant = "intolerant",
+        /// Not possible for this patient.
+        Contraindicated = "contraindicated",
     }
 }
 
 /// `[care]`: the care relationship.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Care {
     /// The treating provider or center.
@@ -780,7 +706,7 @@ pub struct Care {
 }
 
 /// `[[care.prior_authorizations]]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PriorAuthorization {
     /// Authorization number.
@@ -792,7 +718,7 @@ pub struct PriorAuthorization {
 }
 
 /// `[[network_attempts]]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkAttempt {
     /// The in-network provider tried.
@@ -807,10 +733,11 @@ pub struct NetworkAttempt {
 }
 
 /// `[[guidelines]]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Guideline {
     /// NCCN, ASCO, ESMO, …
+    #[schemars(example = &"NCCN")]
     pub body: Option<String>,
     /// Guideline title.
     pub title: Option<String>,
@@ -829,7 +756,7 @@ pub struct Guideline {
 
 /// `[statement]`: the signer's own words answering the denial (why the reviewer is wrong, what
 /// was said on a call). Printed verbatim under its own heading, never rewritten.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Statement {
     /// The words, in `"""` for several paragraphs.
@@ -837,15 +764,17 @@ pub struct Statement {
 }
 
 /// `[[log]]`: one contact with the plan.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogEntry {
     /// When.
     pub date: CaseDate,
     /// How: call, fax, mail, portal, email or in-person.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<ContactKind>>")]
     pub kind: Option<ContactKind>,
     /// Who you dealt with ("member services, Dana").
+    #[schemars(example = &"member services, Dana")]
     pub with: Option<Text>,
     /// The call's reference or the confirmation number.
     pub reference: Option<String>,
@@ -853,17 +782,22 @@ pub struct LogEntry {
     pub note: Option<Text>,
 }
 
-/// How a contact with the plan happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-#[allow(missing_docs)]
-pub enum ContactKind {
-    Call,
-    Fax,
-    Mail,
-    Portal,
-    Email,
-    InPerson,
+vocabulary! {
+    /// How a contact with the plan happened.
+    pub enum ContactKind ("contact kind") {
+        /// A telephone call.
+        Call = "call",
+        /// A fax.
+        Fax = "fax",
+        /// A letter by post.
+        Mail = "mail",
+        /// A message through the plan's portal.
+        Portal = "portal",
+        /// An email.
+        Email = "email",
+        /// A visit in person.
+        InPerson = "in-person",
+    }
 }
 
 impl ContactKind {
@@ -881,7 +815,7 @@ impl ContactKind {
 }
 
 /// `[appeal]`: the appeal so far.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppealHistory {
     /// The day the internal appeal was sent; the plan's decision clocks count from it.
@@ -894,7 +828,7 @@ pub struct AppealHistory {
 }
 
 /// `[arguments]`: the user's override of the selection.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Arguments {
     /// Block ids to include even when their conditions do not hold.
@@ -906,7 +840,7 @@ pub struct Arguments {
 }
 
 /// `[[enclosures]]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Enclosure {
     /// What the document is.
@@ -1108,8 +1042,9 @@ fn any_case<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(d: D) -> 
     T::deserialize(fold(toml::Value::deserialize(d)?)).map_err(|e| D::Error::custom(e.message()))
 }
 
-/// One entry of a list read with [`any_case`], so an error points at the entry.
-struct AnyCase<T>(T);
+/// One entry of a list read with [`any_case`], so an error points at the entry. Its JSON Schema
+/// (in [`crate::schema`]) accepts the same spellings.
+pub(crate) struct AnyCase<T>(T);
 
 impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for AnyCase<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1153,7 +1088,7 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
 }
 
 /// `[correction]`: the error behind an administrative denial and its correction.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Correction {
     /// What was wrong (a member ID, a code, a missing record), in the user's words.
@@ -1166,11 +1101,12 @@ pub struct Correction {
 }
 
 /// `[authorization]`: why prior authorization was not obtained before the care.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Authorization {
     /// Why it was not obtained first.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<MissedAuthorization>>")]
     pub reason: Option<MissedAuthorization>,
     /// The circumstances, in the user's words.
     pub explanation: Option<String>,
@@ -1184,22 +1120,22 @@ pub struct Authorization {
     pub referral: Option<String>,
 }
 
-/// Why prior authorization was not obtained first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum MissedAuthorization {
-    /// The care could not wait for the plan's authorization process.
-    Urgent,
-    /// The plan told the caller that no authorization was needed.
-    PlanSaidNotNeeded,
-    /// The plan made an error (lost or misdirected the request, wrong information).
-    PlanError,
-    /// The provider's office made an administrative error.
-    OfficeError,
+vocabulary! {
+    /// Why prior authorization was not obtained first.
+    pub enum MissedAuthorization ("missed-authorization reason") {
+        /// The care could not wait for the plan's authorization process.
+        Urgent = "urgent",
+        /// The plan told the caller that no authorization was needed.
+        PlanSaidNotNeeded = "plan-said-not-needed",
+        /// The plan made an error (lost or misdirected the request, wrong information).
+        PlanError = "plan-error",
+        /// The provider's office made an administrative error.
+        OfficeError = "office-error",
+    }
 }
 
 /// `[[authorization.calls]]`: one logged call to the plan.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthorizationCall {
     /// When.
@@ -1213,10 +1149,11 @@ pub struct AuthorizationCall {
 }
 
 /// `[[plan_terms]]`: one clause of the plan's documents, quoted verbatim.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanTerm {
     /// Where it is, e.g. "Certificate of Coverage §4.2".
+    #[schemars(example = &"Certificate of Coverage §4.2")]
     pub source: Option<String>,
     /// The clause, word for word.
     pub text: String,
@@ -1227,29 +1164,30 @@ pub struct PlanTerm {
     pub answered_by: Vec<TermAnswer>,
 }
 
-/// Case facts a plan clause can be answered with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum TermAnswer {
-    /// `[[network_attempts]]`: the in-network providers tried.
-    NetworkAttempts,
-    /// `[[guidelines]]` that support the request.
-    Guidelines,
-    /// `[[treatments]]`: the treatment history.
-    Treatments,
-    /// `[diagnosis]`: the condition, its histology and whether it is rare.
-    Diagnosis,
-    /// `[care]`: the care relationship and prior authorizations.
-    Care,
+vocabulary! {
+    /// Case facts a plan clause can be answered with.
+    pub enum TermAnswer ("plan-term answer") {
+        /// `[[network_attempts]]`: the in-network providers tried.
+        NetworkAttempts = "network-attempts",
+        /// `[[guidelines]]` that support the request.
+        Guidelines = "guidelines",
+        /// `[[treatments]]`: the treatment history.
+        Treatments = "treatments",
+        /// `[diagnosis]`: the condition, its histology and whether it is rare.
+        Diagnosis = "diagnosis",
+        /// `[care]`: the care relationship and prior authorizations.
+        Care = "care",
+    }
 }
 
 /// `[clinical_trial]`: the approved clinical trial the patient takes part in.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClinicalTrial {
     /// The trial's title.
     pub name: Option<String>,
     /// Its ClinicalTrials.gov number, e.g. `NCT01234567`.
+    #[schemars(example = &"NCT01234567")]
     pub nct: Option<String>,
     /// Phase (I, II, III or IV).
     pub phase: Option<String>,
@@ -1264,10 +1202,11 @@ pub struct ClinicalTrial {
 }
 
 /// `[[compendia]]`: one compendium listing for the requested drug's use.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompendiumListing {
     /// The compendium, e.g. "NCCN Drugs & Biologics Compendium".
+    #[schemars(example = &"NCCN Drugs & Biologics Compendium")]
     pub name: Option<String>,
     /// The drug as listed.
     pub drug: Option<String>,
@@ -1283,13 +1222,15 @@ pub struct CompendiumListing {
 }
 
 /// `[radiation]`: the radiotherapy technique requested.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Radiation {
     /// The technique.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<RadiationTechnique>>")]
     pub technique: Option<RadiationTechnique>,
     /// What the plan approved or proposed instead, e.g. "3D conformal radiotherapy".
+    #[schemars(example = &"3D conformal radiotherapy")]
     pub alternative: Option<String>,
     /// Why the treating team chose this technique (organs to spare, dose constraints), in
     /// their words.
@@ -1300,79 +1241,85 @@ pub struct Radiation {
     /// Where it is given.
     pub facility: Option<Text>,
     /// Total dose ("70 Gy").
+    #[schemars(example = &"70 Gy")]
     pub total_dose: Option<Text>,
     /// Number of fractions.
     pub fractions: Option<u32>,
     /// `curative` or `palliative` (as written).
+    #[schemars(example = &"palliative")]
     pub goal: Option<Text>,
     /// Whether a 3D-conformal versus IMRT (or proton) plan comparison is enclosed.
     pub plan_comparison: Option<bool>,
 }
 
-/// A radiotherapy technique.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RadiationTechnique {
-    /// Intensity-modulated radiotherapy.
-    Imrt,
-    /// Stereotactic body (ablative) radiotherapy, SBRT or SABR.
-    Sbrt,
-    /// Proton beam therapy.
-    Proton,
-    /// Another technique.
-    Other,
+vocabulary! {
+    /// A radiotherapy technique.
+    pub enum RadiationTechnique ("radiation technique") {
+        /// Intensity-modulated radiotherapy.
+        Imrt = "imrt",
+        /// Stereotactic body (ablative) radiotherapy, SBRT or SABR.
+        Sbrt = "sbrt",
+        /// Proton beam therapy.
+        Proton = "proton",
+        /// Another technique.
+        Other = "other",
+    }
 }
 
 /// `[imaging]`: the imaging study requested.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Imaging {
     /// The kind of study.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<ImagingModality>>")]
     pub modality: Option<ImagingModality>,
     /// What it is for.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<ImagingPurpose>>")]
     pub purpose: Option<ImagingPurpose>,
     /// Why it is needed now, in the treating team's words.
     pub rationale: Option<String>,
 }
 
-/// An imaging modality.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ImagingModality {
-    /// FDG PET/CT.
-    PetCt,
-    /// Magnetic resonance imaging.
-    Mri,
-    /// Computed tomography.
-    Ct,
-    /// Another modality.
-    Other,
+vocabulary! {
+    /// An imaging modality.
+    pub enum ImagingModality ("imaging modality") {
+        /// FDG PET/CT.
+        PetCt = "pet-ct",
+        /// Magnetic resonance imaging.
+        Mri = "mri",
+        /// Computed tomography.
+        Ct = "ct",
+        /// Another modality.
+        Other = "other",
+    }
 }
 
-/// What an imaging study is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ImagingPurpose {
-    /// Staging before treatment.
-    Staging,
-    /// Assessing response during or after treatment.
-    Response,
-    /// Evaluating a mass or lesion before a diagnosis is made.
-    Diagnosis,
-    /// Routine follow-up with no new symptoms.
-    Surveillance,
+vocabulary! {
+    /// What an imaging study is for.
+    pub enum ImagingPurpose ("imaging purpose") {
+        /// Staging before treatment.
+        Staging = "staging",
+        /// Assessing response during or after treatment.
+        Response = "response",
+        /// Evaluating a mass or lesion before a diagnosis is made.
+        Diagnosis = "diagnosis",
+        /// Routine follow-up with no new symptoms.
+        Surveillance = "surveillance",
+    }
 }
 
 /// `[biomarker_test]`: the biomarker or genomic test requested.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BiomarkerTest {
     /// The test's name, e.g. "FoundationOne CDx".
+    #[schemars(example = &"FoundationOne CDx")]
     pub test: Option<String>,
     /// The kind of test.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<BiomarkerKind>>")]
     pub kind: Option<BiomarkerKind>,
     /// The drug the test selects patients for, when it is a companion diagnostic.
     pub drug: Option<String>,
@@ -1380,16 +1327,16 @@ pub struct BiomarkerTest {
     pub rationale: Option<String>,
 }
 
-/// A kind of biomarker test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum BiomarkerKind {
-    /// Comprehensive genomic profiling (a next-generation sequencing panel).
-    GenomicProfiling,
-    /// A companion diagnostic required to select patients for a drug.
-    CompanionDiagnostic,
-    /// Another test.
-    Other,
+vocabulary! {
+    /// A kind of biomarker test.
+    pub enum BiomarkerKind ("biomarker test kind") {
+        /// Comprehensive genomic profiling (a next-generation sequencing panel).
+        GenomicProfiling = "genomic-profiling",
+        /// A companion diagnostic required to select patients for a drug.
+        CompanionDiagnostic = "companion-diagnostic",
+        /// Another test.
+        Other = "other",
+    }
 }
 
 /// A calendar date from a TOML date value, validated (no February 30).
@@ -1622,37 +1569,23 @@ pub enum KindError {
     },
 }
 
-/// A problem with a case file, and any further problems found after it (in file order), so a
-/// person fixing the file sees them all at once.
-#[derive(Debug, Clone)]
-pub struct CaseError {
-    /// Where, as precisely as known.
-    pub location: Location,
-    /// What is wrong.
-    pub message: String,
-    /// How to fix it.
-    pub hint: Option<String>,
-    /// Further problems, after this one in the file.
-    pub more: Vec<CaseError>,
-}
-
-impl fmt::Display for CaseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location, self.message)?;
-        if let Some(h) = &self.hint {
-            write!(f, "\n  hint: {h}")?;
-        }
-        for more in &self.more {
-            write!(f, "\nerror: {more}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for CaseError {}
+/// Every problem found in a case file, in file order, so a person fixing the file sees them all
+/// at once.
+pub type CaseError = Diagnostics;
 
 /// How many problems one parse reports at most.
 const MAX_PROBLEMS: usize = 20;
+
+/// Makes a diagnostic at a key path (`["denial", "received"]`) of the file being checked.
+type Locator<'a> = dyn Fn(&[&str], String, Option<String>) -> Diagnostic + 'a;
+
+/// Why one reading of a case file failed.
+enum Reading {
+    /// TOML or serde stopped at this problem.
+    Syntax(Diagnostic),
+    /// The file was read; these checks across fields failed.
+    Checks(Vec<Diagnostic>),
+}
 
 impl Case {
     /// Parses and validates a case file. `file` is the name errors use.
@@ -1662,11 +1595,12 @@ impl Case {
     /// reads or a problem cannot be set aside (a syntax error, a missing table, a value over
     /// several lines).
     pub fn parse(file: &str, text: &str) -> Result<Case, CaseError> {
-        let first = match Case::parse_once(file, text) {
+        let mut found = match Case::parse_once(file, text) {
             Ok(case) => return Ok(case),
-            Err(e) => e,
+            // The file was read: the checks across fields found every problem there is.
+            Err(Reading::Checks(problems)) => return Err(Diagnostics::in_file_order(problems)),
+            Err(Reading::Syntax(first)) => vec![first],
         };
-        let mut found = vec![first];
         let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
         while found.len() < MAX_PROBLEMS {
             let last = &found[found.len() - 1];
@@ -1681,37 +1615,44 @@ impl Case {
                 break;
             }
             *line = format!("# {line}");
-            match Case::parse_once(file, &lines.join("\n")) {
+            let new = match Case::parse_once(file, &lines.join("\n")) {
                 Ok(_) => break,
-                Err(e) => {
-                    // A required key now missing is most likely the one set aside, misspelt
-                    // (`reason` for `reasons`): not reported; nor is a problem already found.
-                    let made = e.message.starts_with("missing required field");
-                    // The same problem again, at the same place or moved to its table's
-                    // header now that the line is set aside, is not a new one.
-                    let at_header = lines
-                        .get(e.location.line.wrapping_sub(1))
-                        .is_some_and(|l| l.trim_start().starts_with('['));
-                    let seen = found
-                        .iter()
-                        .any(|f| f.message == e.message && (f.location == e.location || at_header));
-                    if made || seen {
-                        break;
-                    }
+                Err(Reading::Syntax(e)) => vec![e],
+                Err(Reading::Checks(problems)) => problems,
+            };
+            let mut added = false;
+            for e in new {
+                // A required key now missing is most likely the one set aside, misspelt
+                // (`reason` for `reasons`): not reported; nor is a problem already found.
+                let made = e.message.starts_with("missing required field");
+                // The same problem again, at the same place or moved to its table's header now
+                // that the line is set aside, is not a new one.
+                let at_header = lines
+                    .get(e.location.line.wrapping_sub(1))
+                    .is_some_and(|l| l.trim_start().starts_with('['));
+                let seen = found
+                    .iter()
+                    .any(|f| f.message == e.message && (f.location == e.location || at_header));
+                if !made && !seen {
                     found.push(e);
+                    added = true;
                 }
             }
+            if !added {
+                break;
+            }
         }
-        found.sort_by_key(|e| (e.location.line, e.location.column));
-        let mut first = found.remove(0);
-        first.more = found;
-        Err(first)
+        Err(Diagnostics::in_file_order(found))
     }
 
-    /// One reading of the file: the first problem, or the case.
-    fn parse_once(file: &str, text: &str) -> Result<Case, CaseError> {
-        let mut case: Case = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
-        case.validate(file, text)?;
+    /// One reading of the file: the case, or the first syntax problem, or every problem the
+    /// checks across fields found.
+    fn parse_once(file: &str, text: &str) -> Result<Case, Reading> {
+        let mut case: Case = toml::from_str(text).map_err(|e| Reading::Syntax(toml_error(file, text, &e)))?;
+        let problems = case.validate(file, text);
+        if !problems.is_empty() {
+            return Err(Reading::Checks(problems));
+        }
         case.source = Source {
             file: file.to_string(),
             text: text.to_string(),
@@ -1722,7 +1663,7 @@ impl Case {
     /// The location of the value at `path` (e.g. `["arguments", "include", "0"]`) in the file
     /// this case was read from.
     pub fn locate(&self, path: &[&str]) -> Location {
-        locate_path(&self.source.file, &self.source.text, path)
+        crate::diag::locate(&self.source.file, &self.source.text, path)
     }
 
     /// The voice, defaulting from the letter kind: provider for medical-necessity and
@@ -1910,16 +1851,15 @@ impl Case {
         }
     }
 
-    /// Checks that hold across fields, with the location of the offending value.
-    fn validate(&self, file: &str, text: &str) -> Result<(), CaseError> {
-        let at = |path: &[&str], message: String, hint: Option<String>| CaseError {
-            location: locate_path(file, text, path),
-            message,
-            hint,
-            more: Vec::new(),
+    /// Checks that hold across fields: every problem, each with the location of the offending
+    /// value.
+    fn validate(&self, file: &str, text: &str) -> Vec<Diagnostic> {
+        let at = |path: &[&str], message: String, hint: Option<String>| {
+            Diagnostic::error(crate::diag::locate(file, text, path), message).with_hint(hint)
         };
+        let mut problems = Vec::new();
         if self.schema != SCHEMA_VERSION {
-            return Err(at(
+            problems.push(at(
                 &["schema"],
                 format!(
                     "this is case format version {}, but appeal reads version {SCHEMA_VERSION}",
@@ -1933,18 +1873,19 @@ impl Case {
         if let Some(lang) = &self.letter.language
             && lang != "en"
         {
-            return Err(at(
+            problems.push(at(
                 &["letter", "language"],
                 format!("letters in language \"{lang}\" are not available yet"),
                 Some("remove `language` or set it to \"en\"".into()),
             ));
         }
-        let Some(denial) = &self.denial else {
-            if !matches!(
-                self.letter.kind,
-                LetterKind::MedicalNecessity | LetterKind::PeerToPeerBrief
-            ) {
-                return Err(at(
+        if let Some(denial) = &self.denial {
+            problems.extend(self.validate_decision(denial, &at));
+        } else if !matches!(
+            self.letter.kind,
+            LetterKind::MedicalNecessity | LetterKind::PeerToPeerBrief
+        ) {
+            problems.push(at(
                     &["letter", "kind"],
                     format!(
                         "{} {} letter answers a decision, but the case has no [denial] table",
@@ -1953,21 +1894,26 @@ impl Case {
                     ),
                     Some("add [denial] with the notice's `date` and `reasons`; for a request before any decision, set `kind = \"medical-necessity\"`".into()),
                 ));
-            }
-            return self.validate_text(file, text);
-        };
+        }
+        problems.extend(self.validate_text(file, text));
+        problems
+    }
+
+    /// The checks of a case that answers a decision.
+    fn validate_decision(&self, denial: &Denial, at: &Locator<'_>) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
         if self.letter.expedited && denial.service_timing == Some(ServiceTiming::PostService) {
-            return Err(at(
+            problems.push(at(
                 &["letter", "expedited"],
                 "expedited review is for care not yet received (pre-service) or still going on (concurrent); this denial is post-service".into(),
                 Some("set `expedited = false`, or correct `denial.service_timing` if the care has not happened yet".into()),
             ));
         }
         if denial.reasons.is_empty() {
-            return Err(at(
+            problems.push(at(
                 &["denial", "reasons"],
                 "`denial.reasons` is empty; name at least one reason the insurer gave".into(),
-                Some(format!("use one or more of: {}", reason_ids().join(", "))),
+                Some(format!("use one or more of: {}", DenialReason::IDS.join(", "))),
             ));
         }
         if self.voice() == Voice::Patient
@@ -1976,7 +1922,7 @@ impl Case {
                 LetterKind::MedicalNecessity | LetterKind::PeerToPeerBrief
             )
         {
-            return Err(at(
+            problems.push(at(
                 &["letter", "voice"],
                 format!(
                     "a {} letter is written by the treating provider, not the patient",
@@ -1990,48 +1936,39 @@ impl Case {
         if let (Some(received), date) = (denial.received, denial.date)
             && received < date
         {
-            return Err(at(
+            problems.push(at(
                 &["denial", "received"],
                 format!("the notice was received ({received}) before it was dated ({date})"),
                 Some("check `denial.date` and `denial.received`".into()),
             ));
         }
-        self.validate_text(file, text)
+        problems
     }
 
     /// Free text is data; control characters would corrupt the letter and the PDF.
-    fn validate_text(&self, file: &str, text: &str) -> Result<(), CaseError> {
-        let at = |path: &[&str], message: String, hint: Option<String>| CaseError {
-            location: locate_path(file, text, path),
-            message,
-            hint,
-            more: Vec::new(),
+    fn validate_text(&self, file: &str, text: &str) -> Option<Diagnostic> {
+        let at = |path: &[&str], message: String, hint: Option<String>| {
+            Diagnostic::error(crate::diag::locate(file, text, path), message).with_hint(hint)
         };
         let value = serde_json::to_value(self).unwrap_or_default();
         let mut problem = None;
         find_control_chars(&value, &mut Vec::new(), &mut problem);
-        if let Some((path, c)) = problem {
-            let keys: Vec<&str> = path.iter().map(String::as_str).collect();
-            return Err(at(
-                &keys,
-                format!(
-                    "`{}` contains the character U+{:04X}, which cannot appear in a letter",
-                    path.join("."),
-                    c as u32
-                ),
-                Some(if crate::escape::is_private_use(c) {
-                    "remove it: characters U+E000 to U+F8FF are private-use codes with no agreed meaning, and appeal uses them internally".into()
-                } else {
-                    "remove it; use separate array entries or fields instead of line breaks and tabs".into()
-                }),
-            ));
-        }
-        Ok(())
+        let (path, c) = problem?;
+        let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+        Some(at(
+            &keys,
+            format!(
+                "`{}` contains the character U+{:04X}, which cannot appear in a letter",
+                path.join("."),
+                c as u32
+            ),
+            Some(if crate::escape::is_private_use(c) {
+                "remove it: characters U+E000 to U+F8FF are private-use codes with no agreed meaning, and appeal uses them internally".into()
+            } else {
+                "remove it; use separate array entries or fields instead of line breaks and tabs".into()
+            }),
+        ))
     }
-}
-
-fn reason_ids() -> Vec<&'static str> {
-    DenialReason::ALL.iter().map(|r| r.id()).collect()
 }
 
 /// Fields that keep paragraphs ([`Prose`]).
@@ -2076,41 +2013,8 @@ fn find_control_chars(
     }
 }
 
-/// The location of the value at `path` (keys, with array indices as numbers), falling back to
-/// the nearest enclosing table, then to the start of the file.
-fn locate_path(file: &str, text: &str, path: &[&str]) -> Location {
-    use toml::de::{DeTable, DeValue};
-    let Ok(root) = DeTable::parse(text) else {
-        return Location::at(file, text, 0);
-    };
-    let mut span = 0..0;
-    let mut table: Option<&DeTable> = Some(root.get_ref());
-    let mut array: Option<&toml::de::DeArray> = None;
-    for key in path {
-        let next = if let Some(t) = table {
-            t.iter()
-                .find(|(k, _)| k.get_ref().as_ref() == *key)
-                .map(|(_, v)| v)
-        } else if let (Some(a), Ok(i)) = (array, key.parse::<usize>()) {
-            a.get(i)
-        } else {
-            None
-        };
-        let Some(v) = next else { break };
-        span = v.span();
-        table = None;
-        array = None;
-        match v.get_ref() {
-            DeValue::Table(t) => table = Some(t),
-            DeValue::Array(a) => array = Some(a),
-            _ => {}
-        }
-    }
-    Location::at(file, text, span.start)
-}
-
 /// Turns a TOML/serde error into a located message with a fix.
-fn toml_error(file: &str, text: &str, err: &toml::de::Error) -> CaseError {
+fn toml_error(file: &str, text: &str, err: &toml::de::Error) -> Diagnostic {
     let offset = err.span().map_or(0, |s| s.start);
     let location = Location::at(file, text, offset);
     let raw = err.message().trim().to_string();
@@ -2120,12 +2024,7 @@ fn toml_error(file: &str, text: &str, err: &toml::de::Error) -> CaseError {
         Some((cut, _)) => format!("{}…", &message[..cut]),
         None => message,
     };
-    CaseError {
-        location,
-        message,
-        hint,
-        more: Vec::new(),
-    }
+    Diagnostic::error(location, message).with_hint(hint)
 }
 
 /// Adds "did you mean" hints to serde's unknown-field and unknown-variant messages.
@@ -2157,7 +2056,7 @@ fn explain_serde_message(raw: &str) -> (String, Option<String>) {
                 return (message, Some(hint));
             }
             if what == "value"
-                && expected.contains(&"erisa")
+                && expected.contains(&Regulation::Erisa.id())
                 && [
                     "employer",
                     "job",
@@ -2319,6 +2218,25 @@ condition = "Breast cancer"
             e.starts_with("case.toml:4:13: expedited review is for care not yet received"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn every_check_across_fields_is_reported_in_file_order() {
+        let text = MINIMAL
+            .replace(
+                "schema = 1",
+                "schema = 1\n[letter]\nexpedited = true\nlanguage = \"fr\"",
+            )
+            .replace(
+                "reasons =",
+                "received = 2026-03-01\nservice_timing = \"post-service\"\nreasons =",
+            );
+        let e = Case::parse("case.toml", &text).unwrap_err();
+        let found: Vec<(usize, &str)> = e
+            .iter()
+            .map(|d| (d.location.line, d.message.split(' ').next().unwrap_or_default()))
+            .collect();
+        assert_eq!(found, [(4, "expedited"), (5, "letters"), (14, "the")], "{e}");
     }
 
     #[test]

@@ -134,7 +134,7 @@ impl Context {
     /// The context for a letter of `kind` dated `date`, with the rules for the case's regulation
     /// from `book` (as they apply to this plan) and the deadlines they give.
     pub fn new(case: &Case, kind: LetterKind, date: Date, book: &RuleBook) -> (Context, Option<Deadlines>) {
-        let written = book.get(case.regulation().id());
+        let written = book.get(case.regulation());
         let deadlines = written.map(|r| crate::rules::deadlines_for(r, case, date));
         // The rules as they apply to this plan (grandfathered status resolved once, here).
         let rules = written.map(|r| r.for_plan(case.plan.grandfathered));

@@ -309,7 +309,7 @@ pub fn can_write(case: &Case, kind: LetterKind, book: &RuleBook) -> Result<(), K
     case.can_write(kind)?;
     let file = || case.source.file.clone();
     let regulation = case.regulation();
-    let Some(written) = book.get(regulation.id()) else {
+    let Some(written) = book.get(regulation) else {
         return Ok(());
     };
     let rules = written.for_plan(case.plan.grandfathered);

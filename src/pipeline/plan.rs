@@ -364,11 +364,11 @@ fn conditions(case: &Case, facts: &Facts, kind: LetterKind, block: &Block) -> Re
     }
     let called_for = !when.reasons.is_empty();
     if !when.regulations.is_empty() {
-        let reg = case.regulation().id();
-        if !when.regulations.iter().any(|r| r == reg) {
+        let reg = case.regulation();
+        if !when.regulations.contains(&reg) {
             return Err(fail(format!(
                 "plan regulation is {reg}, not {}",
-                when.regulations.join(" or ")
+                joined(&when.regulations, " or ")
             )));
         }
         why.push(format!("plan regulation {reg}"));
@@ -390,18 +390,17 @@ fn conditions(case: &Case, facts: &Facts, kind: LetterKind, block: &Block) -> Re
     let mut unlock = Vec::new();
     if !when.timing.is_empty() {
         match case.service_timing() {
-            Some(t) if when.timing.iter().any(|x| x == t.id()) => why.push(format!("{} care", t.id())),
+            Some(t) if when.timing.contains(&t) => why.push(format!("{t} care")),
             Some(t) => {
                 return Err(fail(format!(
-                    "the care is {}, not {}",
-                    t.id(),
-                    when.timing.join(" or ")
+                    "the care is {t}, not {}",
+                    joined(&when.timing, " or ")
                 )));
             }
             None => {
                 first_missing.get_or_insert(format!(
                     "denial.service_timing is not given (needs {})",
-                    when.timing.join(" or ")
+                    joined(&when.timing, " or ")
                 ));
                 unlock.push("denial.service_timing".to_string());
             }
@@ -471,4 +470,13 @@ impl Plan {
     pub fn problems(&self) -> impl Iterator<Item = &PlanItem> {
         self.blocks.iter().filter(|b| b.problem)
     }
+}
+
+/// The ids of `items`, joined by `separator`.
+fn joined<T: std::fmt::Display>(items: &[T], separator: &str) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(separator)
 }

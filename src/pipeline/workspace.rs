@@ -55,8 +55,8 @@ pub enum LoadError {
     #[error(transparent)]
     Catalog(#[from] CatalogError),
     /// Templates do not parse.
-    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
-    Templates(Vec<TemplateError>),
+    #[error(transparent)]
+    Templates(crate::diag::Diagnostics),
     /// A `.bib` file could not be read.
     #[error("{path}: cannot read the reference library ({source})")]
     ReadLibrary {
@@ -184,7 +184,8 @@ impl Workspace {
 /// The argument blocks and the templates that render them.
 fn load_blocks(sources: &Sources) -> Result<(Catalog, Templates), LoadError> {
     let catalog = Catalog::load(sources.templates.as_deref())?;
-    let templates = Templates::load(&catalog, sources.templates.as_deref()).map_err(LoadError::Templates)?;
+    let templates = Templates::load(&catalog, sources.templates.as_deref())
+        .map_err(|found| LoadError::Templates(crate::diag::Diagnostics(found)))?;
     Ok((catalog, templates))
 }
 
@@ -210,12 +211,13 @@ fn load_library(sources: &Sources) -> Result<Library, LoadError> {
 pub fn read_case(path: &Path) -> Result<Case, crate::case::CaseError> {
     let name = path.display().to_string();
     let text = crate::input::read_text(path, crate::input::CASE_LIMIT, "case file").map_err(|e| {
-        crate::case::CaseError {
+        crate::diag::Diagnostics::one(crate::diag::Diagnostic {
             location: crate::diag::Location {
                 file: name.clone(),
                 line: 1,
                 column: 1,
             },
+            severity: crate::diag::Severity::Error,
             message: match &e.problem {
                 crate::input::InputProblem::Io(io) => format!("cannot read the case file ({io})"),
                 problem => format!("the case file {problem}"),
@@ -226,8 +228,7 @@ pub fn read_case(path: &Path) -> Result<Case, crate::case::CaseError> {
                 }
                 problem => problem.hint("case file"),
             }),
-            more: Vec::new(),
-        }
+        })
     })?;
     Case::parse(&name, &text)
 }

@@ -12,40 +12,19 @@ use jiff::{ToSpan, Unit};
 use serde::{Serialize, Serializer};
 
 use super::{Anchor, MonthEnd, Period, Rules, Tag, TimeUnit};
-
-/// When the denied care happens relative to the appeal (`denial.service_timing`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Timing {
-    /// Care not yet received (prior authorization).
-    PreService,
-    /// Care already received (payment).
-    PostService,
-    /// Ongoing care being cut short or not extended.
-    Concurrent,
-}
-
-impl From<crate::case::ServiceTiming> for Timing {
-    fn from(t: crate::case::ServiceTiming) -> Self {
-        match t {
-            crate::case::ServiceTiming::PreService => Timing::PreService,
-            crate::case::ServiceTiming::PostService => Timing::PostService,
-            crate::case::ServiceTiming::Concurrent => Timing::Concurrent,
-        }
-    }
-}
+use crate::case::{Regulation, ServiceTiming};
 
 /// The dates of a case that deadlines are computed from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeadlineInput {
     /// The case's `plan.regulation` (a note flags a mismatch with the rules given).
-    pub regulation: String,
+    pub regulation: Regulation,
     /// The date printed on the denial notice.
     pub denial_date: Date,
     /// The day the notice was received, when known.
     pub received: Option<Date>,
     /// Pre-service, post-service or concurrent, when known.
-    pub timing: Option<Timing>,
+    pub timing: Option<ServiceTiming>,
     /// Whether an expedited (urgent) appeal is being asked for.
     pub expedited: bool,
     /// Whether the plan is grandfathered under the ACA (`plan.grandfathered`), when known.
@@ -68,10 +47,10 @@ impl DeadlineInput {
     pub fn from_case(case: &crate::case::Case, today: Date) -> Option<DeadlineInput> {
         let denial = case.denial.as_ref()?;
         Some(DeadlineInput {
-            regulation: case.regulation().id().to_string(),
+            regulation: case.regulation(),
             denial_date: denial.date.0,
             received: denial.received.map(|d| d.0),
-            timing: denial.service_timing.map(Timing::from),
+            timing: denial.service_timing,
             expedited: case.letter.expedited,
             grandfathered: case.plan.grandfathered,
             deadline_on_notice: denial.deadline_on_notice.map(|d| d.0),
@@ -87,19 +66,19 @@ impl DeadlineInput {
 pub fn deadlines_for(rules: &Rules, case: &crate::case::Case, today: Date) -> Deadlines {
     match DeadlineInput::from_case(case, today) {
         Some(input) => deadlines(rules, &input),
-        None => request_deadlines(rules, case.regulation().id(), case.letter.expedited, today),
+        None => request_deadlines(rules, case.regulation(), case.letter.expedited, today),
     }
 }
 
 /// Before any decision: when the plan must decide a request for care not yet received,
 /// assuming it is sent `today` (`[request_decision]` in the rules file). No appeal deadline
 /// exists yet.
-pub fn request_deadlines(rules: &Rules, regulation: &str, expedited: bool, today: Date) -> Deadlines {
+pub fn request_deadlines(rules: &Rules, regulation: Regulation, expedited: bool, today: Date) -> Deadlines {
     let input = DeadlineInput {
-        regulation: regulation.to_string(),
+        regulation,
         denial_date: today,
         received: None,
-        timing: Some(Timing::PreService),
+        timing: Some(ServiceTiming::PreService),
         expedited,
         grandfathered: None,
         deadline_on_notice: None,
@@ -235,7 +214,7 @@ pub struct DeadlineReport<'a> {
     pub file: &'a str,
     /// The rules' display name and regulation id.
     #[serde(skip)]
-    pub rules: (&'a str, &'a str),
+    pub rules: (&'a str, Regulation),
     /// Today.
     #[serde(skip)]
     pub today: Date,
@@ -249,7 +228,7 @@ impl Deadlines {
             items: &self.items,
             notes: &self.notes,
             file,
-            rules: (&rules.name, &rules.regulation),
+            rules: (&rules.name, rules.regulation),
             today,
         }
     }
@@ -274,7 +253,7 @@ impl std::fmt::Display for DeadlineReport<'_> {
             };
             writeln!(f, "\n{}: {when}", d.label)?;
             writeln!(f, "  {}", d.basis)?;
-            writeln!(f, "  rule: {} [{}]", d.citation, d.tag.as_str())?;
+            writeln!(f, "  rule: {} [{}]", d.citation, d.tag)?;
             if let (Some(text), Status::Passed { .. }) = (&d.if_passed, &d.status) {
                 writeln!(f, "  {text}")?;
             }
@@ -376,7 +355,7 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
     items.push(appeal);
 
     // 2. The plan's decision clocks, assuming the appeal is filed today.
-    let post_service = input.timing == Some(Timing::PostService);
+    let post_service = input.timing == Some(ServiceTiming::PostService);
     let miss_advice = match &rules.plan_misses_deadline {
         Some(m) if m.tag.is_verified() => cited(&m.text, &m.citation),
         _ => "Ask the plan in writing for its decision and keep a record of every contact; your \
@@ -408,9 +387,9 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
     }
     let d = &rules.decision;
     let standard = match input.timing {
-        Some(Timing::PreService) => d.pre_service.as_ref(),
-        Some(Timing::PostService) => d.post_service.as_ref(),
-        Some(Timing::Concurrent) => {
+        Some(ServiceTiming::PreService) => d.pre_service.as_ref(),
+        Some(ServiceTiming::PostService) => d.post_service.as_ref(),
+        Some(ServiceTiming::Concurrent) => {
             if d.concurrent.is_none() {
                 notes.push(
                     "No separate time limit for appeals about ongoing (concurrent) treatment is \
@@ -566,7 +545,7 @@ pub fn deadlines(rules: &Rules, input: &DeadlineInput) -> Deadlines {
     }
 
     // 5. Continued benefits while an appeal about ongoing care is pending.
-    if input.timing == Some(Timing::Concurrent)
+    if input.timing == Some(ServiceTiming::Concurrent)
         && let Some(p) = rules.continuation.as_ref().filter(|p| p.amount.is_some())
     {
         let label = label_or(p, "Ask for your benefits to continue during the appeal");

@@ -143,8 +143,9 @@ fn push_line(out: &mut String, line: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::case::ServiceTiming;
     use crate::rules::deadline::Status;
-    use crate::rules::{DeadlineInput, RuleBook, Tag, Timing, deadlines};
+    use crate::rules::{DeadlineInput, RuleBook, Tag, deadlines};
     use jiff::civil::date;
 
     fn sample() -> Deadlines {
@@ -290,10 +291,10 @@ mod tests {
     fn real_deadlines_export_every_dated_item() {
         let book = RuleBook::bundled().unwrap();
         let input = DeadlineInput {
-            regulation: "aca-individual".into(),
+            regulation: crate::case::Regulation::AcaIndividual,
             denial_date: date(2026, 10, 31),
             received: Some(date(2026, 11, 2)),
-            timing: Some(Timing::PreService),
+            timing: Some(ServiceTiming::PreService),
             expedited: true,
             grandfathered: Some(false),
             deadline_on_notice: None,
@@ -301,7 +302,7 @@ mod tests {
             final_decision: None,
             today: date(2026, 11, 5),
         };
-        let ds = deadlines(book.get("aca-individual").unwrap(), &input);
+        let ds = deadlines(book.get(crate::case::Regulation::AcaIndividual).unwrap(), &input);
         let ics = to_ics(&ds, "", date(2026, 11, 5));
         let cal = parse(&ics);
         let dated = ds.items.iter().filter(|d| d.date.is_some()).count();

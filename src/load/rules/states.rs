@@ -10,7 +10,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{KeyPath, Location, RulesError, Tag, key, locate, with};
+use super::{KeyPath, RulesError, Tag, key, with};
+use crate::diag::{Diagnostic, Diagnostics, Location};
 
 /// A ground on which a state's law requires a plan to grant a step-therapy exception.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,17 +154,17 @@ impl StateRules {
 
 /// Parses and validates one state file. `file` names it in errors; `name` is its file name.
 pub(super) fn parse_state(file: &str, name: &str, text: &str) -> Result<StateRules, RulesError> {
-    let mut rules: StateRules = toml::from_str(text).map_err(|e| RulesError::Syntax {
-        at: Location::at(file, text, e.span().map_or(0, |s| s.start)),
-        message: e.message().trim().to_string(),
+    let mut rules: StateRules = toml::from_str(text).map_err(|e| {
+        let (message, hint) = crate::diag::explain_unknown_variant(e.message().trim());
+        let at = Location::at(file, text, e.span().map_or(0, |s| s.start));
+        RulesError::Invalid(Diagnostics::one(Diagnostic::error(at, message).with_hint(hint)))
     })?;
     let stem = name.strip_suffix(".toml").unwrap_or(name);
     if let Err((path, message)) = validate(&rules, stem) {
-        let offset = locate(text, &path).map_or(0, |s| s.start);
-        return Err(RulesError::Invalid {
-            at: Location::at(file, text, offset),
-            message,
-        });
+        let at = crate::diag::locate(file, text, &path);
+        return Err(RulesError::Invalid(Diagnostics::one(Diagnostic::error(
+            at, message,
+        ))));
     }
     for law in [&mut rules.step_therapy, &mut rules.metastatic_cancer]
         .into_iter()
@@ -248,7 +249,7 @@ fn validate(rules: &StateRules, stem: &str) -> Result<(), (KeyPath, String)> {
                     ),
                 ));
             }
-            if !super::REGULATIONS.contains(&reg.as_str()) {
+            if !crate::case::Regulation::IDS.contains(&reg.as_str()) {
                 return Err((
                     path,
                     format!(
@@ -394,12 +395,17 @@ grounds = ["contraindicated", "tried-before"]
     #[test]
     fn schema_errors_point_at_the_value() {
         for (from, to, at, says) in [
-            ("tag = \"P\"", "tag = \"X\"", "8:7", "unknown variant"),
+            (
+                "tag = \"P\"",
+                "tag = \"X\"",
+                "8:7",
+                "unknown value `X`; expected one of: P, S, UNVERIFIED",
+            ),
             (
                 "\"tried-before\"]",
                 "\"tried-twice\"]",
                 "10:",
-                "unknown variant `tried-twice`",
+                "unknown value `tried-twice`",
             ),
             (
                 "\"tried-before\"]",

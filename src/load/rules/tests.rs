@@ -1,7 +1,8 @@
 //! Loader and validation tests for the rules files.
 
 use super::*;
-use crate::rules::deadline::{DeadlineInput, Status, Timing, deadlines};
+use crate::case::ServiceTiming;
+use crate::rules::deadline::{DeadlineInput, Status, deadlines};
 use jiff::civil::date;
 
 fn bundled() -> RuleBook {
@@ -31,11 +32,9 @@ tag = "UNVERIFIED"
 #[test]
 fn every_bundled_file_loads_and_matches_its_regulation() {
     let book = bundled();
-    let loaded: Vec<&str> = book.regulations().collect();
-    let mut expected = REGULATIONS.to_vec();
-    expected.sort_unstable();
-    assert_eq!(loaded, expected);
-    for reg in REGULATIONS {
+    let loaded: Vec<Regulation> = book.regulations().collect();
+    assert_eq!(loaded, Regulation::ALL);
+    for reg in Regulation::ALL {
         let rules = book.get(reg).unwrap();
         assert_eq!(rules.regulation, reg);
         assert!(!rules.name.is_empty());
@@ -51,7 +50,7 @@ fn the_bundled_rules_files_are_one_per_regulation() {
         .map(|f| f.relative("rules/"))
         .filter(|f| !f.starts_with("states/"))
         .collect();
-    let mut regs: Vec<String> = REGULATIONS.iter().map(|r| format!("{r}.toml")).collect();
+    let mut regs: Vec<String> = Regulation::IDS.iter().map(|r| format!("{r}.toml")).collect();
     regs.sort();
     assert_eq!(files, regs, "one rules file per `plan.regulation` value");
 }
@@ -61,7 +60,7 @@ fn load_dir_reads_the_same_rules_as_bundled() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     let from_dir = RuleBook::read_dir(&dir).unwrap();
     let book = bundled();
-    for reg in REGULATIONS {
+    for reg in Regulation::ALL {
         assert_eq!(from_dir.get(reg), book.get(reg), "{reg}");
     }
     assert_eq!(from_dir.states().count(), book.states().count());
@@ -80,13 +79,13 @@ fn load_dir_and_overlay_replace_one_regulation() {
     .unwrap();
     std::fs::write(dir.path().join("notes.txt"), "ignored").unwrap();
     let user = RuleBook::read_dir(dir.path()).unwrap();
-    assert_eq!(user.regulations().collect::<Vec<_>>(), ["unknown"]);
+    assert_eq!(user.regulations().collect::<Vec<_>>(), [Regulation::Unknown]);
     let book = RuleBook::load_dir(dir.path()).unwrap();
-    assert_eq!(book.get("unknown").unwrap().governing.text, "Custom.");
-    assert_eq!(book.get("erisa"), bundled().get("erisa"));
-    assert_eq!(book.regulations().count(), REGULATIONS.len());
+    assert_eq!(book.get(Regulation::Unknown).unwrap().governing.text, "Custom.");
+    assert_eq!(book.get(Regulation::Erisa), bundled().get(Regulation::Erisa));
+    assert_eq!(book.regulations().count(), Regulation::ALL.len());
     let same = RuleBook::load(Some(dir.path())).unwrap();
-    assert_eq!(same.get("unknown"), book.get("unknown"));
+    assert_eq!(same.get(Regulation::Unknown), book.get(Regulation::Unknown));
 }
 
 #[test]
@@ -220,7 +219,9 @@ fn unknown_regulation_is_rejected() {
     let text = MINIMAL.replace("regulation = \"unknown\"", "regulation = \"tricare\"");
     let e = err_of("tricare.toml", &text);
     assert!(
-        e.starts_with("rules/tricare.toml:1:14: unknown regulation \"tricare\""),
+        e.starts_with(
+            "rules/tricare.toml:1:14: unknown value `tricare`; expected one of: erisa, aca-individual,"
+        ),
         "{e}"
     );
 }
@@ -228,7 +229,7 @@ fn unknown_regulation_is_rejected() {
 #[test]
 fn verified_flags_follow_tags() {
     let book = bundled();
-    let ma = book.get("medicare-advantage").unwrap();
+    let ma = book.get(Regulation::MedicareAdvantage).unwrap();
     assert!(ma.network.as_ref().unwrap().verified);
     assert!(!ma.claim_file.as_ref().unwrap().verified);
     let json = serde_json::to_value(ma).unwrap();
@@ -240,7 +241,7 @@ fn verified_flags_follow_tags() {
 #[test]
 fn templates_can_read_the_documented_fields() {
     let book = bundled();
-    let erisa = serde_json::to_value(book.get("erisa").unwrap()).unwrap();
+    let erisa = serde_json::to_value(book.get(Regulation::Erisa).unwrap()).unwrap();
     assert_eq!(erisa["claim_file"]["citation"], "29 CFR 2560.503-1(h)(2)(iii)");
     assert_eq!(erisa["claim_file"]["tag"], "S");
     assert_eq!(erisa["urgent"]["physician"]["binds"], true);
@@ -250,12 +251,12 @@ fn templates_can_read_the_documented_fields() {
     assert_eq!(erisa["decision"]["expedited"]["amount"], 72);
     assert_eq!(erisa["decision"]["expedited"]["unit"], "hours");
     assert!(erisa["network"].is_null(), "absent sections are null");
-    let ma = serde_json::to_value(book.get("medicare-advantage").unwrap()).unwrap();
+    let ma = serde_json::to_value(book.get(Regulation::MedicareAdvantage).unwrap()).unwrap();
     assert_eq!(ma["network"]["citation"], "42 CFR 422.112(a)(1)(iii), (a)(3)");
     assert_eq!(ma["network"]["in_network_cost_sharing"], true);
     assert_eq!(ma["reviewer"]["citation"], "42 CFR 422.590(g)(2)");
     assert_eq!(ma["external_review"]["automatic"], true);
-    let unknown = serde_json::to_value(book.get("unknown").unwrap()).unwrap();
+    let unknown = serde_json::to_value(book.get(Regulation::Unknown).unwrap()).unwrap();
     assert!(unknown["urgent"].is_null());
     assert_eq!(unknown["file_appeal"]["tag"], "UNVERIFIED");
 }
@@ -265,7 +266,7 @@ fn templates_can_read_the_documented_fields() {
 fn bundled_figures_match_rules_md() {
     let book = bundled();
     let fig = |reg: &str, f: fn(&Rules) -> Option<&Period>| {
-        let p = f(book.get(reg).unwrap()).unwrap();
+        let p = f(book.get(reg.parse().unwrap()).unwrap()).unwrap();
         (p.amount, p.unit, p.tag)
     };
     use TimeUnit::*;
@@ -309,7 +310,7 @@ fn bundled_figures_match_rules_md() {
 fn state_regulated_and_unknown_hold_no_verified_figure() {
     let book = bundled();
     for reg in ["state-regulated", "unknown"] {
-        let r = book.get(reg).unwrap();
+        let r = book.get(reg.parse().unwrap()).unwrap();
         let d = &r.decision;
         let periods = [
             Some(&r.file_appeal),
@@ -337,11 +338,11 @@ fn no_unverified_figure_yields_a_date() {
     let book = bundled();
     let timings = [
         None,
-        Some(Timing::PreService),
-        Some(Timing::PostService),
-        Some(Timing::Concurrent),
+        Some(ServiceTiming::PreService),
+        Some(ServiceTiming::PostService),
+        Some(ServiceTiming::Concurrent),
     ];
-    for reg in REGULATIONS {
+    for reg in Regulation::ALL {
         let rules = book.get(reg).unwrap();
         for timing in timings {
             for expedited in [false, true] {
@@ -351,7 +352,7 @@ fn no_unverified_figure_yields_a_date() {
                     (Some(date(2026, 3, 4)), Some(true)),
                 ] {
                     let input = DeadlineInput {
-                        regulation: reg.to_string(),
+                        regulation: reg,
                         denial_date: date(2026, 3, 1),
                         received,
                         timing,
@@ -365,7 +366,9 @@ fn no_unverified_figure_yields_a_date() {
                     let ds = deadlines(rules, &input);
                     assert_eq!(ds.items[0].id, "file-internal-appeal");
                     for d in &ds.items {
-                        if d.tag == Tag::Unverified || matches!(reg, "state-regulated" | "unknown") {
+                        if d.tag == Tag::Unverified
+                            || matches!(reg, Regulation::StateRegulated | Regulation::Unknown)
+                        {
                             assert_eq!(d.date, None, "{reg} {}", d.id);
                             assert_eq!(d.status, Status::Unknown, "{reg} {}", d.id);
                             assert!(d.basis.contains("use the"), "{reg}: {}", d.basis);
@@ -374,7 +377,7 @@ fn no_unverified_figure_yields_a_date() {
                             assert!(d.if_passed.is_some(), "{reg} {}", d.id);
                         }
                         assert!(!d.citation.is_empty());
-                        if timing == Some(Timing::PostService) {
+                        if timing == Some(ServiceTiming::PostService) {
                             assert_ne!(d.id, "decision-expedited", "{reg}");
                             assert_ne!(d.id, "external-review-decision-expedited", "{reg}");
                         }
@@ -392,7 +395,7 @@ fn no_unverified_figure_yields_a_date() {
                         }
                     }
                     let dated_external = ds.items.iter().any(|d| d.id == "external-review-file");
-                    let depends = matches!(reg, "erisa" | "aca-individual");
+                    let depends = matches!(reg, Regulation::Erisa | Regulation::AcaIndividual);
                     match grandfathered {
                         Some(true) if depends => assert!(!dated_external, "{reg}"),
                         None if depends => assert!(
@@ -407,7 +410,7 @@ fn no_unverified_figure_yields_a_date() {
                     let resolved = rules.for_plan(grandfathered);
                     let rights = resolved.rights(crate::rules::RightsFor {
                         out_of_network: true,
-                        concurrent: timing == Some(Timing::Concurrent),
+                        concurrent: timing == Some(ServiceTiming::Concurrent),
                         continuation_open: true,
                         external_review_letter: false,
                     });
@@ -471,7 +474,10 @@ fn every_state_file_loads_and_every_body_has_its_citation_and_source() {
         }
     }
     // Every regulation but `unknown` says where a complaint goes.
-    for reg in REGULATIONS.iter().filter(|r| **r != "unknown") {
+    for reg in crate::case::Regulation::ALL
+        .into_iter()
+        .filter(|r| *r != crate::case::Regulation::Unknown)
+    {
         let c = book.get(reg).unwrap().complaint.as_ref();
         assert!(c.is_some_and(|c| c.verified), "{reg}: [complaint]");
     }
@@ -544,4 +550,25 @@ fn a_level_a_letter_asks_for_needs_its_wording_and_body() {
     let text =
         format!("{MINIMAL}\n[complaint]\nto = \"body\"\ntext = \"t\"\ncitation = \"c\"\ntag = \"P\"\n");
     assert!(err_of("unknown.toml", &text).contains("a complaint sent to a body needs [complaint.body]"));
+}
+
+#[test]
+fn every_problem_in_a_rules_file_is_reported_in_file_order() {
+    let text = MINIMAL
+        .replace("name = \"Plan type not known\"", "name = \"\"")
+        .replace(
+            "citation = \"Your denial notice\"\ntag = \"UNVERIFIED\"\n\n[file_appeal]",
+            "citation = \"\"\ntag = \"UNVERIFIED\"\n\n[file_appeal]",
+        );
+    let e = err_of("unknown.toml", &text);
+    let lines: Vec<&str> = e.lines().collect();
+    assert_eq!(lines.len(), 2, "{e}");
+    assert!(
+        lines[0].starts_with("rules/unknown.toml:2:8: name must not be empty"),
+        "{e}"
+    );
+    assert!(
+        lines[1].starts_with("error: rules/unknown.toml:6:12: citation must not be empty"),
+        "{e}"
+    );
 }

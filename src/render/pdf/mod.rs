@@ -19,9 +19,6 @@ mod fonts;
 mod layout;
 mod markdown;
 
-use std::fmt;
-use std::str::FromStr;
-
 use printpdf::{
     Color, FontId, Greyscale, Line, LinePoint, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
     PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
@@ -59,52 +56,25 @@ impl Default for PdfOptions {
     }
 }
 
-/// Paper size (`--paper letter|a4`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, clap::ValueEnum)]
-pub enum Paper {
-    /// US Letter, 8.5 × 11 in.
-    #[default]
-    Letter,
-    /// ISO A4, 210 × 297 mm.
-    A4,
+crate::model::vocab::vocabulary! {
+    /// Paper size (`--paper letter|a4`).
+    #[derive(Default)]
+    pub enum Paper ("paper size") {
+        /// US Letter, 8.5 × 11 in.
+        #[default]
+        Letter = "letter",
+        /// ISO A4, 210 × 297 mm.
+        A4 = "a4",
+    }
 }
 
 impl Paper {
-    /// Every paper size, for listing the choices.
-    pub const ALL: [Paper; 2] = [Paper::Letter, Paper::A4];
-
     /// Width and height in points.
     pub fn size_pt(self) -> (f32, f32) {
         match self {
             Paper::Letter => (612.0, 792.0),
             // 210 × 297 mm at 72/25.4 points per millimetre.
             Paper::A4 => (595.2756, 841.8898),
-        }
-    }
-}
-
-impl fmt::Display for Paper {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Paper::Letter => "letter",
-            Paper::A4 => "a4",
-        })
-    }
-}
-
-/// An unknown paper size name.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown paper size `{0}`; expected `letter` or `a4`")]
-pub struct ParsePaperError(pub String);
-
-impl FromStr for Paper {
-    type Err = ParsePaperError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "letter" | "us-letter" => Ok(Paper::Letter),
-            "a4" => Ok(Paper::A4),
-            _ => Err(ParsePaperError(s.to_string())),
         }
     }
 }
@@ -811,7 +781,7 @@ mod tests {
             (a4[2] - 595.28).abs() < 0.01 && (a4[3] - 841.89).abs() < 0.01,
             "{a4:?}"
         );
-        assert_eq!("A4".parse::<Paper>(), Ok(Paper::A4));
+        assert_eq!("a4".parse::<Paper>(), Ok(Paper::A4));
         assert_eq!("letter".parse::<Paper>(), Ok(Paper::Letter));
         assert!("legal".parse::<Paper>().is_err());
         assert_eq!(Paper::A4.to_string(), "a4");

@@ -10,10 +10,10 @@ fn book() -> RuleBook {
 
 fn input(reg: &str, denial: Date, today: Date) -> DeadlineInput {
     DeadlineInput {
-        regulation: reg.to_string(),
+        regulation: reg.parse().unwrap(),
         denial_date: denial,
         received: None,
-        timing: Some(Timing::PreService),
+        timing: Some(ServiceTiming::PreService),
         expedited: false,
         grandfathered: Some(false),
         deadline_on_notice: None,
@@ -25,7 +25,7 @@ fn input(reg: &str, denial: Date, today: Date) -> DeadlineInput {
 
 fn run(i: &DeadlineInput) -> Deadlines {
     let book = book();
-    deadlines(book.get(&i.regulation).unwrap(), i)
+    deadlines(book.get(i.regulation).unwrap(), i)
 }
 
 fn item<'a>(ds: &'a Deadlines, id: &str) -> &'a Deadline {
@@ -122,7 +122,7 @@ fn medicare_advantage_sources_differ_so_the_earlier_60_days_is_shown() {
 
 #[test]
 fn an_alternative_later_than_the_rule_changes_nothing_but_the_basis() {
-    let mut rules = book().get("medicare-part-d").unwrap().clone();
+    let mut rules = book().get(Regulation::MedicarePartD).unwrap().clone();
     rules.file_appeal.alternatives.push(crate::rules::Alternative {
         amount: 90,
         unit: crate::rules::TimeUnit::Days,
@@ -204,7 +204,7 @@ fn decision_clocks_count_from_filing_today() {
         "If the plan has not decided by this date, this applies: if a plan that is not grandfathered"
     ));
     // Post-service: 60 days.
-    i.timing = Some(Timing::PostService);
+    i.timing = Some(ServiceTiming::PostService);
     i.expedited = false;
     let ds = run(&i);
     assert_eq!(item(&ds, "decision-standard").date, Some(date(2026, 5, 9)));
@@ -212,9 +212,9 @@ fn decision_clocks_count_from_filing_today() {
 
 #[test]
 fn expedited_post_service_gets_no_expedited_clock() {
-    for reg in crate::rules::REGULATIONS {
+    for reg in Regulation::IDS {
         let mut i = input(reg, date(2026, 3, 1), date(2026, 3, 10));
-        i.timing = Some(Timing::PostService);
+        i.timing = Some(ServiceTiming::PostService);
         i.expedited = true;
         let ds = run(&i);
         assert!(!has(&ds, "decision-expedited"), "{reg}");
@@ -274,7 +274,7 @@ fn external_review_four_months_from_october_31() {
     // 2026-10-31 + 4 months: there is no 2027-02-31, jiff clamps to 2027-02-28 (a Sunday).
     // 45 CFR 147.136 would allow until 2027-03-01; the earlier date is shown.
     // The rule alone (the HealthCare.gov figure set aside; see the next test).
-    let mut rules = book().get("aca-individual").unwrap().clone();
+    let mut rules = book().get(Regulation::AcaIndividual).unwrap().clone();
     if let Some(x) = rules.external_review.as_mut().and_then(|x| x.file.as_mut()) {
         x.alternatives.clear();
     }
@@ -296,7 +296,7 @@ fn external_review_four_months_from_october_31() {
         d.basis
     );
     // ERISA: same arithmetic, clamped, no rule for the missing day.
-    i.regulation = "erisa".into();
+    i.regulation = Regulation::Erisa;
     let ds = run(&i);
     let d = item(&ds, "external-review-file");
     assert_eq!(d.date, Some(date(2027, 2, 28)));
@@ -423,7 +423,7 @@ fn urgent_aca_appeal_can_run_external_review_alongside() {
                 && n.ends_with("internal appeal (45 CFR 147.136(d)(3) [P])."))
     );
     // ERISA's concurrency is UNVERIFIED: a note, no dated item.
-    i.regulation = "erisa".into();
+    i.regulation = Regulation::Erisa;
     let ds = run(&i);
     assert!(!has(&ds, "external-review-decision-expedited"));
     assert!(ds.notes.iter().any(|n| n.contains("was not confirmed")));
@@ -432,7 +432,7 @@ fn urgent_aca_appeal_can_run_external_review_alongside() {
 #[test]
 fn medicaid_concurrent_care_gets_continuation_and_its_own_clock() {
     let mut i = input("medicaid-managed-care", date(2026, 3, 1), date(2026, 3, 5));
-    i.timing = Some(Timing::Concurrent);
+    i.timing = Some(ServiceTiming::Concurrent);
     let ds = run(&i);
     let c = item(&ds, "continue-benefits");
     assert_eq!(c.date, Some(date(2026, 3, 11)));
@@ -440,14 +440,14 @@ fn medicaid_concurrent_care_gets_continuation_and_its_own_clock() {
     assert_eq!(item(&ds, "decision-standard").date, Some(date(2026, 4, 4)));
     assert!(ds.notes.iter().any(|n| n.contains("14 more calendar days")));
     // Not for pre-service.
-    i.timing = Some(Timing::PreService);
+    i.timing = Some(ServiceTiming::PreService);
     assert!(!has(&run(&i), "continue-benefits"));
 }
 
 #[test]
 fn concurrent_without_its_own_clock_says_so() {
     let mut i = input("erisa", date(2026, 3, 1), date(2026, 3, 5));
-    i.timing = Some(Timing::Concurrent);
+    i.timing = Some(ServiceTiming::Concurrent);
     let ds = run(&i);
     assert!(!has(&ds, "decision-standard"));
     assert!(
@@ -468,7 +468,7 @@ fn unknown_timing_with_equal_clocks_still_dates_the_decision() {
     let mut i = input("medicaid-managed-care", date(2026, 3, 1), date(2026, 3, 5));
     i.timing = None;
     assert_eq!(item(&run(&i), "decision-standard").date, Some(date(2026, 4, 4)));
-    i.regulation = "erisa".into();
+    i.regulation = Regulation::Erisa;
     let ds = run(&i);
     assert!(!has(&ds, "decision-standard"));
     assert!(
@@ -512,7 +512,7 @@ fn dates_out_of_range_do_not_panic() {
 fn regulation_mismatch_is_noted() {
     let book = book();
     let i = input("erisa", date(2026, 3, 1), date(2026, 3, 5));
-    let ds = deadlines(book.get("fehb").unwrap(), &i);
+    let ds = deadlines(book.get(Regulation::Fehb).unwrap(), &i);
     assert!(ds.notes.iter().any(|n| n.contains("rules for \"fehb\"")));
 }
 
