@@ -17,17 +17,19 @@
 
 mod fonts;
 mod layout;
-mod markdown;
+pub(in crate::render) mod markdown;
 
 use std::fmt;
 use std::str::FromStr;
 
 use printpdf::{
     Color, FontId, Greyscale, Line, LinePoint, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+    PdfSaveOptions, Point, Pt, RawImage, RawImageData, RawImageFormat, Rect, TextItem, TextMatrix,
+    XObject, XObjectId, XObjectTransform,
 };
 
 use crate::diag::Location;
+use crate::render::letterhead::{GAP_BELOW_PT, Letterhead};
 use layout::{Geometry, Item, MARGIN, PlacedLine, Shaper};
 
 /// Size of the running header and the page footer, in points.
@@ -47,6 +49,8 @@ pub struct PdfOptions {
     pub fallback_font: Option<Vec<u8>>,
     /// What error messages call the Markdown file, e.g. `letter.md`.
     pub source_name: String,
+    /// A logo for the top of page 1 (see [`crate::render::letterhead`]).
+    pub letterhead: Option<Letterhead>,
 }
 
 impl Default for PdfOptions {
@@ -55,6 +59,7 @@ impl Default for PdfOptions {
             paper: Paper::default(),
             fallback_font: None,
             source_name: "letter.md".to_string(),
+            letterhead: None,
         }
     }
 }
@@ -237,9 +242,14 @@ pub fn pdf_and_pages(markdown: &str, options: &PdfOptions) -> Result<(Vec<u8>, u
     let doc = markdown::parse(markdown, name)?;
     let created = creation_date(&doc, markdown, name)?;
     let (page_width, page_height) = options.paper.size_pt();
+    let logo = options
+        .letterhead
+        .as_ref()
+        .map(|l| (l, l.size_pt(page_width - 2.0 * MARGIN)));
     let geometry = Geometry {
         width: page_width,
         height: page_height,
+        first_page_top: logo.map_or(0.0, |(_, (_, h))| h + GAP_BELOW_PT),
     };
 
     let mut fonts = fonts::Fonts::load(options.fallback_font.as_deref())?;
@@ -299,6 +309,15 @@ pub fn pdf_and_pages(markdown: &str, options: &PdfOptions) -> Result<(Vec<u8>, u
         }
     }
 
+    let logo_id = XObjectId("Letterhead".to_string());
+    if let Some((image, _)) = logo {
+        document
+            .resources
+            .xobjects
+            .map
+            .insert(logo_id.clone(), XObject::Image(raw_image(image)));
+    }
+
     let mut pdf_pages = Vec::with_capacity(count);
     for (index, page) in pages.iter().enumerate() {
         let mut lines: Vec<PlacedLine> = Vec::with_capacity(page.lines.len() + 2);
@@ -317,6 +336,22 @@ pub fn pdf_and_pages(markdown: &str, options: &PdfOptions) -> Result<(Vec<u8>, u
             lines.push(marginal_line(items, page_width, FOOTER_BASELINE, true));
         }
         let mut ops = text_ops(&lines, &font_ids);
+        if index == 0
+            && let Some((_, (w, h))) = logo
+        {
+            // The logo at the top of the first page's text area, its left edge on the margin.
+            ops.push(Op::UseXobject {
+                id: logo_id.clone(),
+                transform: XObjectTransform {
+                    translate_x: Some(Pt(MARGIN)),
+                    translate_y: Some(Pt(page_height - MARGIN - h)),
+                    scale_x: Some(w),
+                    scale_y: Some(h),
+                    no_auto_scale: true,
+                    ..XObjectTransform::default()
+                },
+            });
+        }
         if !page.rules.is_empty() {
             ops.push(Op::SetOutlineColor {
                 col: Color::Greyscale(Greyscale {
@@ -360,6 +395,24 @@ pub fn pdf_and_pages(markdown: &str, options: &PdfOptions) -> Result<(Vec<u8>, u
     document.pages = pdf_pages;
 
     finish(&document, &info_id(hash)).map(|bytes| (bytes, count))
+}
+
+/// The letterhead's pixels as printpdf's image (embedded as raw samples, deflated; an alpha
+/// channel becomes a soft mask).
+fn raw_image(image: &Letterhead) -> RawImage {
+    let (width, height) = image.pixel_size();
+    RawImage {
+        pixels: RawImageData::U8(image.pixels().to_vec()),
+        width: width as usize,
+        height: height as usize,
+        data_format: match image.channels() {
+            1 => RawImageFormat::R8,
+            2 => RawImageFormat::RG8,
+            4 => RawImageFormat::RGBA8,
+            _ => RawImageFormat::RGB8,
+        },
+        tag: Vec::new(),
+    }
 }
 
 /// Zlib-compresses `input` with `compressor`, which is reset first.
@@ -491,7 +544,7 @@ fn text_ops(lines: &[PlacedLine], font_ids: &[FontId]) -> Vec<Op> {
 }
 
 /// The creation date: the front matter's `date` at midnight UTC, else 1970-01-01.
-fn creation_date(
+pub(in crate::render) fn creation_date(
     doc: &markdown::Document,
     source: &str,
     name: &str,
@@ -600,6 +653,9 @@ fn input_hash(markdown: &str, options: &PdfOptions) -> [u64; 2] {
     first = fnv1a(first, options.paper.to_string().as_bytes());
     if let Some(font) = &options.fallback_font {
         first = fnv1a(first, font);
+    }
+    if let Some(logo) = &options.letterhead {
+        first = fnv1a(first, logo.png());
     }
     let second = fnv1a(first ^ 0x9e37_79b9_7f4a_7c15, markdown.as_bytes());
     [first, second]
