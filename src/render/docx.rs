@@ -549,7 +549,9 @@ fn package(xml: docx_rs::XMLDocx, date: &Date) -> zip::result::ZipResult<Vec<u8>
         // module hands it PNG bytes, already compressed, so they are stored as they are.
         zip.start_file(
             format!("word/media/{id}.png"),
-            options.compression_method(zip::CompressionMethod::Stored),
+            options
+                .compression_method(zip::CompressionMethod::Stored)
+                .compression_level(None),
         )?;
         zip.write_all(bytes)?;
     }
