@@ -20,7 +20,10 @@ fn assert_same_text(env: &TestEnv, stem: &str) {
     let word = WordDocument::read(&bytes(env, &format!("{stem}.docx")));
     let expected = markdown_paragraphs(&markdown);
     let got = word.paragraphs("word/document.xml");
-    assert!(expected.len() > 3, "{stem}: too little text to compare: {expected:?}");
+    assert!(
+        expected.len() > 3,
+        "{stem}: too little text to compare: {expected:?}"
+    );
     for (i, (want, have)) in expected.iter().zip(&got).enumerate() {
         assert_eq!(have, want, "{stem}: paragraph {i} differs");
     }
@@ -73,7 +76,10 @@ fn every_document_of_a_packet_is_written_in_all_three_formats() {
     }
     for stem in &stems {
         for ext in ["pdf", "docx"] {
-            assert!(files.contains(&format!("{stem}.{ext}")), "{stem}.{ext} in {files:?}");
+            assert!(
+                files.contains(&format!("{stem}.{ext}")),
+                "{stem}.{ext} in {files:?}"
+            );
         }
         assert_same_text(&env, stem);
     }
@@ -161,8 +167,17 @@ fn paper_size_sets_the_page() {
     let env = TestEnv::new();
     env.run(["render", HER2, "--format", "docx", "-o", "[ROOT]/letter"])
         .success();
-    env.run(["render", HER2, "--format", "docx", "--paper", "a4", "-o", "[ROOT]/a4"])
-        .success();
+    env.run([
+        "render",
+        HER2,
+        "--format",
+        "docx",
+        "--paper",
+        "a4",
+        "-o",
+        "[ROOT]/a4",
+    ])
+    .success();
     let page = |dir: &str| {
         let word = WordDocument::read(&bytes(&env, &format!("{dir}/her2-out-of-network.docx")));
         let xml = word.xml("word/document.xml");
@@ -248,8 +263,17 @@ fn pdf_images_per_page(pdf: &[u8]) -> Vec<Vec<(i64, i64)>> {
 fn the_letterhead_is_on_page_one_of_the_pdf_and_in_the_word_document() {
     for logo in [LOGO_PNG, LOGO_JPG] {
         let env = TestEnv::new();
-        env.run(["render", HER2, "--format", "all", "--letterhead", logo, "-o", "[ROOT]"])
-            .success();
+        env.run([
+            "render",
+            HER2,
+            "--format",
+            "all",
+            "--letterhead",
+            logo,
+            "-o",
+            "[ROOT]",
+        ])
+        .success();
         let pages = pdf_images_per_page(&bytes(&env, "her2-out-of-network.pdf"));
         assert!(pages.len() > 1, "{logo}: the letter runs over pages");
         assert_eq!(pages[0], [(240, 60)], "{logo}: the logo on page 1");
@@ -289,12 +313,16 @@ fn the_case_names_its_letterhead_relative_to_its_own_folder() {
             .replace_first("[sender]\n", "[sender]\nletterhead = \"art/logo.jpg\"\n"),
     );
     // Run from the repository root: the path is found beside the case, not the working folder.
-    env.run(["render", "[ROOT]/cases/case.toml", "--format", "pdf,docx", "-o", "[ROOT]/out"])
-        .success();
-    assert_eq!(
-        pdf_images_per_page(&bytes(&env, "out/case.pdf"))[0],
-        [(240, 60)]
-    );
+    env.run([
+        "render",
+        "[ROOT]/cases/case.toml",
+        "--format",
+        "pdf,docx",
+        "-o",
+        "[ROOT]/out",
+    ])
+    .success();
+    assert_eq!(pdf_images_per_page(&bytes(&env, "out/case.pdf"))[0], [(240, 60)]);
     let word = WordDocument::read(&bytes(&env, "out/case.docx"));
     assert!(word.names().iter().any(|n| n.starts_with("word/media/")));
     // --letterhead wins over the case's.
@@ -316,8 +344,15 @@ fn the_case_names_its_letterhead_relative_to_its_own_folder() {
         Case::example("her2-out-of-network.toml")
             .replace_first("[sender]\n", "[sender]\nletterhead = \"nowhere.png\"\n"),
     );
-    env.run(["render", &missing.display().to_string(), "--format", "md", "-o", "[ROOT]/md"])
-        .success();
+    env.run([
+        "render",
+        &missing.display().to_string(),
+        "--format",
+        "md",
+        "-o",
+        "[ROOT]/md",
+    ])
+    .success();
 }
 
 #[test]
@@ -344,7 +379,10 @@ fn a_bad_letterhead_is_refused_and_nothing_is_written() {
             "[ROOT]/missing.png",
             "error: --letterhead [ROOT]/missing.png: cannot be read (",
         ),
-        ("[ROOT]", "error: --letterhead [ROOT]: is a folder, not a regular file"),
+        (
+            "[ROOT]",
+            "error: --letterhead [ROOT]: is a folder, not a regular file",
+        ),
     ];
     for (image, expected) in cases {
         let outcome = env.run([
@@ -405,4 +443,21 @@ fn batch_writes_word_documents() {
             "{stem}"
         );
     }
+}
+
+#[test]
+fn appeal_pdf_takes_a_letterhead_for_a_hand_edited_letter() {
+    let env = TestEnv::new();
+    env.run(["render", HER2, "--format", "md", "-o", "[ROOT]"])
+        .success();
+    env.run([
+        "pdf",
+        "[ROOT]/her2-out-of-network.md",
+        "--letterhead",
+        LOGO_JPG,
+        "-o",
+        "[ROOT]/signed.pdf",
+    ])
+    .success();
+    assert_eq!(pdf_images_per_page(&bytes(&env, "signed.pdf"))[0], [(240, 60)]);
 }

@@ -93,7 +93,13 @@ pub(super) struct BatchArgs {
     pub(super) out: PathBuf,
     /// What to write: md, pdf, docx, both (md and pdf) or all; a comma-separated list such as
     /// `md,docx` writes each format named.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "both", value_name = "FORMAT")]
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "both",
+        value_name = "FORMAT"
+    )]
     pub(super) format: Vec<Format>,
     /// Replace existing output files.
     #[arg(long)]
@@ -210,7 +216,13 @@ pub(super) struct RenderArgs {
     pub(super) out: PathBuf,
     /// What to write: md, pdf, docx, both (md and pdf) or all; a comma-separated list such as
     /// `md,docx` writes each format named.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "both", value_name = "FORMAT")]
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "both",
+        value_name = "FORMAT"
+    )]
     pub(super) format: Vec<Format>,
     /// Replace existing output files.
     #[arg(long)]
@@ -232,7 +244,7 @@ pub(super) struct PdfFlags {
     /// A TrueType font for characters the bundled font lacks.
     #[arg(long, value_name = "PATH")]
     pub(super) font: Option<PathBuf>,
-    /// A PNG or JPEG logo for the top of page 1 (instead of the case's `[sender] letterhead`).
+    /// A PNG or JPEG logo for the top of page 1 (overrides a case's `[sender] letterhead`).
     #[arg(long, value_name = "IMAGE")]
     pub(super) letterhead: Option<PathBuf>,
 }

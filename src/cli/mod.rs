@@ -193,6 +193,9 @@ impl Cli {
     }
 }
 
+/// Files to write: each path with its bytes.
+type Files = Vec<(PathBuf, Vec<u8>)>;
+
 /// Typesets one document (`name`, drafted from the case at `case`) in the formats asked for
 /// and returns the files to write into `out`, in the order of [`Formats::files`]. `pdf` holds
 /// the paper, fallback font and letterhead; its `source_name` is set here.
@@ -203,7 +206,7 @@ fn typeset(
     name: &str,
     markdown: &str,
     pdf: &PdfOptions,
-) -> Result<Vec<(PathBuf, Vec<u8>)>, CliError> {
+) -> Result<Files, CliError> {
     let source_name = format!("{name}.md");
     let mut files = Vec::new();
     if formats.pdf {

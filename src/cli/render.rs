@@ -85,13 +85,13 @@ pub(super) fn render(args: RenderArgs) -> Result<Exit, CliError> {
     let targets: Vec<PathBuf> = documents.iter().flat_map(|(_, name, _, _)| names(name)).collect();
     output::refuse_inputs(targets.iter().map(PathBuf::as_path), &inputs)?;
     // Typeset every document at once (one per core); report the first failure in order.
-    let typeset: Vec<Result<Vec<(PathBuf, Vec<u8>)>, CliError>> = documents
+    let typeset: Vec<Result<Files, CliError>> = documents
         .par_iter()
         .map(|(path, name, markdown, case)| {
             super::typeset(formats, &args.out, path, name, markdown, &typesetting[*case])
         })
         .collect();
-    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    let mut outputs: Files = Vec::new();
     for files in typeset {
         outputs.extend(files?);
     }

@@ -19,10 +19,10 @@
 use std::io::{Cursor, Write};
 
 use docx_rs::{
-    AbstractNumbering, AlignmentType, BorderType, BreakType, Docx, Footer, Header, IndentLevel,
-    Level, LevelJc, LevelOverride, LevelText, LineSpacing, LineSpacingType, NumPages,
-    NumberFormat, Numbering, NumberingId, PageMargin, PageNum, Paragraph, ParagraphBorder,
-    ParagraphBorderPosition, Pic, Run, RunFonts, SpecialIndentType, Start, Style, StyleType,
+    AbstractNumbering, AlignmentType, BorderType, BreakType, Docx, Footer, Header, IndentLevel, Level,
+    LevelJc, LevelOverride, LevelText, LineSpacing, LineSpacingType, NumPages, NumberFormat, Numbering,
+    NumberingId, PageMargin, PageNum, Paragraph, ParagraphBorder, ParagraphBorderPosition, Pic, Run,
+    RunFonts, SpecialIndentType, Start, Style, StyleType,
 };
 
 use super::letterhead::{GAP_BELOW_PT, Letterhead};
@@ -120,13 +120,7 @@ pub fn docx(markdown: &str, options: &DocxOptions) -> Result<Vec<u8>, DocxError>
                 .footer(576)
                 .gutter(0),
         )
-        .default_fonts(
-            RunFonts::new()
-                .ascii(FONT)
-                .hi_ansi(FONT)
-                .cs(FONT)
-                .east_asia(FONT),
-        )
+        .default_fonts(RunFonts::new().ascii(FONT).hi_ansi(FONT).cs(FONT).east_asia(FONT))
         .default_size(BODY_HALF_POINTS)
         .default_line_spacing(
             LineSpacing::new()
@@ -147,12 +141,17 @@ pub fn docx(markdown: &str, options: &DocxOptions) -> Result<Vec<u8>, DocxError>
     }
 
     // Header on pages 2..n (an empty one on page 1), footer on every page.
-    let header = doc.front.header.as_deref().map(str::trim).filter(|h| !h.is_empty());
+    let header = doc
+        .front
+        .header
+        .as_deref()
+        .map(str::trim)
+        .filter(|h| !h.is_empty());
     if let Some(text) = header {
         word = word
-            .header(Header::new().add_paragraph(
-                ids.next().style("Header").add_run(Run::new().add_text(text)),
-            ))
+            .header(
+                Header::new().add_paragraph(ids.next().style("Header").add_run(Run::new().add_text(text))),
+            )
             .first_header(Header::new().add_paragraph(ids.next().style("Header")));
     }
     let footer = |ids: &mut ParagraphIds| {
@@ -270,12 +269,10 @@ fn styles() -> Vec<Style> {
         .based_on("Normal")
         .q_format(true)
         .indent(Some(QUOTE_INDENT), None, None, None);
-    quote.paragraph_property = quote.paragraph_property.indent(
-        Some(QUOTE_INDENT),
-        None,
-        Some(QUOTE_INDENT),
-        None,
-    );
+    quote.paragraph_property =
+        quote
+            .paragraph_property
+            .indent(Some(QUOTE_INDENT), None, Some(QUOTE_INDENT), None);
     let mut list = Style::new("ListParagraph", StyleType::Paragraph)
         .name("List Paragraph")
         .based_on("Normal")
@@ -334,7 +331,10 @@ fn numberings(doc: &markdown::Document) -> Vec<Numberings> {
         let mut numbering = AbstractNumbering::new(abstract_id);
         for level in 0..6 {
             let (format, text) = if abstract_id == BULLETS {
-                ("bullet", if level == 0 { "\u{2022}" } else { "\u{2013}" }.to_string())
+                (
+                    "bullet",
+                    if level == 0 { "\u{2022}" } else { "\u{2013}" }.to_string(),
+                )
             } else {
                 ("decimal", format!("%{}.", level + 1))
             };
@@ -433,8 +433,16 @@ fn paragraph(block: &Block, ids: &mut ParagraphIds, in_references: bool) -> Para
     let right = (quotes > 0).then_some(quotes * QUOTE_INDENT);
     if let Some((list, _)) = &block.marker {
         p = p
-            .numbering(NumberingId::new(list + 1), IndentLevel::new(depth.saturating_sub(1)))
-            .indent(Some(left), Some(SpecialIndentType::Hanging(LIST_STEP)), right, None);
+            .numbering(
+                NumberingId::new(list + 1),
+                IndentLevel::new(depth.saturating_sub(1)),
+            )
+            .indent(
+                Some(left),
+                Some(SpecialIndentType::Hanging(LIST_STEP)),
+                right,
+                None,
+            );
     } else if left > 0 {
         p = p.indent(Some(left), None, right, None);
     }
@@ -556,4 +564,155 @@ fn package(xml: docx_rs::XMLDocx, date: &Date) -> zip::result::ZipResult<Vec<u8>
         zip.write_all(bytes)?;
     }
     Ok(zip.finish()?.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    const LETTER: &str = include_str!("../../benches/fixtures/three-page-letter.md");
+
+    /// The entries of a .docx: name → (bytes, modification date).
+    fn unzip(bytes: &[u8]) -> Vec<(String, String, (u16, u8, u8))> {
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip archive");
+        (0..archive.len())
+            .map(|i| {
+                let mut entry = archive.by_index(i).expect("entry");
+                let mut data = Vec::new();
+                entry.read_to_end(&mut data).expect("inflates");
+                let t = entry.last_modified().unwrap_or_default();
+                (
+                    entry.name().to_string(),
+                    String::from_utf8_lossy(&data).into_owned(),
+                    (t.year(), t.month(), t.day()),
+                )
+            })
+            .collect()
+    }
+
+    fn part(bytes: &[u8], name: &str) -> String {
+        unzip(bytes)
+            .into_iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, text, _)| text)
+            .unwrap_or_else(|| panic!("{name} missing"))
+    }
+
+    fn write(markdown: &str) -> Vec<u8> {
+        docx(markdown, &DocxOptions::default()).expect("writes")
+    }
+
+    #[test]
+    fn the_same_letter_gives_the_same_bytes_whatever_was_written_before() {
+        let first = write(LETTER);
+        // docx-rs numbers paragraphs per thread unless told; other documents in between must
+        // not shift the ids.
+        write("Another letter.\n\nWith two paragraphs.\n");
+        assert!(write(LETTER) == first, "two runs differ");
+        let other_thread = std::thread::spawn(|| write(LETTER)).join().expect("thread");
+        assert!(other_thread == first, "a fresh thread differs");
+    }
+
+    #[test]
+    fn entries_are_dated_with_the_letter_or_1980() {
+        for (_, _, date) in unzip(&write(LETTER)) {
+            assert_eq!(date, (2026, 3, 2));
+        }
+        for (_, _, date) in unzip(&write("No front matter.\n")) {
+            assert_eq!(date, (1980, 1, 1));
+        }
+        let core = part(&write("No front matter.\n"), "docProps/core.xml");
+        assert!(core.contains(">1970-01-01T00:00:00Z</dcterms:created>"), "{core}");
+    }
+
+    #[test]
+    fn front_matter_becomes_escaped_document_properties() {
+        let bytes = write(
+            "+++\ntitle = \"Appeal & <review>\"\nauthor = \"Jo \\\"JJ\\\" O'Neil\"\nsubject = \"S\"\n+++\n\nText.\n",
+        );
+        let core = part(&bytes, "docProps/core.xml");
+        assert!(
+            core.contains("<dc:title>Appeal &amp; &lt;review&gt;</dc:title>"),
+            "{core}"
+        );
+        assert!(
+            core.contains("<dc:creator>Jo &quot;JJ&quot; O&apos;Neil</dc:creator>"),
+            "{core}"
+        );
+        assert!(core.contains("<dc:subject>S</dc:subject>"), "{core}");
+    }
+
+    #[test]
+    fn lists_quotes_rules_and_references_use_word_structure() {
+        let markdown = "Dear plan,\n\n> Your words.\n\n- one\n  - nested\n- two\n\n---\n\n## References\n\n3. Third.\n4. Fourth.\n";
+        let bytes = write(markdown);
+        let document = part(&bytes, "word/document.xml");
+        let numbering = part(&bytes, "word/numbering.xml");
+        // The bullet list, its nested list one level in, and the references from 3.
+        assert!(document.contains(r#"<w:pStyle w:val="Quote" />"#), "{document}");
+        assert!(document.contains(r#"<w:ilvl w:val="1" />"#), "{document}");
+        assert!(
+            document.contains(r#"<w:pStyle w:val="Reference" />"#),
+            "{document}"
+        );
+        assert!(document.contains(r#"<w:bottom w:val="single""#), "{document}");
+        assert!(
+            numbering.contains(r#"<w:startOverride w:val="3" />"#),
+            "{numbering}"
+        );
+        assert!(numbering.contains(r#"<w:lvlText w:val="•" />"#), "{numbering}");
+        assert!(numbering.contains(r#"<w:lvlText w:val="%1." />"#), "{numbering}");
+        // No header part without a front-matter header; one footer with the page numbers.
+        let names: Vec<String> = unzip(&bytes).into_iter().map(|(n, _, _)| n).collect();
+        assert!(!names.iter().any(|n| n.starts_with("word/header")), "{names:?}");
+        assert!(names.contains(&"word/footer1.xml".to_string()), "{names:?}");
+    }
+
+    #[test]
+    fn markdown_outside_the_dialect_is_the_pdf_typesetters_error() {
+        let e = docx(
+            "Intro.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+            &DocxOptions::default(),
+        )
+        .expect_err("tables are refused");
+        assert!(matches!(e, DocxError::Markdown(PdfError::Unsupported { .. })));
+        assert!(
+            e.to_string()
+                .starts_with("letter.md:3:1: tables are not supported"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_letterhead_is_an_inline_picture_in_the_first_paragraph() {
+        let png = crate::render::letterhead::tests::png(120, 30, true);
+        let options = DocxOptions {
+            letterhead: Some(Letterhead::decode(png.clone()).expect("decodes")),
+            ..DocxOptions::default()
+        };
+        let bytes = docx("Dear plan,\n", &options).expect("writes");
+        let entries = unzip(&bytes);
+        let media = entries
+            .iter()
+            .find(|(n, _, _)| n.starts_with("word/media/"))
+            .expect("the image part");
+        assert_eq!(media.0, "word/media/rIdImage1.png");
+        let mut archive = zip::ZipArchive::new(Cursor::new(&bytes)).expect("zip");
+        let mut stored = Vec::new();
+        archive
+            .by_name("word/media/rIdImage1.png")
+            .expect("entry")
+            .read_to_end(&mut stored)
+            .expect("reads");
+        assert_eq!(stored, png);
+        let document = part(&bytes, "word/document.xml");
+        // 120 × 30 px at 96 to the inch: 90 × 22.5 pt.
+        assert!(
+            document.contains(r#"<wp:extent cx="1143000" cy="285750" />"#),
+            "{document}"
+        );
+        let rels = part(&bytes, "word/_rels/document.xml.rels");
+        assert!(rels.contains(r#"Target="media/rIdImage1.png""#), "{rels}");
+    }
 }

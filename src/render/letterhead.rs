@@ -196,9 +196,9 @@ impl LetterheadError {
             LetterheadProblem::Damaged { .. } => {
                 format!("open the logo in an image editor and save it again as PNG or JPEG, {remedy}")
             }
-            LetterheadProblem::TooLarge { .. } => format!(
-                "scale the logo down (1500 pixels wide prints sharp across a whole page), {remedy}"
-            ),
+            LetterheadProblem::TooLarge { .. } => {
+                format!("scale the logo down (1500 pixels wide prints sharp across a whole page), {remedy}")
+            }
         }
     }
 }
@@ -439,7 +439,27 @@ pub(crate) mod tests {
         let e = Letterhead::decode(cut).unwrap_err();
         assert!(e.to_string().starts_with("is a damaged PNG image ("), "{e}");
         let jpeg = Letterhead::decode(vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 16]).unwrap_err();
-        assert!(jpeg.to_string().starts_with("is a damaged JPEG image ("), "{jpeg}");
+        assert!(
+            jpeg.to_string().starts_with("is a damaged JPEG image ("),
+            "{jpeg}"
+        );
+    }
+
+    #[test]
+    fn jpeg_decodes_to_rgb_and_becomes_a_png_for_word() {
+        let bytes = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/images/logo.jpg"
+        ))
+        .expect("the fixture is in the repository");
+        let head = Letterhead::decode(bytes).unwrap();
+        assert_eq!(head.format(), ImageFormat::Jpeg);
+        assert_eq!(head.pixel_size(), (240, 60));
+        assert_eq!(head.channels(), 3);
+        let again = Letterhead::decode(head.png().to_vec()).unwrap();
+        assert_eq!(again.format(), ImageFormat::Png);
+        assert_eq!(again.pixel_size(), (240, 60));
+        assert_eq!(again.pixels(), head.pixels());
     }
 
     #[test]

@@ -7,11 +7,14 @@ use std::io::Read;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use quick_xml::events::Event as Xml;
 
+/// A zip entry's modification time: year, month, day, hour, minute, second.
+pub(crate) type EntryTime = (u16, u8, u8, u8, u8, u8);
+
 /// A `.docx` file, unzipped.
 pub(crate) struct WordDocument {
     parts: BTreeMap<String, Vec<u8>>,
-    /// Each entry's name and modification time (year, month, day, hour, minute, second).
-    pub(crate) times: Vec<(String, (u16, u8, u8, u8, u8, u8))>,
+    /// Each entry's name and modification time.
+    pub(crate) times: Vec<(String, EntryTime)>,
 }
 
 impl WordDocument {
@@ -79,10 +82,8 @@ impl WordDocument {
                         });
                     }
                 }
-                Xml::End(e) if e.name().as_ref() == b"w:p" => {
-                    if !current.is_empty() {
-                        out.push(std::mem::take(&mut current));
-                    }
+                Xml::End(e) if e.name().as_ref() == b"w:p" && !current.is_empty() => {
+                    out.push(std::mem::take(&mut current));
                 }
                 Xml::Eof => break,
                 _ => {}
@@ -116,7 +117,11 @@ pub(crate) fn markdown_paragraphs(markdown: &str) -> Vec<String> {
                 Tag::Paragraph | Tag::Heading { .. } | Tag::Item | Tag::List(_) | Tag::BlockQuote(_),
             )
             | Event::End(
-                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::List(_) | TagEnd::BlockQuote(_),
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::List(_)
+                | TagEnd::BlockQuote(_),
             ) => flush(&mut current),
             _ => {}
         }

@@ -24,8 +24,8 @@ use std::str::FromStr;
 
 use printpdf::{
     Color, FontId, Greyscale, Line, LinePoint, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, RawImage, RawImageData, RawImageFormat, Rect, TextItem, TextMatrix,
-    XObject, XObjectId, XObjectTransform,
+    PdfSaveOptions, Point, Pt, RawImage, RawImageData, RawImageFormat, Rect, TextItem, TextMatrix, XObject,
+    XObjectId, XObjectTransform,
 };
 
 use crate::diag::Location;
@@ -1015,6 +1015,40 @@ mod tests {
         };
         let doc = load(&pdf("Done ✓\n", &options).expect("typesets with fallback"));
         assert!(flat(&page_text(&doc, 1)).contains("Done✓"));
+    }
+
+    #[test]
+    fn a_letterhead_is_drawn_on_page_one_above_the_text() {
+        let png = crate::render::letterhead::tests::png(240, 60, true);
+        let options = PdfOptions {
+            letterhead: Some(Letterhead::decode(png).expect("decodes")),
+            ..PdfOptions::default()
+        };
+        let with = load(&pdf(LETTER, &options).expect("typesets"));
+        let without = load(&render(LETTER));
+        // The first line of text: its baseline (`Td`/`Tm` y) is lower by the logo and its gap.
+        let first_y = |doc: &lopdf::Document| {
+            let page = *doc.get_pages().get(&1).expect("page 1");
+            let content = doc.get_and_decode_page_content(page).expect("content");
+            content
+                .operations
+                .iter()
+                .find(|op| op.operator == "Tm" || op.operator == "Td")
+                .and_then(|op| op.operands.last()?.as_float().ok())
+                .expect("a text position")
+        };
+        let drop = first_y(&without) - first_y(&with);
+        assert!((drop - (45.0 + GAP_BELOW_PT)).abs() < 0.5, "moved down by {drop}");
+        // Drawn once, on page 1, at 180 × 45 pt from the top-left margin.
+        let draws = |page: u32| {
+            let id = *with.get_pages().get(&page).expect("page");
+            let content = with.get_and_decode_page_content(id).expect("content");
+            content.operations.iter().filter(|op| op.operator == "Do").count()
+        };
+        assert_eq!(draws(1), 1);
+        assert_eq!(draws(2), 0);
+        let text = page_text(&with, 1);
+        assert!(flat(&text).contains(&flat("Dear Appeals Reviewer,")), "{text}");
     }
 
     #[test]
