@@ -10,7 +10,8 @@
 //! 3. [`plan::plan`]: (case, catalogue, library) → [`plan::Plan`], every block selected or
 //!    skipped, and why.
 //! 4. [`letter::assemble`]: → [`letter::Letter`], block prose rendered and citations numbered.
-//! 5. [`render::markdown`]: letter → Markdown; [`render::pdf::pdf`]: Markdown → PDF bytes.
+//! 5. [`render::markdown`]: letter → Markdown; [`render::pdf::pdf`]: Markdown → PDF bytes;
+//!    [`render::docx::docx`]: Markdown → Word document bytes.
 //!
 //! [`workspace::Workspace`] loads the data once and runs steps 3 to 5 for each case, and
 //! [`packet`] decides which documents a case produces. [`check`], [`explain`], [`status`],

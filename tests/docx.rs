@@ -36,7 +36,6 @@ fn word_text_equals_the_markdown_in_every_voice() {
         ("patient", Case::example("her2-out-of-network.toml")),
         ("provider", Case::example("her2-non-preferred-drug.toml")),
         ("representative", Case::example("ppo-second-opinion.toml")),
-        ("full", Case::file("tests/cases/full.toml")),
     ];
     for (name, case) in cases {
         let env = TestEnv::new().with_case(&format!("{name}.toml"), case);
@@ -54,6 +53,20 @@ fn word_text_equals_the_markdown_in_every_voice() {
         assert!(!env.exists(&format!("{name}.pdf")), "md,docx writes no PDF");
         assert_same_text(&env, name);
     }
+    // Every field of the case format, its letterhead beside it in the repository.
+    let env = TestEnv::new();
+    env.run([
+        "render",
+        "tests/cases/full.toml",
+        "--format",
+        "md,docx",
+        "-o",
+        "[ROOT]",
+    ])
+    .success();
+    assert_same_text(&env, "full");
+    let word = WordDocument::read(&bytes(&env, "full.docx"));
+    assert!(word.names().contains(&"word/media/rIdImage1.png"));
 }
 
 #[test]

@@ -4,8 +4,9 @@
 //! breaks it into lines and pages with the bundled Liberation Serif faces and returns the PDF
 //! bytes; it never writes files. Pages are US Letter (or A4) with one-inch margins, 11 pt text
 //! set ragged-right at 1.25 line height. Every page after the first carries the front matter's
-//! `header`; every page a "Page i of n" footer. The line-breaking and page-breaking rules are
-//! documented in the `layout` submodule.
+//! `header`; every page a "Page i of n" footer. A letterhead image, when given, sits at the top
+//! of page 1's text area and the text starts below it. The line-breaking and page-breaking rules
+//! are documented in the `layout` submodule.
 //!
 //! The output is deterministic: the same input gives the same bytes. The creation date comes
 //! from the front matter's `date` (midnight UTC) or is 1970-01-01, never the clock, and the
