@@ -74,6 +74,9 @@ const BODY_HALF_POINTS: usize = 22;
 const LINE: i32 = 300;
 /// Space after a paragraph, in twentieths of a point (0.6 lines, as in the PDF).
 const PARAGRAPH_AFTER: u32 = 165;
+/// Space between the closing and the signer's name, for a handwritten signature (2.5 lines,
+/// as in the PDF).
+const SIGNATURE_AFTER: u32 = 688;
 /// Space after a list item.
 const ITEM_AFTER: u32 = 55;
 /// Indent of a block quote on each side, in twentieths of a point (half an inch).
@@ -190,11 +193,23 @@ pub fn docx(markdown: &str, options: &DocxOptions) -> Result<Vec<u8>, DocxError>
     }
 
     let mut in_references = false;
-    for block in &doc.blocks {
+    let signature = super::pdf::signature_start(&doc);
+    for (index, block) in doc.blocks.iter().enumerate() {
         if let Kind::Heading(_) = block.kind {
             in_references = plain_text(block).trim().eq_ignore_ascii_case("references");
         }
-        word = word.add_paragraph(paragraph(block, &mut ids, in_references));
+        let mut p = paragraph(block, &mut ids, in_references);
+        if signature == Some(index) {
+            // The closing stays on the page with the signer's name, with room to sign between
+            // them, as in the PDF.
+            p = p.keep_next(true).line_spacing(
+                LineSpacing::new()
+                    .line(LINE)
+                    .line_rule(LineSpacingType::Auto)
+                    .after(SIGNATURE_AFTER),
+            );
+        }
+        word = word.add_paragraph(p);
     }
 
     let mut xml = word.build();
@@ -663,6 +678,15 @@ mod tests {
         );
         assert!(numbering.contains(r#"<w:lvlText w:val="•" />"#), "{numbering}");
         assert!(numbering.contains(r#"<w:lvlText w:val="%1." />"#), "{numbering}");
+        // The closing keeps with the signer's name, with room to sign.
+        let signed = write("Dear plan,\n\nPlease approve.\n\nSincerely,\n\nJo Doe\\\nPatient\n");
+        let document_signed = part(&signed, "word/document.xml");
+        let closing = document_signed
+            .split("<w:p ")
+            .find(|p| p.contains(">Sincerely,<"))
+            .expect("the closing");
+        assert!(closing.contains("<w:keepNext />"), "{closing}");
+        assert!(closing.contains(r#"w:after="688""#), "{closing}");
         // No header part without a front-matter header; one footer with the page numbers.
         let names: Vec<String> = unzip(&bytes).into_iter().map(|(n, _, _)| n).collect();
         assert!(!names.iter().any(|n| n.starts_with("word/header")), "{names:?}");

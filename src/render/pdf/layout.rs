@@ -330,7 +330,7 @@ fn marker_widths(doc: &Document, shaper: &mut Shaper<'_>) -> Vec<f32> {
 }
 
 /// The index of the closing paragraph ("Sincerely,") if it is followed by a name block.
-fn signature_start(doc: &Document) -> Option<usize> {
+pub(in crate::render) fn signature_start(doc: &Document) -> Option<usize> {
     let index = doc.blocks.iter().rposition(|b| {
         if b.kind != Kind::Paragraph || !b.containers.is_empty() {
             return false;

@@ -31,6 +31,7 @@ use printpdf::{
 
 use crate::diag::Location;
 use crate::render::letterhead::{GAP_BELOW_PT, Letterhead};
+pub(in crate::render) use layout::signature_start;
 use layout::{Geometry, Item, MARGIN, PlacedLine, Shaper};
 
 /// Size of the running header and the page footer, in points.
