@@ -138,8 +138,8 @@ pub fn docx(markdown: &str, options: &DocxOptions) -> Result<Vec<u8>, DocxError>
     }
     for numbering in numberings(&doc) {
         word = match numbering {
-            Numberings::Abstract(a) => word.add_abstract_numbering(a),
-            Numberings::Instance(n) => word.add_numbering(n),
+            NumberingPart::Abstract(a) => word.add_abstract_numbering(a),
+            NumberingPart::Instance(n) => word.add_numbering(n),
         };
     }
 
@@ -282,8 +282,7 @@ fn styles() -> Vec<Style> {
     let mut quote = Style::new("Quote", StyleType::Paragraph)
         .name("Quote")
         .based_on("Normal")
-        .q_format(true)
-        .indent(Some(QUOTE_INDENT), None, None, None);
+        .q_format(true);
     quote.paragraph_property =
         quote
             .paragraph_property
@@ -330,7 +329,8 @@ fn styles() -> Vec<Style> {
     ]
 }
 
-enum Numberings {
+/// A part of `word/numbering.xml`.
+enum NumberingPart {
     Abstract(AbstractNumbering),
     Instance(Numbering),
 }
@@ -341,7 +341,7 @@ const DECIMAL: usize = 2;
 /// Word numbering for the letter's lists: one definition for bullets (• then –, as in the
 /// PDF), one for numbers, and an instance per list so each list starts at its own first
 /// number.
-fn numberings(doc: &markdown::Document) -> Vec<Numberings> {
+fn numberings(doc: &markdown::Document) -> Vec<NumberingPart> {
     let levels = |abstract_id: usize| {
         let mut numbering = AbstractNumbering::new(abstract_id);
         for level in 0..6 {
@@ -369,7 +369,7 @@ fn numberings(doc: &markdown::Document) -> Vec<Numberings> {
                 ),
             );
         }
-        Numberings::Abstract(numbering)
+        NumberingPart::Abstract(numbering)
     };
     let mut out = vec![levels(BULLETS), levels(DECIMAL)];
     // The level each list's items sit at: the depth of its first item.
@@ -390,7 +390,7 @@ fn numberings(doc: &markdown::Document) -> Vec<Numberings> {
             ),
             None => Numbering::new(index + 1, BULLETS),
         };
-        out.push(Numberings::Instance(numbering));
+        out.push(NumberingPart::Instance(numbering));
     }
     out
 }
