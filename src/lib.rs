@@ -13,7 +13,8 @@
 //!    selected or skipped, and why; the selected blocks' prose drafted.
 //! 5. [`letter::assemble`]: (plan, …) → [`letter::Letter`], citations numbered, references
 //!    formatted; the plan is read, never changed.
-//! 6. [`render::markdown`]: letter → Markdown; [`render::pdf::pdf`]: Markdown → PDF bytes.
+//! 6. [`render::markdown`]: letter → Markdown; [`render::pdf::pdf`]: Markdown → PDF bytes;
+//!    [`render::docx::docx`]: Markdown → Word document bytes.
 //!
 //! [`workspace::Workspace`] loads the data once and runs steps 3 to 5 for each case, and
 //! [`packet`] decides which documents a case produces. [`check`], [`explain`], [`status`],

@@ -91,9 +91,16 @@ pub(super) struct BatchArgs {
     /// Output folder.
     #[arg(short, long, value_name = "DIR")]
     pub(super) out: PathBuf,
-    /// What to write.
-    #[arg(long, value_enum, default_value_t = Format::Both)]
-    pub(super) format: Format,
+    /// What to write: md, pdf, docx, both (md and pdf) or all; a comma-separated list such as
+    /// `md,docx` writes each format named.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "both",
+        value_name = "FORMAT"
+    )]
+    pub(super) format: Vec<Format>,
     /// Replace existing output files.
     #[arg(long)]
     pub(super) force: bool,
@@ -130,14 +137,73 @@ pub(super) struct DataArgs {
 }
 
 crate::model::vocab::vocabulary! {
-    /// What `render` and `batch` write.
+    /// What `render` and `batch` write, as `--format` names it.
     pub(super) enum Format ("output format") {
-        /// Markdown only.
+        /// The letter Markdown (to read, edit and typeset again with `appeal pdf`).
         Md = "md",
-        /// PDF only.
+        /// PDF, typeset and ready to send.
         Pdf = "pdf",
+        /// A Word document, to edit in Word or LibreOffice.
+        Docx = "docx",
         /// Markdown and PDF.
         Both = "both",
+        /// Markdown, PDF and Word.
+        All = "all",
+    }
+}
+
+/// The formats a `--format` list asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) struct Formats {
+    /// `.md`
+    pub(super) md: bool,
+    /// `.pdf`
+    pub(super) pdf: bool,
+    /// `.docx`
+    pub(super) docx: bool,
+}
+
+impl Formats {
+    /// The union of the formats listed (`md,docx`, `all`, …).
+    pub(super) fn of(list: &[Format]) -> Formats {
+        let mut formats = Formats::default();
+        for format in list {
+            match format {
+                Format::Md => formats.md = true,
+                Format::Pdf => formats.pdf = true,
+                Format::Docx => formats.docx = true,
+                Format::Both => {
+                    formats.md = true;
+                    formats.pdf = true;
+                }
+                Format::All => {
+                    formats.md = true;
+                    formats.pdf = true;
+                    formats.docx = true;
+                }
+            }
+        }
+        formats
+    }
+
+    /// Whether a typeset format (PDF or Word) is asked for, so a letterhead is needed.
+    pub(super) fn typeset(self) -> bool {
+        self.pdf || self.docx
+    }
+
+    /// The files document `name` is written as in `out`: PDF, Word, then Markdown.
+    pub(super) fn files(self, out: &Path, name: &str) -> Vec<PathBuf> {
+        let mut files = Vec::new();
+        if self.pdf {
+            files.push(out.join(format!("{name}.pdf")));
+        }
+        if self.docx {
+            files.push(out.join(format!("{name}.docx")));
+        }
+        if self.md {
+            files.push(out.join(format!("{name}.md")));
+        }
+        files
     }
 }
 
@@ -149,9 +215,16 @@ pub(super) struct RenderArgs {
     /// Output folder.
     #[arg(short, long, value_name = "DIR", default_value = ".")]
     pub(super) out: PathBuf,
-    /// What to write.
-    #[arg(long, value_enum, default_value_t = Format::Both)]
-    pub(super) format: Format,
+    /// What to write: md, pdf, docx, both (md and pdf) or all; a comma-separated list such as
+    /// `md,docx` writes each format named.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "both",
+        value_name = "FORMAT"
+    )]
+    pub(super) format: Vec<Format>,
     /// Replace existing output files.
     #[arg(long)]
     pub(super) force: bool,
@@ -172,6 +245,9 @@ pub(super) struct PdfFlags {
     /// A TrueType font for characters the bundled font lacks.
     #[arg(long, value_name = "PATH")]
     pub(super) font: Option<PathBuf>,
+    /// A PNG or JPEG logo for the top of page 1 (overrides a case's `[sender] letterhead`).
+    #[arg(long, value_name = "IMAGE")]
+    pub(super) letterhead: Option<PathBuf>,
 }
 
 crate::model::vocab::vocabulary! {
@@ -280,6 +356,42 @@ impl PdfFlags {
             paper: self.paper,
             fallback_font,
             source_name: source_name.to_string(),
+            letterhead: None,
         })
     }
+
+    /// The `--letterhead` image, read and decoded (`None` without the flag).
+    pub(super) fn letterhead(&self) -> Result<Option<Letterhead>, CliError> {
+        self.letterhead
+            .as_deref()
+            .map(|path| letterhead::load(path, letterhead::Origin::Flag))
+            .transpose()
+            .map_err(CliError::from)
+    }
+}
+
+/// The letterhead for a case's documents: `--letterhead` when given (`flag`), else the case's
+/// `[sender] letterhead`, a path relative to the case file's folder. Only read when a PDF or
+/// Word document is written.
+pub(super) fn case_letterhead(
+    flag: Option<&Letterhead>,
+    case: &crate::case::Case,
+    case_path: &Path,
+    formats: Formats,
+) -> Result<Option<Letterhead>, CliError> {
+    if !formats.typeset() {
+        return Ok(None);
+    }
+    if let Some(image) = flag {
+        return Ok(Some(image.clone()));
+    }
+    let Some(written) = case.sender.letterhead.as_deref() else {
+        return Ok(None);
+    };
+    let folder = case_path.parent().unwrap_or(Path::new(""));
+    let origin = letterhead::Origin::Case {
+        case: case_path.display().to_string(),
+        written: written.to_string(),
+    };
+    Ok(Some(letterhead::load(&folder.join(written), origin)?))
 }

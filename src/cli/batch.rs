@@ -41,7 +41,16 @@ pub(super) fn batch(args: BatchArgs) -> Result<Exit, CliError> {
     let workspace = Workspace::load(&args.data.sources())?;
     let options = args.data.options()?;
     let cases = collect_cases(&args.inputs)?;
-    let pdf_options = args.pdf.options("letter.md")?;
+    let formats = Formats::of(&args.format);
+    let pdf_options = PdfOptions {
+        // `--letterhead`, read once for every case; without it, each case's own.
+        letterhead: if formats.typeset() {
+            args.pdf.letterhead()?
+        } else {
+            None
+        },
+        ..args.pdf.options("letter.md")?
+    };
     let jobs = worker_threads(args.jobs, cases.len());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
@@ -54,16 +63,7 @@ pub(super) fn batch(args: BatchArgs) -> Result<Exit, CliError> {
     );
     // Two cases that would write the same output: the later ones fail, before anything is
     // written.
-    let outputs_of = |stem: &str| -> Vec<PathBuf> {
-        let mut v = Vec::new();
-        if args.format != Format::Pdf {
-            v.push(args.out.join(format!("{stem}.md")));
-        }
-        if args.format != Format::Md {
-            v.push(args.out.join(format!("{stem}.pdf")));
-        }
-        v
-    };
+    let outputs_of = |stem: &str| formats.files(&args.out, stem);
     let clashes = output::find_clashes(cases.iter().map(|p| (p.as_path(), outputs_of(&output::stem(p)))));
     let stems: Vec<Result<String, String>> = cases
         .iter()
@@ -236,31 +236,26 @@ pub(super) fn draft_one(
     pdf_options: &PdfOptions,
 ) -> Result<Vec<(PathBuf, Vec<u8>)>, CliError> {
     let case = read_case(path)?;
+    let formats = Formats::of(&args.format);
     let selection = crate::packet::Selection {
         kind: args.data.kind,
         packet: false,
         next_steps: false,
     };
+    let pdf = PdfOptions {
+        letterhead: args::case_letterhead(pdf_options.letterhead.as_ref(), &case, path, formats)?,
+        ..pdf_options.clone()
+    };
     let mut files = Vec::new();
     for doc in workspace.packet(&case, stem, selection, options)? {
-        let name = &doc.name;
-        if args.format != Format::Pdf {
-            files.push((
-                args.out.join(format!("{name}.md")),
-                doc.markdown.clone().into_bytes(),
-            ));
-        }
-        if args.format != Format::Md {
-            let mut opts = pdf_options.clone();
-            opts.source_name = format!("{name}.md");
-            files.push((
-                args.out.join(format!("{name}.pdf")),
-                crate::render::pdf::pdf(&doc.markdown, &opts).map_err(|source| CliError::Typeset {
-                    case: path.display().to_string(),
-                    source,
-                })?,
-            ));
-        }
+        files.extend(super::typeset(
+            formats,
+            &args.out,
+            path,
+            &doc.name,
+            &doc.markdown,
+            &pdf,
+        )?);
     }
     Ok(files)
 }

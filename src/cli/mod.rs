@@ -9,6 +9,8 @@
 use crate::case::LetterKind;
 use crate::output::{self, OutputError};
 use crate::plan::PlanOptions;
+use crate::render::docx::DocxOptions;
+use crate::render::letterhead::{self, Letterhead};
 use crate::render::pdf::{Paper, PdfOptions};
 use crate::workspace::{DraftOptions, Sources, Workspace, read_case};
 use clap::{Args, Parser, Subcommand};
@@ -136,6 +138,19 @@ pub enum CliError {
         /// The typesetter's error.
         source: crate::render::pdf::PdfError,
     },
+    /// A letter drafted from a case could not be written as a Word document.
+    #[error(
+        "{case}: the drafted letter could not be written as a Word document: {source}\n  hint: `--format md` writes the Markdown that the line and column refer to"
+    )]
+    Word {
+        /// The case file.
+        case: String,
+        /// The Word writer's error.
+        source: crate::render::docx::DocxError,
+    },
+    /// The letterhead image could not be used.
+    #[error(transparent)]
+    Letterhead(#[from] crate::render::letterhead::LetterheadError),
     /// Output problem.
     #[error(transparent)]
     Output(#[from] OutputError),
@@ -187,6 +202,51 @@ impl Cli {
             }
         }
     }
+}
+
+/// Files to write: each path with its bytes.
+type Files = Vec<(PathBuf, Vec<u8>)>;
+
+/// Typesets one document (`name`, drafted from the case at `case`) in the formats asked for
+/// and returns the files to write into `out`, in the order of [`Formats::files`]. `pdf` holds
+/// the paper, fallback font and letterhead; its `source_name` is set here.
+fn typeset(
+    formats: Formats,
+    out: &Path,
+    case: &Path,
+    name: &str,
+    markdown: &str,
+    pdf: &PdfOptions,
+) -> Result<Files, CliError> {
+    let source_name = format!("{name}.md");
+    let mut files = Vec::new();
+    if formats.pdf {
+        let options = PdfOptions {
+            source_name: source_name.clone(),
+            ..pdf.clone()
+        };
+        let bytes = crate::render::pdf::pdf(markdown, &options).map_err(|source| CliError::Typeset {
+            case: case.display().to_string(),
+            source,
+        })?;
+        files.push((out.join(format!("{name}.pdf")), bytes));
+    }
+    if formats.docx {
+        let options = DocxOptions {
+            paper: pdf.paper,
+            letterhead: pdf.letterhead.clone(),
+            source_name,
+        };
+        let bytes = crate::render::docx::docx(markdown, &options).map_err(|source| CliError::Word {
+            case: case.display().to_string(),
+            source,
+        })?;
+        files.push((out.join(format!("{name}.docx")), bytes));
+    }
+    if formats.md {
+        files.push((out.join(format!("{name}.md")), markdown.as_bytes().to_vec()));
+    }
+    Ok(files)
 }
 
 /// Today's date: `SOURCE_DATE_EPOCH` when set (reproducible builds), else the local clock.

@@ -13,7 +13,11 @@ pub(super) fn pdf_command(args: PdfArgs) -> Result<Exit, CliError> {
         .unwrap_or(name.clone());
     let out = args.out.unwrap_or_else(|| args.markdown.with_extension("pdf"));
     output::refuse_inputs([out.as_path()], &[args.markdown.as_path()])?;
-    let pdf = crate::render::pdf::pdf(&text, &args.pdf.options(&file_name)?)?;
+    let options = PdfOptions {
+        letterhead: args.pdf.letterhead()?,
+        ..args.pdf.options(&file_name)?
+    };
+    let pdf = crate::render::pdf::pdf(&text, &options)?;
     output::write_all(&[(out.clone(), pdf)], args.force)?;
     println!("wrote {}", out.display());
     eprintln!("{DRAFT_NOTE}");

@@ -3,14 +3,23 @@
 use super::*;
 
 pub(super) fn render(args: RenderArgs) -> Result<Exit, CliError> {
+    let formats = Formats::of(&args.format);
     let workspace = Workspace::load(&args.data.sources())?;
     let options = args.data.options()?;
+    let pdf_base = args.pdf.options("letter.md")?;
+    let flag_letterhead = if formats.typeset() {
+        args.pdf.letterhead()?
+    } else {
+        None
+    };
     let mut written = Vec::new();
     let mut warnings = Vec::new();
     // Everything is drafted and typeset in memory first; files are written only when every
     // case succeeded, so a bad case never leaves half the outputs behind.
-    // (case file, document name, Markdown), in output order.
-    let mut documents: Vec<(&Path, String, String)> = Vec::new();
+    // (case file, document name, Markdown, index into `typesetting`), in output order.
+    let mut documents: Vec<(&Path, String, String, usize)> = Vec::new();
+    // Each case's paper, font and letterhead.
+    let mut typesetting: Vec<PdfOptions> = Vec::new();
     let selection = crate::packet::Selection {
         kind: args.data.kind,
         packet: args.packet,
@@ -19,6 +28,10 @@ pub(super) fn render(args: RenderArgs) -> Result<Exit, CliError> {
     for path in &args.cases {
         let case = read_case(path)?;
         let stem = output::stem(path);
+        let pdf = PdfOptions {
+            letterhead: args::case_letterhead(flag_letterhead.as_ref(), &case, path, formats)?,
+            ..pdf_base.clone()
+        };
         let docs = workspace.packet(&case, &stem, selection, options)?;
         // With --packet and a fax number, a cover sheet goes first, counting the letters' pages.
         if args.packet && case.recipient.fax.is_some() {
@@ -27,8 +40,12 @@ pub(super) fn render(args: RenderArgs) -> Result<Exit, CliError> {
                 .filter(|d| d.kind.is_some())
                 .map(|d| d.markdown.as_str())
                 .collect();
-            let cover = workspace.fax_cover(&case, &stem, &letters, &args.pdf.options("fax")?, options)?;
-            documents.push((path, cover.name, cover.markdown));
+            let fax = PdfOptions {
+                source_name: "fax".to_string(),
+                ..pdf.clone()
+            };
+            let cover = workspace.fax_cover(&case, &stem, &letters, &fax, options)?;
+            documents.push((path, cover.name, cover.markdown, typesetting.len()));
         }
         for doc in docs {
             let problems = doc.problems;
@@ -41,23 +58,15 @@ pub(super) fn render(args: RenderArgs) -> Result<Exit, CliError> {
                     path.display()
                 ));
             }
-            documents.push((path, doc.name, doc.markdown));
+            documents.push((path, doc.name, doc.markdown, typesetting.len()));
         }
+        typesetting.push(pdf);
     }
     // Two cases that would write one name are refused before anything is typeset or written.
-    let names = |name: &str| -> Vec<PathBuf> {
-        let mut v = Vec::new();
-        if args.format != Format::Md {
-            v.push(args.out.join(format!("{name}.pdf")));
-        }
-        if args.format != Format::Pdf {
-            v.push(args.out.join(format!("{name}.md")));
-        }
-        v
-    };
+    let names = |name: &str| formats.files(&args.out, name);
     // One claim per case as given (a case named twice clashes with itself).
     let mut claims: Vec<(&Path, Vec<PathBuf>)> = Vec::new();
-    for (path, name, _) in &documents {
+    for (path, name, _, _) in &documents {
         match claims.last_mut() {
             Some((last, outputs)) if std::ptr::eq(*last, *path) => outputs.extend(names(name)),
             _ => claims.push((path, names(name))),
@@ -70,31 +79,21 @@ pub(super) fn render(args: RenderArgs) -> Result<Exit, CliError> {
         .cases
         .iter()
         .chain(&args.data.libraries)
+        .chain(&args.pdf.letterhead)
         .map(PathBuf::as_path)
         .collect();
-    let targets: Vec<PathBuf> = documents.iter().flat_map(|(_, name, _)| names(name)).collect();
+    let targets: Vec<PathBuf> = documents.iter().flat_map(|(_, name, _, _)| names(name)).collect();
     output::refuse_inputs(targets.iter().map(PathBuf::as_path), &inputs)?;
     // Typeset every document at once (one per core); report the first failure in order.
-    let pdfs: Vec<Option<Result<Vec<u8>, CliError>>> = documents
+    let typeset: Vec<Result<Files, CliError>> = documents
         .par_iter()
-        .map(|(path, name, markdown)| {
-            (args.format != Format::Md).then(|| {
-                let options = args.pdf.options(&format!("{name}.md"))?;
-                crate::render::pdf::pdf(markdown, &options).map_err(|source| CliError::Typeset {
-                    case: path.display().to_string(),
-                    source,
-                })
-            })
+        .map(|(path, name, markdown, case)| {
+            super::typeset(formats, &args.out, path, name, markdown, &typesetting[*case])
         })
         .collect();
-    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    for ((_, name, markdown), pdf) in documents.into_iter().zip(pdfs) {
-        if let Some(pdf) = pdf {
-            outputs.push((args.out.join(format!("{name}.pdf")), pdf?));
-        }
-        if args.format != Format::Pdf {
-            outputs.push((args.out.join(format!("{name}.md")), markdown.into_bytes()));
-        }
+    let mut outputs: Files = Vec::new();
+    for files in typeset {
+        outputs.extend(files?);
     }
     output::write_all(&outputs, args.force)?;
     for (path, _) in &outputs {

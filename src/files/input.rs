@@ -1,8 +1,9 @@
 //! Reading the user's input files with bounds: regular files only, and at most a fixed size.
 //!
 //! A case path that names a device (`/dev/zero`) or a FIFO would otherwise be read without end
-//! or block forever. Every case, library and letter is read through [`read_text`]: the file is
-//! opened without blocking, checked to be a regular file, and read up to its limit.
+//! or block forever. Every case, library and letter is read through [`read_text`] (a letterhead
+//! image through [`read_bytes`]): the file is opened without blocking, checked to be a regular
+//! file, and read up to its limit.
 
 use std::io::Read;
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
@@ -75,6 +76,17 @@ fn size(bytes: u64) -> String {
 /// Reads the regular file at `path` as UTF-8 text of at most `limit` bytes. `what` names the
 /// kind of input in messages.
 pub fn read_text(path: &Path, limit: u64, what: &'static str) -> Result<String, InputError> {
+    let bytes = read_bytes(path, limit, what)?;
+    String::from_utf8(bytes).map_err(|_| InputError {
+        path: path.display().to_string(),
+        what,
+        problem: InputProblem::NotText,
+    })
+}
+
+/// Reads the regular file at `path`, at most `limit` bytes (a letterhead image, a font).
+/// `what` names the kind of input in messages.
+pub fn read_bytes(path: &Path, limit: u64, what: &'static str) -> Result<Vec<u8>, InputError> {
     let error = |problem| InputError {
         path: path.display().to_string(),
         what,
@@ -116,7 +128,7 @@ pub fn read_text(path: &Path, limit: u64, what: &'static str) -> Result<String, 
     if bytes.len() as u64 > limit {
         return Err(too_large());
     }
-    String::from_utf8(bytes).map_err(|_| error(InputProblem::NotText))
+    Ok(bytes)
 }
 
 #[cfg(test)]

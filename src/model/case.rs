@@ -33,6 +33,7 @@ pub const FIELDS: &[&str] = &[
     "sender.phone",
     "sender.fax",
     "sender.email",
+    "sender.letterhead",
     "sender.relationship",
     "recipient.organization",
     "recipient.department",
@@ -321,6 +322,9 @@ pub struct Sender {
     pub fax: Option<String>,
     /// Email.
     pub email: Option<String>,
+    /// A PNG or JPEG logo printed at the top of page 1 of the PDF and Word documents; a path
+    /// relative to the case file's folder. `--letterhead IMAGE` overrides it.
+    pub letterhead: Option<String>,
 }
 
 /// `[recipient]`: where the letter goes.

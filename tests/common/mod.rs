@@ -21,6 +21,7 @@
 #![allow(dead_code)]
 
 mod case;
+mod docx;
 mod markdown;
 
 use std::ffi::{OsStr, OsString};
@@ -29,6 +30,8 @@ use std::sync::Arc;
 
 #[allow(unused_imports)]
 pub(crate) use case::Case;
+#[allow(unused_imports)]
+pub(crate) use docx::{WordDocument, markdown_paragraphs};
 #[allow(unused_imports)]
 pub(crate) use markdown::{visible, visible_text};
 

@@ -220,6 +220,8 @@ pub(super) struct Geometry {
     pub(super) width: f32,
     /// Page height.
     pub(super) height: f32,
+    /// Space kept free at the top of the first page's text area (for the letterhead).
+    pub(super) first_page_top: f32,
 }
 
 /// Breaks the document's blocks into lines and pages.
@@ -328,7 +330,7 @@ fn marker_widths(doc: &Document, shaper: &mut Shaper<'_>) -> Vec<f32> {
 }
 
 /// The index of the closing paragraph ("Sincerely,") if it is followed by a name block.
-fn signature_start(doc: &Document) -> Option<usize> {
+pub(in crate::render) fn signature_start(doc: &Document) -> Option<usize> {
     let index = doc.blocks.iter().rposition(|b| {
         if b.kind != Kind::Paragraph || !b.containers.is_empty() {
             return false;
@@ -513,7 +515,8 @@ fn paginate(blocks: &[LaidBlock], page: Geometry) -> Vec<Page> {
     let body = page.height - 2.0 * MARGIN;
     let top = page.height - MARGIN;
     let mut pages = vec![Page::default()];
-    let mut y = 0.0f32; // used height on the current page, from the top margin
+    // Used height on the current page, from the top margin.
+    let mut y = page.first_page_top.clamp(0.0, body / 2.0);
 
     // The height block `i` needs on the current page before it may start there.
     let required = |i: usize| -> f32 {
@@ -541,7 +544,7 @@ fn paginate(blocks: &[LaidBlock], page: Geometry) -> Vec<Page> {
     };
 
     for (i, block) in blocks.iter().enumerate() {
-        let at_top = y == 0.0;
+        let at_top = y == 0.0 || (i == 0 && pages.len() == 1);
         let gap = if at_top { 0.0 } else { block.gap_before };
         if !at_top && y + gap + required(i) > body + 0.01 {
             pages.push(Page::default());
@@ -653,6 +656,7 @@ mod tests {
     const LETTER: Geometry = Geometry {
         width: 612.0,
         height: 792.0,
+        first_page_top: 0.0,
     };
 
     fn pages(source: &str) -> Vec<Page> {

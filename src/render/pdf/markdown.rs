@@ -16,16 +16,16 @@ use crate::diag::Location;
 
 /// Bold and italic flags of a text run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub(super) struct Style {
+pub(in crate::render) struct Style {
     /// Typeset in a bold face.
-    pub(super) bold: bool,
+    pub(in crate::render) bold: bool,
     /// Typeset in an italic face.
-    pub(super) italic: bool,
+    pub(in crate::render) italic: bool,
 }
 
 /// A piece of inline content.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum Inline {
+pub(in crate::render) enum Inline {
     /// Text in one style; `source` is the byte range of the Markdown it came from.
     Text {
         /// The text as it prints (escapes resolved, soft breaks turned into spaces).
@@ -41,7 +41,7 @@ pub(super) enum Inline {
 
 /// What kind of block a [`Block`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Kind {
+pub(in crate::render) enum Kind {
     /// A paragraph (also the text of a tight list item).
     Paragraph,
     /// A heading of level 1 to 3.
@@ -52,7 +52,7 @@ pub(super) enum Kind {
 
 /// A container a block sits in, outermost first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Container {
+pub(in crate::render) enum Container {
     /// A block quote.
     Quote,
     /// An item of the list with this index into [`Document::lists`].
@@ -61,45 +61,45 @@ pub(super) enum Container {
 
 /// A block to typeset.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct Block {
+pub(in crate::render) struct Block {
     /// Paragraph, heading or rule.
-    pub(super) kind: Kind,
+    pub(in crate::render) kind: Kind,
     /// The inline content (empty for rules).
-    pub(super) inlines: Vec<Inline>,
+    pub(in crate::render) inlines: Vec<Inline>,
     /// Quotes and list items around the block, outermost first.
-    pub(super) containers: Vec<Container>,
+    pub(in crate::render) containers: Vec<Container>,
     /// The list marker to hang before the first line, for the first block of a list item:
     /// the list index and the marker text.
-    pub(super) marker: Option<(usize, String)>,
+    pub(in crate::render) marker: Option<(usize, String)>,
 }
 
 /// A list: whether it is numbered, and how deeply it is nested among lists.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct List {
+pub(in crate::render) struct List {
     /// The marker texts of its items, in order ("1.", "2.", … or "•").
-    pub(super) markers: Vec<String>,
+    pub(in crate::render) markers: Vec<String>,
 }
 
 /// Front-matter keys (all optional).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct FrontMatter {
+pub(in crate::render) struct FrontMatter {
     /// Document title (PDF metadata).
-    pub(super) title: Option<String>,
+    pub(in crate::render) title: Option<String>,
     /// The signer (PDF metadata author).
-    pub(super) author: Option<String>,
+    pub(in crate::render) author: Option<String>,
     /// PDF metadata subject.
-    pub(super) subject: Option<String>,
+    pub(in crate::render) subject: Option<String>,
     /// Running header for pages 2..n.
-    pub(super) header: Option<String>,
+    pub(in crate::render) header: Option<String>,
     /// `YYYY-MM-DD`, the PDF creation date.
-    pub(super) date: Option<toml::Spanned<DateValue>>,
+    pub(in crate::render) date: Option<toml::Spanned<DateValue>>,
 }
 
 /// The `date` key: a string, or a bare TOML date (accepted for convenience).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(untagged)]
-pub(super) enum DateValue {
+pub(in crate::render) enum DateValue {
     /// `date = "2026-05-01"`
     Text(String),
     /// `date = 2026-05-01`
@@ -108,7 +108,7 @@ pub(super) enum DateValue {
 
 impl DateValue {
     /// The date as written.
-    pub(super) fn as_text(&self) -> String {
+    pub(in crate::render) fn as_text(&self) -> String {
         match self {
             DateValue::Text(s) => s.clone(),
             DateValue::Toml(d) => d.to_string(),
@@ -118,15 +118,15 @@ impl DateValue {
 
 /// A parsed letter.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub(super) struct Document {
+pub(in crate::render) struct Document {
     /// Front matter, default if absent.
-    pub(super) front: FrontMatter,
+    pub(in crate::render) front: FrontMatter,
     /// Byte offset of the front matter's TOML text in the source (for error locations).
-    pub(super) front_offset: usize,
+    pub(in crate::render) front_offset: usize,
     /// The blocks in reading order.
-    pub(super) blocks: Vec<Block>,
+    pub(in crate::render) blocks: Vec<Block>,
     /// Every list, indexed by [`Container::Item`].
-    pub(super) lists: Vec<List>,
+    pub(in crate::render) lists: Vec<List>,
 }
 
 /// A construct outside the dialect: its plural name and how to fix it.
@@ -180,7 +180,7 @@ fn unsupported_event(event: &Event<'_>) -> (&'static str, &'static str) {
 }
 
 /// Reads `source` (the whole Markdown file, named `name` in errors).
-pub(super) fn parse(source: &str, name: &str) -> Result<Document, PdfError> {
+pub(in crate::render) fn parse(source: &str, name: &str) -> Result<Document, PdfError> {
     // A `+++` first line with no closing `+++` line would otherwise be read as body text.
     let mut lines = source.lines();
     if lines.next().is_some_and(|l| l.trim_end() == "+++") && !lines.any(|l| l.trim_end() == "+++") {

@@ -4,8 +4,9 @@
 //! breaks it into lines and pages with the bundled Liberation Serif faces and returns the PDF
 //! bytes; it never writes files. Pages are US Letter (or A4) with one-inch margins, 11 pt text
 //! set ragged-right at 1.25 line height. Every page after the first carries the front matter's
-//! `header`; every page a "Page i of n" footer. The line-breaking and page-breaking rules are
-//! documented in the `layout` submodule.
+//! `header`; every page a "Page i of n" footer. A letterhead image, when given, sits at the top
+//! of page 1's text area and the text starts below it. The line-breaking and page-breaking rules
+//! are documented in the `layout` submodule.
 //!
 //! The output is deterministic: the same input gives the same bytes. The creation date comes
 //! from the front matter's `date` (midnight UTC) or is 1970-01-01, never the clock, and the
@@ -17,14 +18,17 @@
 
 mod fonts;
 mod layout;
-mod markdown;
+pub(in crate::render) mod markdown;
 
 use printpdf::{
     Color, FontId, Greyscale, Line, LinePoint, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+    PdfSaveOptions, Point, Pt, RawImage, RawImageData, RawImageFormat, Rect, TextItem, TextMatrix, XObject,
+    XObjectId, XObjectTransform,
 };
 
 use crate::diag::Location;
+use crate::render::letterhead::{GAP_BELOW_PT, Letterhead};
+pub(in crate::render) use layout::signature_start;
 use layout::{Geometry, Item, MARGIN, PlacedLine, Shaper};
 
 /// Size of the running header and the page footer, in points.
@@ -44,6 +48,8 @@ pub struct PdfOptions {
     pub fallback_font: Option<Vec<u8>>,
     /// What error messages call the Markdown file, e.g. `letter.md`.
     pub source_name: String,
+    /// A logo for the top of page 1 (see [`crate::render::letterhead`]).
+    pub letterhead: Option<Letterhead>,
 }
 
 impl Default for PdfOptions {
@@ -52,6 +58,7 @@ impl Default for PdfOptions {
             paper: Paper::default(),
             fallback_font: None,
             source_name: "letter.md".to_string(),
+            letterhead: None,
         }
     }
 }
@@ -207,9 +214,14 @@ pub fn pdf_and_pages(markdown: &str, options: &PdfOptions) -> Result<(Vec<u8>, u
     let doc = markdown::parse(markdown, name)?;
     let created = creation_date(&doc, markdown, name)?;
     let (page_width, page_height) = options.paper.size_pt();
+    let logo = options
+        .letterhead
+        .as_ref()
+        .map(|l| (l, l.size_pt(page_width - 2.0 * MARGIN)));
     let geometry = Geometry {
         width: page_width,
         height: page_height,
+        first_page_top: logo.map_or(0.0, |(_, (_, h))| h + GAP_BELOW_PT),
     };
 
     let mut fonts = fonts::Fonts::load(options.fallback_font.as_deref())?;
@@ -269,6 +281,15 @@ pub fn pdf_and_pages(markdown: &str, options: &PdfOptions) -> Result<(Vec<u8>, u
         }
     }
 
+    let logo_id = XObjectId("Letterhead".to_string());
+    if let Some((image, _)) = logo {
+        document
+            .resources
+            .xobjects
+            .map
+            .insert(logo_id.clone(), XObject::Image(raw_image(image)));
+    }
+
     let mut pdf_pages = Vec::with_capacity(count);
     for (index, page) in pages.iter().enumerate() {
         let mut lines: Vec<PlacedLine> = Vec::with_capacity(page.lines.len() + 2);
@@ -287,6 +308,22 @@ pub fn pdf_and_pages(markdown: &str, options: &PdfOptions) -> Result<(Vec<u8>, u
             lines.push(marginal_line(items, page_width, FOOTER_BASELINE, true));
         }
         let mut ops = text_ops(&lines, &font_ids);
+        if index == 0
+            && let Some((_, (w, h))) = logo
+        {
+            // The logo at the top of the first page's text area, its left edge on the margin.
+            ops.push(Op::UseXobject {
+                id: logo_id.clone(),
+                transform: XObjectTransform {
+                    translate_x: Some(Pt(MARGIN)),
+                    translate_y: Some(Pt(page_height - MARGIN - h)),
+                    scale_x: Some(w),
+                    scale_y: Some(h),
+                    no_auto_scale: true,
+                    ..XObjectTransform::default()
+                },
+            });
+        }
         if !page.rules.is_empty() {
             ops.push(Op::SetOutlineColor {
                 col: Color::Greyscale(Greyscale {
@@ -330,6 +367,24 @@ pub fn pdf_and_pages(markdown: &str, options: &PdfOptions) -> Result<(Vec<u8>, u
     document.pages = pdf_pages;
 
     finish(&document, &info_id(hash)).map(|bytes| (bytes, count))
+}
+
+/// The letterhead's pixels as printpdf's image (embedded as raw samples, deflated; an alpha
+/// channel becomes a soft mask).
+fn raw_image(image: &Letterhead) -> RawImage {
+    let (width, height) = image.pixel_size();
+    RawImage {
+        pixels: RawImageData::U8(image.pixels().to_vec()),
+        width: width as usize,
+        height: height as usize,
+        data_format: match image.channels() {
+            1 => RawImageFormat::R8,
+            2 => RawImageFormat::RG8,
+            4 => RawImageFormat::RGBA8,
+            _ => RawImageFormat::RGB8,
+        },
+        tag: Vec::new(),
+    }
 }
 
 /// Zlib-compresses `input` with `compressor`, which is reset first.
@@ -461,7 +516,7 @@ fn text_ops(lines: &[PlacedLine], font_ids: &[FontId]) -> Vec<Op> {
 }
 
 /// The creation date: the front matter's `date` at midnight UTC, else 1970-01-01.
-fn creation_date(
+pub(in crate::render) fn creation_date(
     doc: &markdown::Document,
     source: &str,
     name: &str,
@@ -570,6 +625,9 @@ fn input_hash(markdown: &str, options: &PdfOptions) -> [u64; 2] {
     first = fnv1a(first, options.paper.to_string().as_bytes());
     if let Some(font) = &options.fallback_font {
         first = fnv1a(first, font);
+    }
+    if let Some(logo) = &options.letterhead {
+        first = fnv1a(first, logo.png());
     }
     let second = fnv1a(first ^ 0x9e37_79b9_7f4a_7c15, markdown.as_bytes());
     [first, second]
@@ -929,6 +987,40 @@ mod tests {
         };
         let doc = load(&pdf("Done ✓\n", &options).expect("typesets with fallback"));
         assert!(flat(&page_text(&doc, 1)).contains("Done✓"));
+    }
+
+    #[test]
+    fn a_letterhead_is_drawn_on_page_one_above_the_text() {
+        let png = crate::render::letterhead::tests::png(240, 60, true);
+        let options = PdfOptions {
+            letterhead: Some(Letterhead::decode(png).expect("decodes")),
+            ..PdfOptions::default()
+        };
+        let with = load(&pdf(LETTER, &options).expect("typesets"));
+        let without = load(&render(LETTER));
+        // The first line of text: its baseline (`Td`/`Tm` y) is lower by the logo and its gap.
+        let first_y = |doc: &lopdf::Document| {
+            let page = *doc.get_pages().get(&1).expect("page 1");
+            let content = doc.get_and_decode_page_content(page).expect("content");
+            content
+                .operations
+                .iter()
+                .find(|op| op.operator == "Tm" || op.operator == "Td")
+                .and_then(|op| op.operands.last()?.as_float().ok())
+                .expect("a text position")
+        };
+        let drop = first_y(&without) - first_y(&with);
+        assert!((drop - (45.0 + GAP_BELOW_PT)).abs() < 0.5, "moved down by {drop}");
+        // Drawn once, on page 1, at 180 × 45 pt from the top-left margin.
+        let draws = |page: u32| {
+            let id = *with.get_pages().get(&page).expect("page");
+            let content = with.get_and_decode_page_content(id).expect("content");
+            content.operations.iter().filter(|op| op.operator == "Do").count()
+        };
+        assert_eq!(draws(1), 1);
+        assert_eq!(draws(2), 0);
+        let text = page_text(&with, 1);
+        assert!(flat(&text).contains(&flat("Dear Appeals Reviewer,")), "{text}");
     }
 
     #[test]
