@@ -33,5 +33,5 @@ pub mod report;
 pub use files::{input, output};
 pub use load::{bundled, catalog, diag, library, rules, templates};
 pub use model::{case, facts};
-pub use pipeline::{escape, letter, packet, plan, workspace};
+pub use pipeline::{batch, escape, letter, packet, plan, workspace};
 pub use report::{check, explain, refs, status};
