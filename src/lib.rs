@@ -37,5 +37,5 @@ pub mod report;
 pub use files::{input, output};
 pub use load::{bundled, catalog, diag, library, rules, templates};
 pub use model::{case, facts, schema};
-pub use pipeline::{context, escalation, escape, exception, letter, packet, plan, workspace};
+pub use pipeline::{batch, context, escalation, escape, exception, letter, packet, plan, workspace};
 pub use report::{check, explain, refs, status};

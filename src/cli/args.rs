@@ -75,6 +75,10 @@ pub(super) struct DeadlinesArgs {
     /// Also write the dated deadlines as an iCalendar file, with reminders 7 and 2 days before.
     #[arg(long, value_name = "FILE")]
     pub(super) ics: Option<PathBuf>,
+    /// Write the calendar into this folder, named after the case file (`CASE.ics`), beside the
+    /// letters `render -o DIR` writes.
+    #[arg(short, long, value_name = "DIR", conflicts_with = "ics")]
+    pub(super) out: Option<PathBuf>,
     /// Replace an existing calendar file.
     #[arg(long)]
     pub(super) force: bool,
@@ -104,6 +108,18 @@ pub(super) struct BatchArgs {
     /// Replace existing output files.
     #[arg(long)]
     pub(super) force: bool,
+    /// Leave alone every case whose documents are all there (hand-edited letters survive a
+    /// rerun); a case with only some of them there is refused and named.
+    #[arg(long, conflicts_with = "force")]
+    pub(super) skip_existing: bool,
+    /// Write every document `render --packet` writes: each letter that suits the case, the
+    /// next-steps sheet, and a fax cover sheet when the recipient has a fax number.
+    #[arg(long)]
+    pub(super) packet: bool,
+    /// Also write a manifest, one row per case (status, documents, filing deadline, problems):
+    /// JSON when FILE ends in .json, else CSV. A manifest from an earlier run is replaced.
+    #[arg(long, value_name = "FILE")]
+    pub(super) manifest: Option<PathBuf>,
     /// Worker threads (default: one per core; at most one per case and 4 per core).
     #[arg(long, value_name = "N")]
     pub(super) jobs: Option<usize>,

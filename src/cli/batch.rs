@@ -1,6 +1,7 @@
 //! `appeal batch`: many cases in parallel; a bad case does not stop the rest.
 
 use super::*;
+use crate::batch::{Assessment, CaseStatus, Manifest, ManifestFormat, ManifestRow, PartlyPresent, Presence};
 
 /// The case files named by `inputs`: files as given, folders expanded to their `*.toml` entries
 /// that are not folders (sorted, not recursive).
@@ -51,20 +52,34 @@ pub(super) fn batch(args: BatchArgs) -> Result<Exit, CliError> {
         },
         ..args.pdf.options("letter.md")?
     };
+    let selection = crate::packet::Selection {
+        kind: args.data.kind,
+        packet: args.packet,
+        next_steps: args.packet,
+    };
     let jobs = worker_threads(args.jobs, cases.len());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
         .build()
         .map_err(|e| CliError::Usage(format!("cannot start {jobs} worker threads ({e})")))?;
-    let bar = indicatif::ProgressBar::new(cases.len() as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} letters {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    // Two cases that would write the same output: the later ones fail, before anything is
-    // written.
-    let outputs_of = |stem: &str| formats.files(&args.out, stem);
-    let clashes = output::find_clashes(cases.iter().map(|p| (p.as_path(), outputs_of(&output::stem(p)))));
+    // The files a document name stands for, in the format asked for.
+    let files_of = |names: &[String]| -> Vec<PathBuf> {
+        names
+            .iter()
+            .flat_map(|name| formats.files(&args.out, name))
+            .collect()
+    };
+    // Two cases that could write the same output: the later ones fail, before anything is
+    // written. With --packet every name a case might use is claimed, whatever the case says.
+    let claims: Vec<Vec<PathBuf>> = cases
+        .iter()
+        .map(|p| files_of(&crate::packet::possible_names(&output::stem(p), selection)))
+        .collect();
+    let manifest = match &args.manifest {
+        Some(path) => Some(manifest_target(path, &cases, &claims, args.force)?),
+        None => None,
+    };
+    let clashes = output::find_clashes(cases.iter().map(PathBuf::as_path).zip(claims));
     let stems: Vec<Result<String, String>> = cases
         .iter()
         .zip(clashes)
@@ -73,6 +88,11 @@ pub(super) fn batch(args: BatchArgs) -> Result<Exit, CliError> {
             None => Ok(output::stem(p)),
         })
         .collect();
+    let bar = indicatif::ProgressBar::new(cases.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} letters {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
     let writer = output::Writer::new(args.force);
     // Set when there is no room to write: no further case is drafted or written.
     let full = AtomicBool::new(false);
@@ -80,8 +100,8 @@ pub(super) fn batch(args: BatchArgs) -> Result<Exit, CliError> {
     // write them. A writer mostly waits for the disk to confirm a flush, and the filesystem
     // commits flushes that arrive together at once, so many writers keep both the cores and
     // the disk busy (one flush at a time took about 5 ms here; eight at a time, under 1 ms each).
-    let outcomes: Vec<OnceLock<Result<usize, Failure>>> = cases.iter().map(|_| OnceLock::new()).collect();
-    let (queue, waiting) = std::sync::mpsc::sync_channel::<(usize, Vec<(PathBuf, Vec<u8>)>)>(WRITE_QUEUE);
+    let outcomes: Vec<OnceLock<Outcome>> = cases.iter().map(|_| OnceLock::new()).collect();
+    let (queue, waiting) = std::sync::mpsc::sync_channel::<Drafted>(WRITE_QUEUE);
     let waiting = Mutex::new(waiting);
     std::thread::scope(|scope| {
         for _ in 0..WRITERS {
@@ -92,21 +112,34 @@ pub(super) fn batch(args: BatchArgs) -> Result<Exit, CliError> {
                         .lock()
                         .map_err(|_| ())
                         .and_then(|rx| rx.recv().map_err(|_| ()));
-                    let Ok((index, files)) = next else { break };
-                    let written = if full.load(Ordering::Relaxed) {
-                        Err(Failure::NoRoom)
+                    let Ok(Drafted {
+                        index,
+                        files,
+                        assessment,
+                    }) = next
+                    else {
+                        break;
+                    };
+                    let outcome = if full.load(Ordering::Relaxed) {
+                        Outcome::NoRoom
                     } else {
-                        writer
-                            .write_all_serially(&files)
-                            .map(|()| files.len())
-                            .map_err(|e| {
+                        match writer.write_all_serially(&files) {
+                            Ok(()) => Outcome::Written {
+                                files: files.into_iter().map(|(path, _)| path).collect(),
+                                assessment,
+                            },
+                            Err(e) => {
                                 if e.is_out_of_room() {
                                     full.store(true, Ordering::Relaxed);
                                 }
-                                Failure::Error(format!("{}: {e}", cases[index].display()))
-                            })
+                                Outcome::Failed {
+                                    error: format!("{}: {e}", cases[index].display()),
+                                    assessment,
+                                }
+                            }
+                        }
                     };
-                    let _ = outcomes[index].set(written);
+                    let _ = outcomes[index].set(outcome);
                     bar.inc(1);
                 }
             });
@@ -115,29 +148,43 @@ pub(super) fn batch(args: BatchArgs) -> Result<Exit, CliError> {
             cases.par_iter().zip(stems.par_iter()).enumerate().for_each_with(
                 queue,
                 |queue, (index, (path, stem))| {
-                    if full.load(Ordering::Relaxed) {
-                        let _ = outcomes[index].set(Err(Failure::NoRoom));
+                    let done = |outcome| {
+                        let _ = outcomes[index].set(outcome);
                         bar.inc(1);
-                        return;
+                    };
+                    if full.load(Ordering::Relaxed) {
+                        return done(Outcome::NoRoom);
                     }
-                    let drafted = stem.clone().and_then(|stem| {
-                        draft_one(&workspace, path, &stem, &args, options, &pdf_options)
-                            .map_err(|e| e.to_string())
-                    });
-                    match drafted {
-                        Ok(files) => {
-                            if let Err(unsent) = queue.send((index, files)) {
-                                let _ = outcomes[unsent.0.0].set(Err(Failure::Error(format!(
-                                    "{}: was drafted but not written (the writer threads stopped); run the batch again",
-                                    path.display()
-                                ))));
-                                bar.inc(1);
+                    let job = Job {
+                        workspace: &workspace,
+                        path,
+                        args: &args,
+                        selection,
+                        options,
+                        pdf_options: &pdf_options,
+                        assess: manifest.is_some(),
+                    };
+                    match stem.clone().and_then(|stem| job.run(&stem, &files_of)) {
+                        Ok(Prepared::Write(files, assessment)) => {
+                            if let Err(unsent) = queue.send(Drafted {
+                                index,
+                                files,
+                                assessment,
+                            }) {
+                                done(Outcome::Failed {
+                                    error: format!(
+                                        "{}: was drafted but not written (the writer threads stopped); run the batch again",
+                                        path.display()
+                                    ),
+                                    assessment: unsent.0.assessment,
+                                });
                             }
                         }
-                        Err(e) => {
-                            let _ = outcomes[index].set(Err(Failure::Error(e)));
-                            bar.inc(1);
-                        }
+                        Ok(Prepared::Skip(files, assessment)) => done(Outcome::Skipped { files, assessment }),
+                        Err(error) => done(Outcome::Failed {
+                            error,
+                            assessment: None,
+                        }),
                     }
                 },
             );
@@ -145,38 +192,51 @@ pub(super) fn batch(args: BatchArgs) -> Result<Exit, CliError> {
         // Every sender is dropped here, so the writers drain the queue and stop.
     });
     bar.finish_and_clear();
-    let results: Vec<Result<usize, Failure>> = outcomes
+    let results: Vec<Outcome> = outcomes
         .into_iter()
         .zip(&cases)
         .map(|(o, path)| {
-            o.into_inner().unwrap_or_else(|| {
-                Err(Failure::Error(format!(
-                    "{}: was not rendered; run the batch again",
-                    path.display()
-                )))
+            o.into_inner().unwrap_or_else(|| Outcome::Failed {
+                error: format!("{}: was not rendered; run the batch again", path.display()),
+                assessment: None,
             })
         })
         .collect();
     let failed: Vec<&String> = results
         .iter()
         .filter_map(|r| match r {
-            Err(Failure::Error(e)) => Some(e),
+            Outcome::Failed { error, .. } => Some(error),
             _ => None,
         })
         .collect();
-    let skipped = results
+    let no_room = results.iter().filter(|r| matches!(r, Outcome::NoRoom)).count();
+    let left_alone = results
         .iter()
-        .filter(|r| matches!(r, Err(Failure::NoRoom)))
+        .filter(|r| matches!(r, Outcome::Skipped { .. }))
         .count();
-    let files: usize = results.iter().filter_map(|r| r.as_ref().ok()).sum();
+    let files: usize = results
+        .iter()
+        .map(|r| match r {
+            Outcome::Written { files, .. } => files.len(),
+            _ => 0,
+        })
+        .sum();
     let mut out = std::io::stdout().lock();
     let _ = writeln!(
         out,
         "rendered {} of {} cases ({files} files in {})",
-        cases.len() - failed.len() - skipped,
+        cases.len() - failed.len() - no_room - left_alone,
         cases.len(),
         args.out.display()
     );
+    if left_alone > 0 {
+        let _ = writeln!(
+            out,
+            "left {left_alone} case{} untouched: {} documents are all there already (--skip-existing)",
+            if left_alone == 1 { "" } else { "s" },
+            if left_alone == 1 { "its" } else { "their" },
+        );
+    }
     if !failed.is_empty() {
         let _ = writeln!(out, "failed {}:", failed.len());
         for f in &failed {
@@ -185,28 +245,215 @@ pub(super) fn batch(args: BatchArgs) -> Result<Exit, CliError> {
             }
         }
     }
-    if skipped > 0 {
+    if no_room > 0 {
         let _ = writeln!(
             out,
-            "stopped: no room to write (the disk is full, or a quota or file size limit was reached), so {skipped} more case{} {} not rendered\n  hint: free some space, then run the batch again on the cases not written",
-            if skipped == 1 { "" } else { "s" },
-            if skipped == 1 { "was" } else { "were" }
+            "stopped: no room to write (the disk is full, or a quota or file size limit was reached), so {no_room} more case{} {} not rendered\n  hint: free some space, then run the batch again on the cases not written",
+            if no_room == 1 { "" } else { "s" },
+            if no_room == 1 { "was" } else { "were" }
         );
     }
+    let mut manifest_failed = false;
+    if let Some((path, replace)) = &manifest {
+        let rows = results
+            .iter()
+            .zip(&cases)
+            .map(|(outcome, case)| outcome.row(case))
+            .collect();
+        let bytes = Manifest::new(rows).to_bytes(ManifestFormat::of(path));
+        match output::write_all(&[(path.clone(), bytes)], *replace) {
+            Ok(()) => {
+                let _ = writeln!(out, "wrote the manifest {}", path.display());
+            }
+            Err(e) => {
+                manifest_failed = true;
+                let _ = writeln!(out, "the manifest was not written: {e}");
+            }
+        }
+    }
     eprintln!("{DRAFT_NOTE}");
-    Ok(if failed.is_empty() && skipped == 0 {
+    Ok(if failed.is_empty() && no_room == 0 && !manifest_failed {
         Exit::Success
     } else {
         Exit::Problems
     })
 }
 
-/// Why a case of a batch was not written.
-pub(super) enum Failure {
+/// Checks `--manifest FILE` before any case is drafted: not a case, not one of the documents,
+/// and not a file other than an earlier manifest (which a rerun replaces). Returns the path and
+/// whether an existing file may be replaced.
+fn manifest_target(
+    path: &Path,
+    cases: &[PathBuf],
+    documents: &[Vec<PathBuf>],
+    force: bool,
+) -> Result<(PathBuf, bool), CliError> {
+    let inputs: Vec<&Path> = cases.iter().map(PathBuf::as_path).collect();
+    output::refuse_inputs([path], &inputs)?;
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let wanted = absolute(path);
+    if let Some((case, _)) = cases
+        .iter()
+        .zip(documents)
+        .find(|(_, files)| files.iter().any(|f| absolute(f) == wanted))
+    {
+        return Err(CliError::Usage(format!(
+            "{}: --manifest names a file that {} may write\n  hint: choose another name for the manifest, e.g. manifest.csv",
+            path.display(),
+            case.display()
+        )));
+    }
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok((path.to_path_buf(), force));
+    };
+    let ours = meta.is_file()
+        && std::fs::File::open(path).is_ok_and(|file| {
+            let mut head = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::Read::take(file, 64 * 1024), &mut head).is_ok()
+                && Manifest::is_manifest(&head)
+        });
+    if ours || force {
+        Ok((path.to_path_buf(), true))
+    } else {
+        Err(CliError::Usage(format!(
+            "{}: already exists and is not a manifest `appeal batch` wrote\n  hint: choose another file for --manifest, or move this one away",
+            path.display()
+        )))
+    }
+}
+
+/// A case drafted and typeset, waiting for a writer.
+struct Drafted {
+    index: usize,
+    files: Vec<(PathBuf, Vec<u8>)>,
+    assessment: Option<Assessment>,
+}
+
+/// What became of one case.
+pub(super) enum Outcome {
+    /// Its documents were written.
+    Written {
+        files: Vec<PathBuf>,
+        assessment: Option<Assessment>,
+    },
+    /// Its documents were all there; nothing was written (`--skip-existing`).
+    Skipped {
+        files: Vec<PathBuf>,
+        assessment: Option<Assessment>,
+    },
     /// The case failed; the message names it.
-    Error(String),
+    Failed {
+        error: String,
+        assessment: Option<Assessment>,
+    },
     /// The case was not tried because there was no room left to write.
     NoRoom,
+}
+
+impl Outcome {
+    /// The case's manifest row.
+    fn row(&self, case: &Path) -> ManifestRow {
+        match self {
+            Outcome::Written { files, assessment } => {
+                ManifestRow::new(case, CaseStatus::Written, files, assessment.as_ref(), None)
+            }
+            Outcome::Skipped { files, assessment } => {
+                ManifestRow::new(case, CaseStatus::Skipped, files, assessment.as_ref(), None)
+            }
+            Outcome::Failed { error, assessment } => {
+                ManifestRow::new(case, CaseStatus::Failed, &[], assessment.as_ref(), Some(error))
+            }
+            Outcome::NoRoom => ManifestRow::new(
+                case,
+                CaseStatus::Failed,
+                &[],
+                None,
+                Some("not tried: there was no room left to write"),
+            ),
+        }
+    }
+}
+
+/// What a worker decided for a case.
+enum Prepared {
+    /// Write these files.
+    Write(Vec<(PathBuf, Vec<u8>)>, Option<Assessment>),
+    /// Leave these files alone.
+    Skip(Vec<PathBuf>, Option<Assessment>),
+}
+
+/// One case of a batch, as a worker sees it.
+struct Job<'a> {
+    workspace: &'a Workspace,
+    path: &'a Path,
+    args: &'a BatchArgs,
+    selection: crate::packet::Selection,
+    options: DraftOptions,
+    pdf_options: &'a PdfOptions,
+    /// Whether the manifest wants `check` and the filing deadline.
+    assess: bool,
+}
+
+impl Job<'_> {
+    /// Reads the case; leaves it alone when `--skip-existing` finds its documents, else drafts
+    /// and typesets them.
+    fn run(&self, stem: &str, files_of: &dyn Fn(&[String]) -> Vec<PathBuf>) -> Result<Prepared, String> {
+        let case = read_case(self.path).map_err(|e| e.to_string())?;
+        let assess = || {
+            self.assess
+                .then(|| self.workspace.assess(&case, self.options).ok())
+                .flatten()
+        };
+        if self.args.skip_existing {
+            let files = files_of(&crate::packet::document_names(&case, stem, self.selection));
+            match Presence::of(&files) {
+                Presence::All => return Ok(Prepared::Skip(files, assess())),
+                Presence::Some { present, missing } => {
+                    return Err(PartlyPresent {
+                        case: self.path.display().to_string(),
+                        present,
+                        missing,
+                    }
+                    .to_string());
+                }
+                Presence::Missing => {}
+            }
+        }
+        let files = self.draft(&case, stem).map_err(|e| e.to_string())?;
+        Ok(Prepared::Write(files, assess()))
+    }
+
+    /// Drafts and typesets the case's documents; returns the files to write.
+    fn draft(&self, case: &crate::case::Case, stem: &str) -> Result<Vec<(PathBuf, Vec<u8>)>, CliError> {
+        let args = self.args;
+        let formats = Formats::of(&args.format);
+        let pdf = PdfOptions {
+            letterhead: args::case_letterhead(
+                self.pdf_options.letterhead.as_ref(),
+                case,
+                self.path,
+                formats,
+            )?,
+            ..self.pdf_options.clone()
+        };
+        let mut cover = pdf.clone();
+        cover.source_name = "fax".to_string();
+        let mut files = Vec::new();
+        for doc in self
+            .workspace
+            .documents(case, stem, self.selection, &cover, self.options)?
+        {
+            files.extend(super::typeset(
+                formats,
+                &args.out,
+                self.path,
+                &doc.name,
+                &doc.markdown,
+                &pdf,
+            )?);
+        }
+        Ok(files)
+    }
 }
 
 /// Cases drafted and waiting for a writer in `appeal batch`; bounds the memory they hold.
@@ -224,38 +471,4 @@ pub(super) const JOBS_PER_CORE: usize = 4;
 pub(super) fn worker_threads(jobs: Option<usize>, cases: usize) -> usize {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     jobs.unwrap_or(cores).min(cores * JOBS_PER_CORE).min(cases).max(1)
-}
-
-/// Drafts and typesets one case of a batch; returns the files to write.
-pub(super) fn draft_one(
-    workspace: &Workspace,
-    path: &Path,
-    stem: &str,
-    args: &BatchArgs,
-    options: DraftOptions,
-    pdf_options: &PdfOptions,
-) -> Result<Vec<(PathBuf, Vec<u8>)>, CliError> {
-    let case = read_case(path)?;
-    let formats = Formats::of(&args.format);
-    let selection = crate::packet::Selection {
-        kind: args.data.kind,
-        packet: false,
-        next_steps: false,
-    };
-    let pdf = PdfOptions {
-        letterhead: args::case_letterhead(pdf_options.letterhead.as_ref(), &case, path, formats)?,
-        ..pdf_options.clone()
-    };
-    let mut files = Vec::new();
-    for doc in workspace.packet(&case, stem, selection, options)? {
-        files.extend(super::typeset(
-            formats,
-            &args.out,
-            path,
-            &doc.name,
-            &doc.markdown,
-            &pdf,
-        )?);
-    }
-    Ok(files)
 }

@@ -1,5 +1,5 @@
 //! `appeal deadlines` and `appeal status`: the dates that apply to a case, with their rules;
-//! `--ics`.
+//! `--ics FILE` or `-o DIR`.
 
 use super::*;
 
@@ -21,7 +21,12 @@ pub(super) fn deadlines(args: DeadlinesArgs) -> Result<Exit, CliError> {
     let file = args.report.case.display().to_string();
     let report = result.report(&file, rules, today);
     print_report(&report, args.report.json);
-    if let Some(path) = &args.ics {
+    let calendar = match (&args.ics, &args.out) {
+        (Some(path), _) => Some(path.clone()),
+        (None, Some(dir)) => Some(dir.join(format!("{}.ics", output::stem(&args.report.case)))),
+        (None, None) => None,
+    };
+    if let Some(path) = &calendar {
         if result.items.iter().all(|d| d.date.is_none()) {
             eprintln!(
                 "note: no verified dates for this plan type, so no calendar was written; use the dates on your denial notice"

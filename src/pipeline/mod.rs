@@ -2,8 +2,10 @@
 //! why, and their prose) → [`letter`] (citations numbered, references formatted) → documents
 //! ([`packet`]). [`workspace`] loads the catalogues once
 //! and runs the stages for each case; [`escape`] keeps case text literal on the way;
-//! [`exception`] decides the preferred-drug exception's shortage and state-law grounds.
+//! [`exception`] decides the preferred-drug exception's shortage and state-law grounds; [`batch`]
+//! decides what a rerun of many cases leaves alone and writes their manifest.
 
+pub mod batch;
 pub mod context;
 pub mod escalation;
 pub mod escape;

@@ -178,6 +178,17 @@ pub(super) struct PlacedRule {
     pub(super) y: f32,
 }
 
+/// Where a heading starts on a page, for the document outline (bookmarks).
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct PlacedHeading {
+    /// 1 to 3.
+    pub(super) level: u8,
+    /// The heading's text as it prints.
+    pub(super) title: String,
+    /// The top of its first line, points from the page's bottom edge.
+    pub(super) top: f32,
+}
+
 /// The body content of one page.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(super) struct Page {
@@ -185,6 +196,8 @@ pub(super) struct Page {
     pub(super) lines: Vec<PlacedLine>,
     /// Horizontal rules.
     pub(super) rules: Vec<PlacedRule>,
+    /// The headings that start on this page, in order.
+    pub(super) headings: Vec<PlacedHeading>,
 }
 
 /// A block broken into lines, before pagination.
@@ -205,6 +218,8 @@ struct LaidBlock {
     keep_tail_with_next: bool,
     /// A horizontal rule from `x` to `rule_end` (the block has one empty line).
     rule_end: Option<f32>,
+    /// For a heading: its level and text.
+    heading: Option<(u8, String)>,
 }
 
 impl LaidBlock {
@@ -296,9 +311,26 @@ pub(super) fn layout(doc: &Document, shaper: &mut Shaper<'_>, page: Geometry) ->
             keep_with_next: is_heading || signature == Some(index),
             keep_tail_with_next: signature == Some(index + 1) && block.kind == Kind::Paragraph && !has_breaks,
             rule_end,
+            heading: match block.kind {
+                Kind::Heading(level) => Some((level, plain_text(block))),
+                _ => None,
+            },
         });
     }
     paginate(&laid, page)
+}
+
+/// A block's text as it prints, a line break read as a space.
+fn plain_text(block: &Block) -> String {
+    let text: String = block
+        .inlines
+        .iter()
+        .map(|i| match i {
+            Inline::Text { text, .. } => text.as_str(),
+            Inline::Break => " ",
+        })
+        .collect();
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Whether `block` is a list item that follows another block of the same list or of the item
@@ -598,6 +630,15 @@ fn paginate(blocks: &[LaidBlock], page: Geometry) -> Vec<Page> {
                         x1: block.x,
                         x2: end,
                         y: mid,
+                    });
+                }
+                if next_line + k == 0
+                    && let Some((level, title)) = &block.heading
+                {
+                    pages[current].headings.push(PlacedHeading {
+                        level: *level,
+                        title: title.clone(),
+                        top: top - line_top,
                     });
                 }
                 if next_line + k == 0

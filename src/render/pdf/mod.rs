@@ -21,7 +21,7 @@ mod layout;
 pub(in crate::render) mod markdown;
 
 use printpdf::{
-    Color, FontId, Greyscale, Line, LinePoint, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
+    Color, DictItem, FontId, Greyscale, Line, LinePoint, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage,
     PdfSaveOptions, Point, Pt, RawImage, RawImageData, RawImageFormat, Rect, TextItem, TextMatrix, XObject,
     XObjectId, XObjectTransform,
 };
@@ -262,8 +262,8 @@ pub fn pdf_and_pages(markdown: &str, options: &PdfOptions) -> Result<(Vec<u8>, u
     let info = &mut document.metadata.info;
     info.author = doc.front.author.clone().unwrap_or_default();
     info.subject = doc.front.subject.clone().unwrap_or_default();
-    info.creator = "appeal".to_string();
-    info.producer = "appeal (printpdf 0.12)".to_string();
+    info.creator = CREATOR.to_string();
+    info.producer = PRODUCER.to_string();
     info.creation_date = created;
     info.modification_date = created;
     info.metadata_date = created;
@@ -291,23 +291,22 @@ pub fn pdf_and_pages(markdown: &str, options: &PdfOptions) -> Result<(Vec<u8>, u
     }
 
     let mut pdf_pages = Vec::with_capacity(count);
+    let mut outline = Vec::new();
     for (index, page) in pages.iter().enumerate() {
-        let mut lines: Vec<PlacedLine> = Vec::with_capacity(page.lines.len() + 2);
+        // The running header and the footer are pagination artifacts: marked so, text
+        // extraction and screen readers can leave them out of the letter's text.
+        let mut ops = Vec::new();
         if index > 0
             && let Some(items) = &header
         {
-            lines.push(marginal_line(
-                items,
-                page_width,
-                page_height - HEADER_BASELINE,
-                false,
-            ));
+            let line = marginal_line(items, page_width, page_height - HEADER_BASELINE, false);
+            artifact(&mut ops, Some("Header"), text_ops(&[line], &font_ids));
         }
-        lines.extend(page.lines.iter().cloned());
+        ops.extend(text_ops(&page.lines, &font_ids));
         if let Some(items) = footers.get(index) {
-            lines.push(marginal_line(items, page_width, FOOTER_BASELINE, true));
+            let line = marginal_line(items, page_width, FOOTER_BASELINE, true);
+            artifact(&mut ops, Some("Footer"), text_ops(&[line], &font_ids));
         }
-        let mut ops = text_ops(&lines, &font_ids);
         if index == 0
             && let Some((_, (w, h))) = logo
         {
@@ -324,16 +323,23 @@ pub fn pdf_and_pages(markdown: &str, options: &PdfOptions) -> Result<(Vec<u8>, u
                 },
             });
         }
+        outline.extend(page.headings.iter().map(|h| OutlineEntry {
+            page: index,
+            level: h.level,
+            title: h.title.clone(),
+            top: h.top,
+        }));
         if !page.rules.is_empty() {
-            ops.push(Op::SetOutlineColor {
+            let mut rule_ops = Vec::new();
+            rule_ops.push(Op::SetOutlineColor {
                 col: Color::Greyscale(Greyscale {
                     percent: 0.0,
                     icc_profile: None,
                 }),
             });
-            ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
+            rule_ops.push(Op::SetOutlineThickness { pt: Pt(0.6) });
             for rule in &page.rules {
-                ops.push(Op::DrawLine {
+                rule_ops.push(Op::DrawLine {
                     line: Line {
                         points: vec![
                             LinePoint {
@@ -355,6 +361,8 @@ pub fn pdf_and_pages(markdown: &str, options: &PdfOptions) -> Result<(Vec<u8>, u
                     },
                 });
             }
+            // A rule only separates parts of the letter: layout, not content.
+            artifact(&mut ops, None, rule_ops);
         }
         let media = Rect::from_wh(Pt(page_width), Pt(page_height));
         pdf_pages.push(PdfPage {
@@ -366,7 +374,11 @@ pub fn pdf_and_pages(markdown: &str, options: &PdfOptions) -> Result<(Vec<u8>, u
     }
     document.pages = pdf_pages;
 
-    finish(&document, &info_id(hash)).map(|bytes| (bytes, count))
+    let extras = Extras {
+        xmp: xmp(&doc.front, created, hash),
+        outline,
+    };
+    finish(&document, &info_id(hash), &extras).map(|bytes| (bytes, count))
 }
 
 /// The letterhead's pixels as printpdf's image (embedded as raw samples, deflated; an alpha
@@ -386,6 +398,133 @@ fn raw_image(image: &Letterhead) -> RawImage {
         tag: Vec::new(),
     }
 }
+
+/// The language of every letter, for the catalog's `/Lang` and the XMP `dc:language`: the
+/// letters are written in American English.
+const LANGUAGE: &str = "en-US";
+
+/// A heading in the document outline (bookmarks).
+#[derive(Debug, Clone, PartialEq)]
+struct OutlineEntry {
+    /// Page index, from 0.
+    page: usize,
+    /// 1 to 3.
+    level: u8,
+    /// The heading's text.
+    title: String,
+    /// The top of its first line, points from the page's bottom edge.
+    top: f32,
+}
+
+/// What [`finish`] adds to printpdf's document.
+struct Extras {
+    /// The XMP metadata packet.
+    xmp: String,
+    /// The headings, in order.
+    outline: Vec<OutlineEntry>,
+}
+
+/// Wraps `ops` in an `/Artifact` marked-content sequence (PDF 32000-1, 14.8.2.2), of the
+/// pagination subtype `subtype` (`Header`, `Footer`) or, without one, a layout artifact.
+fn artifact(ops: &mut Vec<Op>, subtype: Option<&str>, inner: Vec<Op>) {
+    let mut map = std::collections::BTreeMap::new();
+    let kind = if subtype.is_some() { "Pagination" } else { "Layout" };
+    map.insert("Type".to_string(), DictItem::Name(kind.as_bytes().to_vec()));
+    if let Some(subtype) = subtype {
+        map.insert("Subtype".to_string(), DictItem::Name(subtype.as_bytes().to_vec()));
+    }
+    ops.push(Op::BeginMarkedContentWithProperties {
+        tag: "Artifact".to_string(),
+        properties: DictItem::Dict { map },
+    });
+    ops.extend(inner);
+    ops.push(Op::EndMarkedContent);
+}
+
+/// `text` with the five XML special characters escaped.
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Control characters are not allowed in XML 1.0.
+            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The XMP metadata packet (ISO 16684-1): the front matter's title, author and subject and
+/// the creation date, as in the Info dictionary; identifiers from the input hash, so the same
+/// input gives the same packet.
+fn xmp(front: &markdown::FrontMatter, created: printpdf::OffsetDateTime, hash: [u64; 2]) -> String {
+    let date = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        created.year(),
+        u8::from(created.month()),
+        created.day(),
+        created.hour(),
+        created.minute(),
+        created.second()
+    );
+    let uuid = format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        hash[0] >> 32,
+        (hash[0] >> 16) & 0xffff,
+        hash[0] & 0xffff,
+        hash[1] >> 48,
+        hash[1] & 0xffff_ffff_ffff
+    );
+    let text = |v: &Option<String>| xml_escape(v.as_deref().unwrap_or(""));
+    let mut x = String::with_capacity(2048);
+    x.push_str("<?xpacket begin=\"\u{FEFF}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n");
+    x.push_str("<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n");
+    x.push_str(" <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n");
+    x.push_str("  <rdf:Description rdf:about=\"\"\n");
+    x.push_str("    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n");
+    x.push_str("    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n");
+    x.push_str("    xmlns:xmpMM=\"http://ns.adobe.com/xap/1.0/mm/\"\n");
+    x.push_str("    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n");
+    x.push_str("   <dc:format>application/pdf</dc:format>\n");
+    x.push_str(&format!(
+        "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:title>\n",
+        text(&front.title)
+    ));
+    if front.author.as_deref().is_some_and(|a| !a.is_empty()) {
+        x.push_str(&format!(
+            "   <dc:creator><rdf:Seq><rdf:li>{}</rdf:li></rdf:Seq></dc:creator>\n",
+            text(&front.author)
+        ));
+    }
+    if front.subject.as_deref().is_some_and(|s| !s.is_empty()) {
+        x.push_str(&format!(
+            "   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:description>\n",
+            text(&front.subject)
+        ));
+    }
+    x.push_str(&format!(
+        "   <dc:language><rdf:Bag><rdf:li>{LANGUAGE}</rdf:li></rdf:Bag></dc:language>\n"
+    ));
+    x.push_str(&format!("   <xmp:CreateDate>{date}</xmp:CreateDate>\n"));
+    x.push_str(&format!("   <xmp:ModifyDate>{date}</xmp:ModifyDate>\n"));
+    x.push_str(&format!("   <xmp:MetadataDate>{date}</xmp:MetadataDate>\n"));
+    x.push_str(&format!("   <xmp:CreatorTool>{CREATOR}</xmp:CreatorTool>\n"));
+    x.push_str(&format!("   <pdf:Producer>{PRODUCER}</pdf:Producer>\n"));
+    x.push_str(&format!("   <xmpMM:DocumentID>uuid:{uuid}</xmpMM:DocumentID>\n"));
+    x.push_str(&format!("   <xmpMM:InstanceID>uuid:{uuid}</xmpMM:InstanceID>\n"));
+    x.push_str("  </rdf:Description>\n </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"r\"?>");
+    x
+}
+
+/// The Info dictionary's and XMP's creator.
+const CREATOR: &str = "appeal";
+/// The Info dictionary's and XMP's producer.
+const PRODUCER: &str = "appeal (printpdf 0.12)";
 
 /// Zlib-compresses `input` with `compressor`, which is reset first.
 fn deflate(compressor: &mut flate2::Compress, input: &[u8]) -> Result<Vec<u8>, PdfError> {
@@ -412,8 +551,13 @@ fn deflate(compressor: &mut flate2::Compress, input: &[u8]) -> Result<Vec<u8>, P
 /// printpdf's own `save` writes a random trailer `/ID`, compresses at the slowest level and
 /// labels the Info dictionary with an empty PDF/X version; this goes through its lopdf
 /// document instead so the output is deterministic, faster to write and plainly labelled.
-fn finish(document: &PdfDocument, id: &[u8; 32]) -> Result<Vec<u8>, PdfError> {
-    use lopdf044::{Object, StringFormat};
+///
+/// It also adds what printpdf does not: the catalog's `/Lang`, an XMP metadata stream (left
+/// uncompressed, as readers that look for metadata expect), the document outline built from
+/// the headings (printpdf's own bookmarks are flat and sorted by name), and the viewer
+/// preference to show the title rather than the file name.
+fn finish(document: &PdfDocument, id: &[u8; 32], extras: &Extras) -> Result<Vec<u8>, PdfError> {
+    use lopdf044::{Dictionary, Object, Stream, StringFormat};
 
     let options = PdfSaveOptions {
         optimize: false,
@@ -441,6 +585,35 @@ fn finish(document: &PdfDocument, id: &[u8; 32]) -> Result<Vec<u8>, PdfError> {
             _ => {}
         }
     }
+    // Marked content, /Lang and XMP metadata need PDF 1.4; nothing here needs more.
+    doc.version = "1.4".to_string();
+    let page_ids: Vec<lopdf044::ObjectId> = doc.get_pages().into_values().collect();
+    let mut metadata = Stream::new(
+        Dictionary::from_iter([
+            ("Type", Object::Name(b"Metadata".to_vec())),
+            ("Subtype", Object::Name(b"XML".to_vec())),
+        ]),
+        extras.xmp.as_bytes().to_vec(),
+    );
+    metadata.allows_compression = false;
+    let metadata = doc.add_object(metadata);
+    let outlines = add_outline(&mut doc, &extras.outline, &page_ids);
+    let catalog = doc.catalog_mut().map_err(|e| PdfError::Write {
+        message: format!("no document catalog ({e})"),
+    })?;
+    catalog.set("Lang", Object::string_literal(LANGUAGE));
+    catalog.set("Metadata", Object::Reference(metadata));
+    catalog.set(
+        "ViewerPreferences",
+        Dictionary::from_iter([("DisplayDocTitle", Object::Boolean(true))]),
+    );
+    match outlines {
+        Some(outlines) => {
+            catalog.set("Outlines", Object::Reference(outlines));
+            catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+        }
+        None => catalog.set("PageMode", Object::Name(b"UseNone".to_vec())),
+    }
     let id = Object::String(id.to_vec(), StringFormat::Literal);
     doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
     let mut bytes = Vec::new();
@@ -448,6 +621,106 @@ fn finish(document: &PdfDocument, id: &[u8; 32]) -> Result<Vec<u8>, PdfError> {
         message: e.to_string(),
     })?;
     Ok(bytes)
+}
+
+/// Adds the document outline for `entries` (nested by heading level) and returns the outline
+/// dictionary, or `None` when there are no headings. Every entry is open and jumps to the top of
+/// its heading.
+fn add_outline(
+    doc: &mut lopdf044::Document,
+    entries: &[OutlineEntry],
+    pages: &[lopdf044::ObjectId],
+) -> Option<lopdf044::ObjectId> {
+    use lopdf044::{Dictionary, Object};
+
+    if entries.is_empty() {
+        return None;
+    }
+    let root = doc.new_object_id();
+    let ids: Vec<lopdf044::ObjectId> = entries.iter().map(|_| doc.new_object_id()).collect();
+    // Each entry's parent: the nearest earlier entry of a lower level, else the root.
+    let mut parents: Vec<Option<usize>> = Vec::with_capacity(entries.len());
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        while stack.last().is_some_and(|&j| entries[j].level >= entry.level) {
+            stack.pop();
+        }
+        parents.push(stack.last().copied());
+        stack.push(i);
+    }
+    let children = |parent: Option<usize>| -> Vec<usize> {
+        (0..entries.len()).filter(|&i| parents[i] == parent).collect()
+    };
+    // Open entries count every descendant.
+    let is_ancestor = |a: usize, mut k: usize| {
+        while let Some(p) = parents[k] {
+            if p == a {
+                return true;
+            }
+            k = p;
+        }
+        false
+    };
+    let descendants = |i: usize| (i + 1..entries.len()).filter(|&k| is_ancestor(i, k)).count() as i64;
+    for (i, entry) in entries.iter().enumerate() {
+        let siblings = children(parents[i]);
+        let at = siblings.iter().position(|&k| k == i).unwrap_or(0);
+        let mut dict = Dictionary::new();
+        dict.set("Title", text_string(&entry.title));
+        dict.set("Parent", Object::Reference(parents[i].map_or(root, |p| ids[p])));
+        if at > 0 {
+            dict.set("Prev", Object::Reference(ids[siblings[at - 1]]));
+        }
+        if let Some(&next) = siblings.get(at + 1) {
+            dict.set("Next", Object::Reference(ids[next]));
+        }
+        let own = children(Some(i));
+        if let (Some(&first), Some(&last)) = (own.first(), own.last()) {
+            dict.set("First", Object::Reference(ids[first]));
+            dict.set("Last", Object::Reference(ids[last]));
+            dict.set("Count", Object::Integer(descendants(i)));
+        }
+        if let Some(page) = pages.get(entry.page) {
+            dict.set(
+                "Dest",
+                Object::Array(vec![
+                    Object::Reference(*page),
+                    Object::Name(b"XYZ".to_vec()),
+                    Object::Null,
+                    Object::Real(entry.top + OUTLINE_ABOVE),
+                    Object::Null,
+                ]),
+            );
+        }
+        doc.objects.insert(ids[i], Object::Dictionary(dict));
+    }
+    let top = children(None);
+    let mut outlines = Dictionary::new();
+    outlines.set("Type", Object::Name(b"Outlines".to_vec()));
+    if let (Some(&first), Some(&last)) = (top.first(), top.last()) {
+        outlines.set("First", Object::Reference(ids[first]));
+        outlines.set("Last", Object::Reference(ids[last]));
+    }
+    outlines.set("Count", Object::Integer(entries.len() as i64));
+    doc.objects.insert(root, Object::Dictionary(outlines));
+    Some(root)
+}
+
+/// Points above a heading's first line that a bookmark shows, so the heading is not cut off.
+const OUTLINE_ABOVE: f32 = 6.0;
+
+/// A PDF text string: PDFDocEncoding where the text is ASCII, else UTF-16BE with a byte-order
+/// mark.
+fn text_string(text: &str) -> lopdf044::Object {
+    use lopdf044::{Object, StringFormat};
+    if text.is_ascii() {
+        return Object::String(text.as_bytes().to_vec(), StringFormat::Literal);
+    }
+    let mut bytes = vec![0xFE, 0xFF];
+    for unit in text.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_be_bytes());
+    }
+    Object::String(bytes, StringFormat::Hexadecimal)
 }
 
 /// A header (left-aligned, shrunk to fit) or footer (centred) line.
@@ -741,6 +1014,228 @@ mod tests {
         let last = flat(&page_text(&doc, 3));
         assert!(last.contains(&flat("15. Pereira Gray DJ")), "{last}");
         assert!(last.contains(&flat("Lurkin A, Ducimetière F")), "{last}");
+    }
+
+    /// The document catalog.
+    fn catalog(doc: &lopdf::Document) -> &lopdf::Dictionary {
+        doc.catalog().expect("catalog")
+    }
+
+    /// The text of `element` (by qualified name) in an XML document, the first occurrence.
+    fn xml_text(xml: &str, element: &[u8]) -> Option<String> {
+        use quick_xml::events::Event;
+        let mut reader = quick_xml::Reader::from_str(xml);
+        let mut inside = false;
+        let mut text = String::new();
+        loop {
+            match reader.read_event().expect("well-formed XML") {
+                Event::Start(e) if e.name().as_ref() == element => inside = true,
+                Event::Text(t) if inside => {
+                    text.push_str(&t.decode().expect("text"));
+                }
+                Event::GeneralRef(r) if inside => {
+                    let name = r.decode().expect("reference");
+                    text.push_str(&quick_xml::escape::unescape(&format!("&{name};")).expect("entity"));
+                }
+                Event::End(e) if e.name().as_ref() == element => return Some(text.trim().to_string()),
+                Event::Eof => return None,
+                _ => {}
+            }
+        }
+    }
+
+    /// Every outline entry, depth first, with its depth from 1.
+    fn outline(doc: &lopdf::Document) -> Vec<(usize, String)> {
+        fn walk(
+            doc: &lopdf::Document,
+            first: Option<lopdf::ObjectId>,
+            depth: usize,
+            out: &mut Vec<(usize, String)>,
+        ) {
+            let mut next = first;
+            while let Some(id) = next {
+                let item = doc.get_dictionary(id).expect("outline item");
+                let title = item.get(b"Title").expect("title");
+                out.push((depth, lopdf::decode_text_string(title).expect("text string")));
+                let child = item.get(b"First").and_then(|o| o.as_reference()).ok();
+                walk(doc, child, depth + 1, out);
+                next = item.get(b"Next").and_then(|o| o.as_reference()).ok();
+            }
+        }
+        let root = catalog(doc)
+            .get(b"Outlines")
+            .and_then(|o| o.as_reference())
+            .expect("an outline");
+        let first = doc
+            .get_dictionary(root)
+            .expect("outlines")
+            .get(b"First")
+            .and_then(|o| o.as_reference())
+            .ok();
+        let mut out = Vec::new();
+        walk(doc, first, 1, &mut out);
+        out
+    }
+
+    #[test]
+    fn catalog_has_language_metadata_and_an_outline_of_the_headings() {
+        let doc = load(&render(LETTER));
+        let catalog = catalog(&doc);
+        assert_eq!(
+            catalog.get(b"Lang").and_then(|l| l.as_str()).expect("/Lang"),
+            b"en-US"
+        );
+        let metadata = catalog
+            .get(b"Metadata")
+            .and_then(|m| m.as_reference())
+            .and_then(|r| doc.get_object(r))
+            .and_then(|o| o.as_stream())
+            .expect("metadata stream");
+        assert_eq!(
+            metadata.dict.get(b"Subtype").and_then(|s| s.as_name()).ok(),
+            Some(&b"XML"[..])
+        );
+        let xmp = String::from_utf8(metadata.content.clone()).expect("UTF-8");
+        assert_eq!(
+            xml_text(&xmp, b"dc:title").as_deref(),
+            Some("Appeal: out-of-network sarcoma center consultation")
+        );
+        assert_eq!(xml_text(&xmp, b"dc:creator").as_deref(), Some("Jane Q. Sample"));
+        assert!(
+            xml_text(&xmp, b"dc:description").is_some_and(|s| s.starts_with("Request for internal appeal")),
+            "{xmp}"
+        );
+        assert_eq!(
+            xml_text(&xmp, b"xmp:CreateDate").as_deref(),
+            Some("2026-03-02T00:00:00Z")
+        );
+        assert_eq!(xml_text(&xmp, b"dc:language").as_deref(), Some("en-US"));
+        // The outline lists the letter's headings, nested by level, in order.
+        let headings: Vec<(usize, String)> = LETTER
+            .lines()
+            .filter_map(|l| {
+                let level = l.chars().take_while(|&c| c == '#').count();
+                (level > 0 && l[level..].starts_with(' ')).then(|| (level, l[level..].trim().to_string()))
+            })
+            .collect();
+        assert!(headings.len() >= 5, "{headings:?}");
+        let top = headings.iter().map(|h| h.0).min().unwrap_or(1);
+        let expected: Vec<(usize, String)> = headings.into_iter().map(|(l, t)| (l - top + 1, t)).collect();
+        assert_eq!(outline(&doc), expected);
+        assert_eq!(
+            catalog.get(b"PageMode").and_then(|m| m.as_name()).ok(),
+            Some(&b"UseOutlines"[..])
+        );
+    }
+
+    #[test]
+    fn outline_nests_levels_and_escapes_nothing_into_xmp() {
+        let markdown = "+++\ntitle = \"Müller & <Söhne>\"\n+++\n\n# Appeal\n\nText.\n\n## Denial\n\nText.\n\n### Détail\n\nText.\n\n## Ask\n\nText.\n\n# Enclosures\n\nText.\n";
+        let doc = load(&render(markdown));
+        assert_eq!(
+            outline(&doc),
+            vec![
+                (1, "Appeal".to_string()),
+                (2, "Denial".to_string()),
+                (3, "Détail".to_string()),
+                (2, "Ask".to_string()),
+                (1, "Enclosures".to_string()),
+            ]
+        );
+        let metadata = catalog(&doc)
+            .get(b"Metadata")
+            .and_then(|m| m.as_reference())
+            .and_then(|r| doc.get_object(r))
+            .and_then(|o| o.as_stream())
+            .expect("metadata stream");
+        let xmp = String::from_utf8(metadata.content.clone()).expect("UTF-8");
+        assert_eq!(xml_text(&xmp, b"dc:title").as_deref(), Some("Müller & <Söhne>"));
+        // No headings: no outline.
+        let plain = load(&render("Dear plan,\n\nText.\n"));
+        assert!(catalog(&plain).get(b"Outlines").is_err());
+    }
+
+    /// The page's text drawn inside `/Artifact` marked content and outside it, as lopdf extracts
+    /// each (through the fonts' ToUnicode maps), with the artifacts' subtypes.
+    fn split_artifacts(bytes: &[u8], page: u32) -> (String, String, Vec<String>) {
+        use lopdf::content::{Content, Operation};
+        let doc = load(bytes);
+        let id = *doc.get_pages().get(&page).expect("page");
+        let content = Content::decode(&doc.get_page_content(id)).expect("decodes");
+        let mut inside: Vec<Operation> = Vec::new();
+        let mut outside: Vec<Operation> = Vec::new();
+        let mut subtypes = Vec::new();
+        let mut depth = 0usize;
+        let mut artifact_depth: Option<usize> = None;
+        for op in content.operations {
+            match op.operator.as_str() {
+                "BDC" | "BMC" => {
+                    depth += 1;
+                    if artifact_depth.is_none()
+                        && op.operands.first().and_then(|o| o.as_name().ok()) == Some(b"Artifact")
+                    {
+                        artifact_depth = Some(depth);
+                        if let Some(sub) = op
+                            .operands
+                            .get(1)
+                            .and_then(|d| d.as_dict().ok())
+                            .and_then(|d| d.get(b"Subtype").ok())
+                            .and_then(|s| s.as_name().ok())
+                        {
+                            subtypes.push(String::from_utf8_lossy(sub).into_owned());
+                        }
+                    }
+                    continue;
+                }
+                "EMC" => {
+                    if artifact_depth == Some(depth) {
+                        artifact_depth = None;
+                    }
+                    depth = depth.saturating_sub(1);
+                    continue;
+                }
+                _ => {}
+            }
+            let is_text = matches!(op.operator.as_str(), "Tj" | "TJ" | "'" | "\"");
+            if artifact_depth.is_some() {
+                inside.push(op);
+            } else {
+                if is_text {
+                    outside.push(op);
+                    continue;
+                }
+                // State (fonts, positions, text objects) goes to both.
+                inside.push(op.clone());
+                outside.push(op);
+            }
+        }
+        assert_eq!(depth, 0, "unbalanced marked content");
+        let text_of = |ops: Vec<Operation>| {
+            let mut doc = load(bytes);
+            let encoded = Content { operations: ops }.encode().expect("encodes");
+            doc.change_page_content(id, encoded).expect("replaces");
+            doc.extract_text(&[page]).expect("text")
+        };
+        (text_of(inside), text_of(outside), subtypes)
+    }
+
+    #[test]
+    fn running_header_and_footer_are_artifacts() {
+        let bytes = render(LETTER);
+        let (inside, outside, subtypes) = split_artifacts(&bytes, 1);
+        assert_eq!(subtypes, ["Footer"]);
+        assert_eq!(flat(&inside), flat("Page 1 of 3"));
+        assert!(!flat(&outside).contains(&flat("Page 1 of 3")), "{outside}");
+        assert!(
+            flat(&outside).contains(&flat("Dear Appeals Reviewer,")),
+            "{outside}"
+        );
+        let (inside, outside, subtypes) = split_artifacts(&bytes, 2);
+        assert_eq!(subtypes, ["Header", "Footer"]);
+        let header = "Re: Jane Q. Sample · Member ID XZ0000000 · Ref. PA-00000 · Claim CLM-0000-0000";
+        assert_eq!(flat(&inside), flat(header) + &flat("Page 2 of 3"));
+        assert!(!flat(&outside).contains(&flat("Page 2 of 3")), "{outside}");
+        assert!(!flat(&outside).contains(&flat(header)), "{outside}");
     }
 
     #[test]
