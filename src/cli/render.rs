@@ -3,10 +3,16 @@
 use super::*;
 
 pub(super) fn render(args: RenderArgs) -> Result<Exit, CliError> {
+    // Library problems are shown with the other warnings once every letter is written; a
+    // letter that cites a broken entry fails with that entry's problem alone.
     let workspace = Workspace::load(&args.data.sources())?;
     let options = args.data.options()?;
     let mut written = Vec::new();
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = workspace
+        .library_warnings
+        .iter()
+        .map(|d| format!("warning: {d}"))
+        .collect();
     // Everything is drafted and typeset in memory first; files are written only when every
     // case succeeded, so a bad case never leaves half the outputs behind.
     // (case file, document name, Markdown), in output order.
