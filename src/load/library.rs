@@ -12,6 +12,13 @@
 //! `#` concatenation, month macros and parenthesised entries are handled by the parser and
 //! checked here (an undefined macro is a diagnostic, never a silent `{undefined}`).
 //!
+//! User libraries may also be CSL-JSON ([`csl`], Zotero's native export) or RIS ([`ris`]),
+//! chosen by the file's extension ([`LibraryFormat`]); their items map to the same fields
+//! ([`record`] holds the note-line conventions for curation fields). `%` comments inside
+//! BibTeX entries are blanked out before parsing ([`comments`]). When a later source has an
+//! entry for a paper an earlier source has (same DOI or PMID), the two are one reference
+//! ([`Merge`]).
+//!
 //! Verification status is data: each entry's `verification` field (`verified` or `unverified`,
 //! with `verification_note`) becomes [`Verification`]. Formatting lives in [`style`]
 //! ([`Style`], [`format_bibliography`]); the tag vocabulary in [`TagVocabulary`].
@@ -580,7 +587,7 @@ impl Library {
     fn load_records(
         &mut self,
         source: &BibSource,
-        read: fn(&str, &str, &mut Vec<Diagnostic>) -> Vec<(record::Record, usize, usize, Range<usize>)>,
+        read: record::Reader,
         diags: &mut Vec<Diagnostic>,
     ) -> String {
         let file: Arc<str> = Arc::from(source.name.as_str());

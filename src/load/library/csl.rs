@@ -15,7 +15,7 @@
 
 use serde_json::Value;
 
-use super::record::{Record, problem};
+use super::record::{Record, Records, problem};
 use super::{Diagnostic, LineIndex};
 
 /// Byte ranges of the top-level array's items, for their lines and columns. The text is
@@ -78,11 +78,7 @@ fn item_spans(text: &str) -> Vec<std::ops::Range<usize>> {
 const HINT: &str = "a CSL-JSON library is a list of items, `[{\"id\": …, \"type\": …, \"title\": …}, …]`; export it again from Zotero (File → Export Library… → CSL JSON)";
 
 /// Reads a CSL-JSON text into records with their locations (line, column, byte span).
-pub(super) fn read(
-    file: &str,
-    text: &str,
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<(Record, usize, usize, std::ops::Range<usize>)> {
+pub(super) fn read(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Records {
     let root: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {

@@ -19,6 +19,12 @@ use std::sync::Arc;
 
 use super::{Diagnostic, DiagnosticKind, Fields, Origin, Reference, split_tags, verification_of};
 
+/// Records read from one file, each with its line, column and byte span.
+pub(super) type Records = Vec<(Record, usize, usize, std::ops::Range<usize>)>;
+
+/// A reader of one format: file name and text to records, reporting problems.
+pub(super) type Reader = fn(&str, &str, &mut Vec<Diagnostic>) -> Records;
+
 /// One entry as read from a CSL-JSON item or a RIS record.
 #[derive(Debug, Default)]
 pub(super) struct Record {

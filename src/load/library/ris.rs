@@ -15,9 +15,12 @@
 //! another is reported at its line, and the rest load.
 
 use super::Diagnostic;
-use super::record::{Record, problem};
+use super::record::{Record, Records, problem};
 
 const HINT: &str = "each RIS record runs from `TY  - JOUR` to `ER  - `, one `TG  - value` a line; export it again from your reference manager";
+
+/// A record being read: its tag lines so far, the line of its `TY` and its byte offset.
+type OpenRecord = (Vec<(String, String)>, usize, usize);
 
 /// A RIS tag line: its tag and value.
 fn tag_line(line: &str) -> Option<(&str, &str)> {
@@ -34,16 +37,12 @@ fn tag_line(line: &str) -> Option<(&str, &str)> {
 }
 
 /// Reads a RIS text into records with their locations (line, column, byte span).
-pub(super) fn read(
-    file: &str,
-    text: &str,
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<(Record, usize, usize, std::ops::Range<usize>)> {
+pub(super) fn read(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Records {
     // A UTF-8 byte order mark (EndNote writes one) is not part of the first tag.
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut records = Vec::new();
     // The open record: its fields so far, its `TY` line and byte offset.
-    let mut open: Option<(Vec<(String, String)>, usize, usize)> = None;
+    let mut open: Option<OpenRecord> = None;
     let mut offset = bom;
     let mut stray_reported = false;
     for (n, raw) in text[bom..].split_inclusive('\n').enumerate() {
