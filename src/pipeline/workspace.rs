@@ -250,10 +250,15 @@ fn load_library(sources: &Sources) -> Result<(Library, Vec<Diagnostic>), LoadErr
 /// reads (`.bib`, `.json`, `.ris`) rather than loading nothing from it.
 pub fn read_library(path: &Path) -> Result<BibSource, LoadError> {
     let name = path.display().to_string();
-    if LibraryFormat::from_name(&name).is_none() {
+    // A path that is no regular file (a device, a folder, nothing) is refused for that first.
+    let known = LibraryFormat::from_name(&name).is_some();
+    if !known && std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
         return Err(LoadError::LibraryFormat { path: name });
     }
     let text = crate::input::read_text(path, crate::input::LIBRARY_LIMIT, "reference library")?;
+    if !known {
+        return Err(LoadError::LibraryFormat { path: name });
+    }
     Ok(BibSource { name, text })
 }
 
