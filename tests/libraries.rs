@@ -201,6 +201,11 @@ fn refusals_name_their_position() {
         .code(2)
         .stderr_has("latin1.bib:2:14: is not UTF-8 text: byte 0xFC")
         .stderr_has("`ü` in Latin-1");
+    env.copy(PUBMED_RIS, "ris-named.bib");
+    env.run(["refs", "check", "[ROOT]/ris-named.bib"])
+        .code(1)
+        .stdout_has("ris-named.bib:1:1: no BibTeX entry in this file")
+        .stdout_has("needs the .ris extension");
     env.write("lib.txt", "@article{k, title = {x}}");
     env.run(["refs", "list", "--library", "[ROOT]/lib.txt"])
         .code(2)

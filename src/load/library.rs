@@ -888,6 +888,28 @@ impl Library {
                 _ => None,
             })
             .collect();
+        // Text without a single `@` is no BibTeX at all (a RIS or CSL-JSON file named `.bib`):
+        // say so rather than report an empty library.
+        if entries.is_empty()
+            && !text.contains('@')
+            && let Some((n, _)) = text.lines().enumerate().find(|(_, l)| {
+                let l = l.trim();
+                !l.is_empty() && !l.starts_with('%')
+            })
+        {
+            diags.push(Diagnostic {
+                file: file.to_owned(),
+                line: n + 1,
+                column: 1,
+                kind: DiagnosticKind::Unreadable,
+                message: "no BibTeX entry in this file: it has text but no `@type{key, …}` entry".to_owned(),
+                hint: Some(
+                    "a RIS export needs the .ris extension and a CSL-JSON export the .json extension"
+                        .to_owned(),
+                ),
+                key: None,
+            });
+        }
         let clean = |&(entry, span): &(&&bibtex_parser::Entry<'_>, &Option<bibtex_parser::SourceSpan>)| {
             let (line, column, range) = match span {
                 Some(s) => (s.line, s.column, s.byte_start..s.byte_end),
