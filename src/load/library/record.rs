@@ -240,3 +240,48 @@ pub(super) fn problem(file: &str, line: usize, column: usize, message: String, h
         key: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn note_lines_set_curation_fields_and_the_rest_stays_a_note() {
+        let mut r = Record::default();
+        r.read_note(
+            "PMID: 25800768\ntex.finding: One sentence.\nVerification: verified\nCitation Key: bakitas2015early\ntags: palliative-care; guideline\nRead on the train.",
+        );
+        assert_eq!(r.key.as_deref(), Some("bakitas2015early"));
+        assert_eq!(r.tags, ["palliative-care", "guideline"]);
+        let get = |name: &str| r.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+        assert_eq!(get("pmid"), Some("25800768"));
+        assert_eq!(get("finding"), Some("One sentence."));
+        assert_eq!(get("verification"), Some("verified"));
+        assert_eq!(get("note"), Some("Read on the train."));
+    }
+
+    #[test]
+    fn made_keys_follow_the_bundled_pattern_and_stay_unique() {
+        let record = |author: &str, title: &str| {
+            let mut r = Record::default();
+            r.authors.push(author.to_owned());
+            r.set("year", "2015");
+            r.set("title", title);
+            r
+        };
+        let origin = || Origin {
+            file: Arc::from("x.ris"),
+            line: 1,
+            column: 1,
+            span: 0..0,
+        };
+        let records = vec![
+            (
+                record("Bakitas, Marie A.", "Early versus delayed initiation"),
+                origin(),
+            ),
+            (record("Bakitas, Marie A.", "The early trial"), origin()),
+        ];
+        assert_eq!(keys_for(&records), ["bakitas2015early", "bakitas2015earlyb"]);
+    }
+}
