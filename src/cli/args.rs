@@ -35,9 +35,12 @@ pub(super) enum RefsCommand {
         #[command(flatten)]
         libs: LibraryArgs,
     },
-    /// Check .bib files (default: the bundled library); exit 1 if anything is wrong.
+    /// Check library files (default: the bundled library); exit 1 if anything is wrong.
+    ///
+    /// Files are checked after the bundled library, as `--library` loads them: duplicate keys
+    /// and papers merged with a bundled entry (same DOI or PMID) are reported.
     Check {
-        /// BibTeX files to check.
+        /// Library files to check: BibTeX (.bib), CSL-JSON (.json) or RIS (.ris).
         #[arg(value_name = "FILE")]
         files: Vec<PathBuf>,
         /// Report each tag outside the vocabulary as a problem (by default, tags a reference
@@ -51,7 +54,7 @@ pub(super) enum RefsCommand {
 
 #[derive(Debug, Args, Clone, Default)]
 pub(super) struct LibraryArgs {
-    /// Add a BibTeX file to the bundled library (repeatable).
+    /// Add a library file (.bib, CSL-JSON .json or .ris) to the bundled library (repeatable).
     #[arg(long = "library", value_name = "FILE")]
     pub(super) libraries: Vec<PathBuf>,
 }
@@ -132,7 +135,7 @@ pub(super) struct BatchArgs {
 /// Options shared by every command that drafts a letter.
 #[derive(Debug, Args, Clone, Default)]
 pub(super) struct DataArgs {
-    /// Add a BibTeX file to the reference library (repeatable).
+    /// Add a library file (.bib, CSL-JSON .json or .ris) to the reference library (repeatable).
     #[arg(long = "library", value_name = "FILE")]
     pub(super) libraries: Vec<PathBuf>,
     /// Folder whose templates (letter.md, blocks/ID.md, …) override the bundled ones.

@@ -39,7 +39,7 @@ pub(super) fn collect_cases(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, CliError
 }
 
 pub(super) fn batch(args: BatchArgs) -> Result<Exit, CliError> {
-    let workspace = Workspace::load(&args.data.sources())?;
+    let workspace = load_workspace(&args.data.sources())?;
     let options = args.data.options()?;
     let cases = collect_cases(&args.inputs)?;
     let formats = Formats::of(&args.format);

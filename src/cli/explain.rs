@@ -3,7 +3,7 @@
 use super::*;
 
 pub(super) fn explain(args: ExplainArgs) -> Result<Exit, CliError> {
-    let workspace = Workspace::load(&args.data.sources())?;
+    let workspace = load_workspace(&args.data.sources())?;
     let case = read_case(&args.report.case)?;
     let kind = args.data.kind.unwrap_or(case.letter.kind);
     crate::escalation::can_write(&case, kind, &workspace.rules)?;

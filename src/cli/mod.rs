@@ -377,3 +377,18 @@ fn init(args: InitArgs) -> Result<Exit, CliError> {
     }
     Ok(Exit::Success)
 }
+
+/// Loads the workspace, printing the problems of the user's libraries that did not stop it
+/// (broken entries are skipped; a letter that cites one fails when it is drafted).
+fn load_workspace(sources: &Sources) -> Result<Workspace, CliError> {
+    let workspace = Workspace::load(sources)?;
+    warn_library(&workspace.library_warnings);
+    Ok(workspace)
+}
+
+/// Prints library problems as warnings, on standard error.
+fn warn_library(problems: &[crate::library::Diagnostic]) {
+    for d in problems {
+        eprintln!("warning: {d}");
+    }
+}

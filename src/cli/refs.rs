@@ -2,27 +2,16 @@
 
 use super::*;
 
-/// The bundled library plus the user's files, failing on broken entries in the user's files.
+/// The bundled library plus the user's files. Problems in the user's files are printed as
+/// warnings and the rest is used: reading commands go on past a broken entry.
 pub(super) fn load_library(libs: &LibraryArgs) -> Result<crate::library::Library, CliError> {
     let mut sources = crate::library::Library::bundled();
     for path in &libs.libraries {
-        sources.push(read_bib(path)?);
+        sources.push(crate::workspace::read_library(path)?);
     }
     let (library, diagnostics) = crate::library::Library::load(&sources);
-    let errors: Vec<_> = diagnostics.into_iter().filter(|d| d.kind.is_error()).collect();
-    if !errors.is_empty() {
-        return Err(crate::workspace::LoadError::Library(errors).into());
-    }
+    warn_library(&diagnostics);
     Ok(library)
-}
-
-pub(super) fn read_bib(path: &Path) -> Result<crate::library::BibSource, CliError> {
-    let text = crate::input::read_text(path, crate::input::LIBRARY_LIMIT, "reference library")
-        .map_err(crate::workspace::LoadError::from)?;
-    Ok(crate::library::BibSource {
-        name: path.display().to_string(),
-        text,
-    })
 }
 
 /// What each bundled block cites, for `refs tags` and `refs check`.
@@ -75,15 +64,18 @@ pub(super) fn refs(cmd: RefsCommand) -> Result<Exit, CliError> {
             );
         }
         RefsCommand::Check { files, strict } => {
-            let (sources, blocks) = if files.is_empty() {
-                (crate::library::Library::bundled(), block_cites()?)
+            let bundled = crate::library::Library::bundled();
+            let report = if files.is_empty() {
+                crate::refs::check(&bundled, &vocabulary()?, &block_cites()?, strict)
             } else {
-                (
-                    files.iter().map(|f| read_bib(f)).collect::<Result<Vec<_>, _>>()?,
-                    Vec::new(),
-                )
+                // The user's files are checked as `render --library` would load them: after
+                // the bundled library (duplicate keys, merged papers).
+                let files = files
+                    .iter()
+                    .map(|f| crate::workspace::read_library(f))
+                    .collect::<Result<Vec<_>, _>>()?;
+                crate::refs::check_against(&bundled, &files, &vocabulary()?, &block_cites()?, strict)
             };
-            let report = crate::refs::check(&sources, &vocabulary()?, &blocks, strict);
             let _ = writeln!(out, "{report}");
             if report.has_problems() {
                 code = Exit::Problems;

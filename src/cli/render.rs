@@ -3,6 +3,8 @@
 use super::*;
 
 pub(super) fn render(args: RenderArgs) -> Result<Exit, CliError> {
+    // Library problems are shown with the other warnings once every letter is written; a
+    // letter that cites a broken entry fails with that entry's problem alone.
     let formats = Formats::of(&args.format);
     let workspace = Workspace::load(&args.data.sources())?;
     let options = args.data.options()?;
@@ -13,7 +15,11 @@ pub(super) fn render(args: RenderArgs) -> Result<Exit, CliError> {
         None
     };
     let mut written = Vec::new();
-    let mut warnings = Vec::new();
+    let mut warnings: Vec<String> = workspace
+        .library_warnings
+        .iter()
+        .map(|d| format!("warning: {d}"))
+        .collect();
     // Everything is drafted and typeset in memory first; files are written only when every
     // case succeeded, so a bad case never leaves half the outputs behind.
     // (case file, document name, Markdown, index into `typesetting`), in output order.

@@ -30,9 +30,17 @@ pub enum InputProblem {
         /// The limit in bytes.
         limit: u64,
     },
-    /// The file is not UTF-8 text.
-    #[error("is not UTF-8 text")]
-    NotText,
+    /// The file is not UTF-8 text: the first byte that is not, with its line and column
+    /// (counted in characters of the UTF-8 text before it).
+    #[error("is not UTF-8 text: byte 0x{byte:02X} here is not valid UTF-8")]
+    NotText {
+        /// 1-based line of the byte.
+        line: usize,
+        /// 1-based column of the byte.
+        column: usize,
+        /// The byte.
+        byte: u8,
+    },
     /// The file could not be opened or read.
     #[error("cannot be read ({0})")]
     Io(#[from] std::io::Error),
@@ -46,15 +54,31 @@ impl InputProblem {
             InputProblem::TooLarge { .. } => {
                 format!("a real {what} is far smaller; check that this is the right file")
             }
-            InputProblem::NotText => format!("save the {what} as UTF-8 text"),
+            InputProblem::NotText { byte, .. } if *byte >= 0x80 => format!(
+                "save the {what} as UTF-8 text (byte 0x{byte:02X} is `{}` in Latin-1 and Windows-1252, the usual other encodings; in Zotero and JabRef choose UTF-8 as the export encoding, or convert it with `iconv -f WINDOWS-1252 -t UTF-8`)",
+                latin1(*byte)
+            ),
+            InputProblem::NotText { .. } => format!("save the {what} as UTF-8 text"),
             InputProblem::Io(_) => "check the path and that you may read the file".to_string(),
         }
     }
 }
 
+/// What a Latin-1 / Windows-1252 byte stands for, to help the reader recognise the encoding.
+fn latin1(byte: u8) -> char {
+    const CP1252: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
+        '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+    ];
+    match byte {
+        0x80..=0x9f => CP1252[usize::from(byte - 0x80)],
+        _ => char::from(byte),
+    }
+}
+
 /// An input file that could not be read.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}: {problem}\n  hint: {}", problem.hint(what))]
+#[error("{path}{}: {problem}\n  hint: {}", match problem { InputProblem::NotText { line, column, .. } => format!(":{line}:{column}"), _ => String::new() }, problem.hint(what))]
 pub struct InputError {
     /// The path as given.
     pub path: String,
@@ -77,10 +101,21 @@ fn size(bytes: u64) -> String {
 /// kind of input in messages.
 pub fn read_text(path: &Path, limit: u64, what: &'static str) -> Result<String, InputError> {
     let bytes = read_bytes(path, limit, what)?;
-    String::from_utf8(bytes).map_err(|_| InputError {
-        path: path.display().to_string(),
-        what,
-        problem: InputProblem::NotText,
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let valid = e.utf8_error().valid_up_to();
+        // The prefix is valid UTF-8 by definition.
+        let before = std::str::from_utf8(&bytes[..valid]).unwrap_or("");
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        InputError {
+            path: path.display().to_string(),
+            what,
+            problem: InputProblem::NotText {
+                line: before.matches('\n').count() + 1,
+                column: before[line_start..].chars().count() + 1,
+                byte: bytes[valid],
+            },
+        }
     })
 }
 
@@ -168,5 +203,19 @@ mod tests {
         let e = read_text(&big, 1024, "case file").unwrap_err();
         assert!(matches!(e.problem, InputProblem::TooLarge { limit: 1024, .. }));
         assert_eq!(read_text(&big, 2048, "case file").unwrap().len(), 2048);
+    }
+
+    #[test]
+    fn a_latin1_file_is_refused_at_its_first_bad_byte() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lib.bib");
+        std::fs::write(&path, b"@article{k,\n  author = {M\xfcller, J\xf6rg},\n}\n").unwrap();
+        let e = read_text(&path, LIBRARY_LIMIT, "reference library").unwrap_err();
+        let shown = e.to_string();
+        assert!(
+            shown.contains("lib.bib:2:14: is not UTF-8 text: byte 0xFC"),
+            "{shown}"
+        );
+        assert!(shown.contains("`ü` in Latin-1"), "{shown}");
     }
 }

@@ -12,12 +12,23 @@
 //! `#` concatenation, month macros and parenthesised entries are handled by the parser and
 //! checked here (an undefined macro is a diagnostic, never a silent `{undefined}`).
 //!
+//! User libraries may also be CSL-JSON ([`csl`], Zotero's native export) or RIS ([`ris`]),
+//! chosen by the file's extension ([`LibraryFormat`]); their items map to the same fields
+//! ([`record`] holds the note-line conventions for curation fields). `%` comments inside
+//! BibTeX entries are blanked out before parsing ([`comments`]). When a later source has an
+//! entry for a paper an earlier source has (same DOI or PMID), the two are one reference
+//! ([`Merge`]).
+//!
 //! Verification status is data: each entry's `verification` field (`verified` or `unverified`,
 //! with `verification_note`) becomes [`Verification`]. Formatting lives in [`style`]
 //! ([`Style`], [`format_bibliography`]); the tag vocabulary in [`TagVocabulary`].
 
+mod comments;
+mod csl;
 mod guard;
 mod latex;
+mod record;
+mod ris;
 pub mod style;
 
 use std::borrow::Cow;
@@ -48,6 +59,30 @@ impl BibSource {
         BibSource {
             name: name.into(),
             text: text.into(),
+        }
+    }
+}
+
+/// The file formats a library may be written in, told apart by the file's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LibraryFormat {
+    /// BibTeX or biblatex (`.bib`, `.bibtex`).
+    BibTeX,
+    /// CSL-JSON, Zotero's native export (`.json`).
+    CslJson,
+    /// RIS (`.ris`), as Zotero, EndNote and PubMed-derived exports write it.
+    Ris,
+}
+
+impl LibraryFormat {
+    /// The format a file name's extension names, if it is one of these.
+    pub fn from_name(name: &str) -> Option<LibraryFormat> {
+        let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        match ext.as_str() {
+            "bib" | "bibtex" => Some(LibraryFormat::BibTeX),
+            "json" => Some(LibraryFormat::CslJson),
+            "ris" => Some(LibraryFormat::Ris),
+            _ => None,
         }
     }
 }
@@ -391,6 +426,12 @@ pub enum DiagnosticKind {
     Limit,
     /// A value contains a control character.
     ControlCharacter,
+    /// An entry merged into another library's entry for the same paper (a note, not a
+    /// problem).
+    Merged,
+    /// The file could not be read at all (not valid JSON, not a list of items): nothing of it
+    /// was loaded.
+    Unreadable,
 }
 
 impl DiagnosticKind {
@@ -399,7 +440,7 @@ impl DiagnosticKind {
     pub fn is_error(self) -> bool {
         !matches!(
             self,
-            DiagnosticKind::Unverified | DiagnosticKind::MissingIdentifier
+            DiagnosticKind::Unverified | DiagnosticKind::MissingIdentifier | DiagnosticKind::Merged
         )
     }
 }
@@ -419,6 +460,9 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it, if there is something useful to say.
     pub hint: Option<String>,
+    /// The key of the entry it is about, when known (a broken entry's key is read from its
+    /// text): `render` fails only when a cited entry has a problem.
+    pub key: Option<String>,
 }
 
 impl fmt::Display for Diagnostic {
@@ -482,6 +526,30 @@ pub struct Library {
     index: HashMap<String, usize>,
     /// The source texts, kept to locate fields for later diagnostics.
     texts: HashMap<Arc<str>, String>,
+    /// Entries of later libraries merged into an earlier entry for the same DOI or PMID.
+    merges: Vec<Merge>,
+    /// The key of each merged entry → the key of the entry it was merged into.
+    aliases: HashMap<String, String>,
+}
+
+/// A later library's entry for a paper an earlier library already has (same DOI or PMID):
+/// one source, one reference. The earlier entry is kept with its key, fields and
+/// verification; the later one adds its tags and, when the earlier has none, its `finding`,
+/// and its key still names the paper.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Merge {
+    /// The entry kept.
+    pub kept: String,
+    /// Where the kept entry is defined.
+    pub kept_at: Origin,
+    /// The entry merged into it.
+    pub merged: String,
+    /// Where the merged entry is defined.
+    pub merged_at: Origin,
+    /// What they share, e.g. `DOI 10.1200/JCO.2014.58.6362`.
+    pub by: String,
+    /// The merged entry as it was loaded (`refs check` still checks its tags and identifiers).
+    pub entry: Reference,
 }
 
 impl Library {
@@ -499,11 +567,132 @@ impl Library {
         let approx: usize = sources.iter().map(|s| s.text.len() / 400).sum();
         lib.index.reserve(approx);
         for source in sources {
-            let copy = lib.load_one(source, parallelism, &mut diags);
+            let copy = match LibraryFormat::from_name(&source.name) {
+                Some(LibraryFormat::CslJson) => lib.load_records(source, csl::read, &mut diags),
+                Some(LibraryFormat::Ris) => lib.load_records(source, ris::read, &mut diags),
+                // BibTeX, and any name without a known extension (callers that read files
+                // refuse those first).
+                _ => lib.load_one(source, parallelism, &mut diags),
+            };
             lib.texts.insert(Arc::from(source.name.as_str()), copy);
         }
         lib.resolve_crossrefs(&mut diags);
+        if sources.len() > 1 {
+            lib.merge_same_papers();
+        }
         (lib, diags)
+    }
+
+    /// Loads a CSL-JSON or RIS source read by `read`; returns its text.
+    fn load_records(
+        &mut self,
+        source: &BibSource,
+        read: record::Reader,
+        diags: &mut Vec<Diagnostic>,
+    ) -> String {
+        let file: Arc<str> = Arc::from(source.name.as_str());
+        let records: Vec<_> = read(&source.name, &source.text, diags)
+            .into_iter()
+            .map(|(record, line, column, span)| {
+                let origin = Origin {
+                    file: Arc::clone(&file),
+                    line,
+                    column,
+                    span,
+                };
+                (record, origin)
+            })
+            .collect();
+        let keys = record::keys_for(&records);
+        let mut batch = Vec::with_capacity(records.len());
+        let mut extras = Vec::with_capacity(records.len());
+        for ((record, origin), key) in records.into_iter().zip(keys) {
+            let mut local = Vec::new();
+            let reference = record.into_reference(key, origin, &mut local);
+            extras.push((reference.key.to_ascii_lowercase(), local));
+            batch.push(reference);
+        }
+        self.index_batch(batch, extras, diags);
+        source.text.clone()
+    }
+
+    /// Merges each entry whose DOI or PMID an entry of an earlier file has into that entry
+    /// (see [`Merge`]).
+    fn merge_same_papers(&mut self) {
+        let mut seen: HashMap<String, usize> = HashMap::with_capacity(self.entries.len() * 2);
+        let mut merged_into: Vec<Option<(usize, String)>> = vec![None; self.entries.len()];
+        for (i, r) in self.entries.iter().enumerate() {
+            let ids = [
+                r.field("doi")
+                    .map(|d| format!("DOI {}", d.trim().to_ascii_lowercase())),
+                r.field("pmid").map(|p| format!("PMID {}", p.trim())),
+            ];
+            let mut found = None;
+            for id in ids.into_iter().flatten() {
+                if id.ends_with(' ') {
+                    continue;
+                }
+                match seen.get(&id) {
+                    Some(&first) if found.is_none() && self.entries[first].origin.file != r.origin.file => {
+                        found = Some((first, id));
+                    }
+                    Some(_) => {}
+                    None => {
+                        seen.insert(id, i);
+                    }
+                }
+            }
+            merged_into[i] = found;
+        }
+        if merged_into.iter().all(Option::is_none) {
+            return;
+        }
+        for (i, target) in merged_into.iter().enumerate() {
+            let Some((first, id)) = target else { continue };
+            let later = self.entries[i].clone();
+            let by = match id.split_once(' ') {
+                Some(("DOI", _)) => format!("DOI {}", later.field("doi").unwrap_or("").trim()),
+                _ => id.clone(),
+            };
+            self.merge_into(*first, later, by);
+        }
+        let mut flags = merged_into.into_iter();
+        self.entries.retain(|_| flags.next().flatten().is_none());
+        self.index.clear();
+        for (i, r) in self.entries.iter().enumerate() {
+            self.index.insert(r.key.to_ascii_lowercase(), i);
+        }
+    }
+
+    /// Adds what `later` brings to entry `first` (its tags; its `finding` when the entry has
+    /// none) and records the merge.
+    fn merge_into(&mut self, first: usize, later: Reference, by: String) {
+        let kept = &mut self.entries[first];
+        for tag in &later.tags {
+            if !kept.tags.contains(tag) {
+                kept.tags.push(tag.clone());
+            }
+        }
+        if let Some(finding) = later.field("finding") {
+            kept.fields.insert_if_absent("finding", finding);
+        }
+        if later.key != kept.key {
+            self.aliases.insert(later.key.clone(), kept.key.clone());
+        }
+        self.merges.push(Merge {
+            kept: kept.key.clone(),
+            kept_at: kept.origin.clone(),
+            merged: later.key.clone(),
+            merged_at: later.origin.clone(),
+            by,
+            entry: later,
+        });
+    }
+
+    /// Entries of later libraries merged into an earlier entry for the same paper, in load
+    /// order.
+    pub fn merges(&self) -> &[Merge] {
+        &self.merges
     }
 
     /// The bundled `references/*.bib` files, in name order (see [`crate::bundled`]).
@@ -516,13 +705,20 @@ impl Library {
     }
 
     /// The entry with exactly this key.
+    ///
+    /// The key of an entry merged into another (see [`Merge`]) names the entry it was merged
+    /// into.
     pub fn get(&self, key: &str) -> Option<&Reference> {
-        let i = if key.bytes().any(|b| b.is_ascii_uppercase()) {
-            *self.index.get(&key.to_ascii_lowercase())?
+        let found = if key.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.index.get(&key.to_ascii_lowercase())
         } else {
-            *self.index.get(key)?
+            self.index.get(key)
         };
-        self.entries.get(i).filter(|r| r.key == key)
+        match found.and_then(|&i| self.entries.get(i)).filter(|r| r.key == key) {
+            Some(r) => Some(r),
+            None if !self.aliases.is_empty() => self.get(self.aliases.get(key)?),
+            None => None,
+        }
     }
 
     /// All entries in load order.
@@ -590,7 +786,10 @@ impl Library {
     ) -> String {
         let file = source.name.as_str();
         let shared_file: Arc<str> = Arc::from(file);
-        let text = source.text.as_str();
+        // `%` comments inside entries (hand-kept libraries) are blanked out in place, so every
+        // position below is still the user's.
+        let uncommented = comments::blank_comments(&source.text);
+        let text = uncommented.as_deref().unwrap_or(source.text.as_str());
         // Limits the parser cannot keep itself (deep braces and macro chains overflowed its
         // stack; doubling macros took gigabytes): a source past one is not parsed at all.
         let scan = guard::scan(text);
@@ -615,6 +814,7 @@ impl Library {
                         finding.message
                     },
                     hint: Some(finding.hint),
+                    key: None,
                 });
             }
             if stop {
@@ -637,6 +837,7 @@ impl Library {
                     kind: DiagnosticKind::Syntax,
                     message: "broken entry skipped: it could not be parsed".to_owned(),
                     hint: Some(syntax_hint(&text[range.clone()])),
+                    key: block_key(&text[range.clone()]),
                 });
                 for b in &mut bytes[range.clone()] {
                     if *b != b'\n' {
@@ -666,9 +867,10 @@ impl Library {
                     file: file.to_owned(),
                     line: 1,
                     column: 1,
-                    kind: DiagnosticKind::Syntax,
                     message: format!("cannot parse BibTeX: {e}"),
+                    kind: DiagnosticKind::Unreadable,
                     hint: None,
+                    key: None,
                 });
                 return copy;
             }
@@ -686,6 +888,28 @@ impl Library {
                 _ => None,
             })
             .collect();
+        // Text without a single `@` is no BibTeX at all (a RIS or CSL-JSON file named `.bib`):
+        // say so rather than report an empty library.
+        if entries.is_empty()
+            && !text.contains('@')
+            && let Some((n, _)) = text.lines().enumerate().find(|(_, l)| {
+                let l = l.trim();
+                !l.is_empty() && !l.starts_with('%')
+            })
+        {
+            diags.push(Diagnostic {
+                file: file.to_owned(),
+                line: n + 1,
+                column: 1,
+                kind: DiagnosticKind::Unreadable,
+                message: "no BibTeX entry in this file: it has text but no `@type{key, …}` entry".to_owned(),
+                hint: Some(
+                    "a RIS export needs the .ris extension and a CSL-JSON export the .json extension"
+                        .to_owned(),
+                ),
+                key: None,
+            });
+        }
         let clean = |&(entry, span): &(&&bibtex_parser::Entry<'_>, &Option<bibtex_parser::SourceSpan>)| {
             let (line, column, range) = match span {
                 Some(s) => (s.line, s.column, s.byte_start..s.byte_end),
@@ -755,6 +979,15 @@ impl Library {
                 None => &self.entries[first],
             };
             let reference = &batch[i];
+            // An earlier library's entry under the same key for the same paper: a copy, merged
+            // (see [`Merge`]) rather than reported.
+            if first < base
+                && let Some(by) = same_paper(prev, reference)
+            {
+                let later = batch[i].clone();
+                self.merge_into(first, later, by);
+                continue;
+            }
             diags.push(Diagnostic {
                 file: reference.origin.file.to_string(),
                 line: reference.origin.line,
@@ -765,6 +998,7 @@ impl Library {
                     reference.key, prev.origin, prev.key
                 ),
                 hint: Some("rename one of the entries or delete the copy".to_owned()),
+                key: Some(reference.key.clone()),
             });
         }
         if kept.len() < batch.len() {
@@ -802,6 +1036,7 @@ impl Library {
                     kind: DiagnosticKind::Crossref,
                     message: format!("`{}`: crossref `{parent_key}` names no entry", child.key),
                     hint: Some("define the parent entry, or copy its fields into this one".to_owned()),
+                    key: Some(child.key.clone()),
                 });
                 continue;
             };
@@ -827,6 +1062,21 @@ impl Library {
             }
         }
     }
+}
+
+/// What two entries of different files share that makes them one paper: `DOI …` or `PMID …`.
+fn same_paper(a: &Reference, b: &Reference) -> Option<String> {
+    if a.origin.file == b.origin.file {
+        return None;
+    }
+    let same = |name: &str| {
+        let x = a.field(name).map(str::trim).filter(|v| !v.is_empty())?;
+        let y = b.field(name).map(str::trim)?;
+        x.eq_ignore_ascii_case(y).then(|| x.to_owned())
+    };
+    same("doi")
+        .map(|d| format!("DOI {d}"))
+        .or_else(|| same("pmid").map(|p| format!("PMID {p}")))
 }
 
 /// Maps bibtex-parser's source-preserving diagnostics for broken blocks to ours.
@@ -879,6 +1129,7 @@ fn syntax_diagnostics(
                 kind: DiagnosticKind::Syntax,
                 message: format!("broken entry skipped: {}", d.message),
                 hint: Some(hint),
+                key: block_key(raw.unwrap_or("")),
             });
         }
     }
@@ -899,6 +1150,7 @@ fn syntax_diagnostics(
             kind: DiagnosticKind::Syntax,
             message: "broken entry skipped: it could not be parsed".to_owned(),
             hint: Some(syntax_hint(&failed.raw)),
+            key: block_key(&failed.raw),
         });
     }
 }
@@ -926,6 +1178,14 @@ impl LineIndex {
         let start = if line == 0 { 0 } else { self.starts[line - 1] };
         (line + 1, text[start..offset].chars().count() + 1)
     }
+}
+
+/// The key of a broken block, read from its `@type{key,` head, if it has one.
+fn block_key(raw: &str) -> Option<String> {
+    let head = raw.trim_start().strip_prefix('@')?;
+    let open = head.find(['{', '('])?;
+    let key = head[open + 1..].split([',', '\n', '}', ')']).next()?.trim();
+    (!key.is_empty() && !key.contains(['{', '"', '=', ' '])).then(|| key.to_owned())
 }
 
 /// A hint for a broken block, from its raw text.
@@ -1030,6 +1290,60 @@ fn split_tags(keywords: &str) -> Vec<String> {
     tags
 }
 
+/// A DOI without the link or prefix reference managers write (`https://doi.org/10.…`,
+/// `doi:10.…`): the bare DOI is what is checked and printed.
+fn bare_doi(raw: &str) -> &str {
+    let trimmed = raw.trim();
+    [
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "http://dx.doi.org/",
+        "doi:",
+        "DOI:",
+    ]
+    .iter()
+    .find_map(|p| trimmed.strip_prefix(p))
+    .map_or(raw, str::trim)
+}
+
+/// The verification status from an entry's `verification` and `verification_note` fields;
+/// another value is reported where `at` says (file, line, column).
+fn verification_of(
+    fields: &Fields,
+    key: &str,
+    diags: &mut Vec<Diagnostic>,
+    at: impl FnOnce() -> (String, usize, usize),
+) -> Verification {
+    match fields.get("verification").map(|v| v.trim()) {
+        Some(v) if v.eq_ignore_ascii_case("verified") => Verification::Verified,
+        Some(v) if v.eq_ignore_ascii_case("unverified") => Verification::Unverified {
+            note: fields
+                .get("verification_note")
+                .unwrap_or("no verification_note given")
+                .to_owned(),
+        },
+        Some(other) => {
+            let (file, line, column) = at();
+            diags.push(Diagnostic {
+                file,
+                line,
+                column,
+                kind: DiagnosticKind::InvalidVerification,
+                message: format!("`{key}`: verification must be `verified` or `unverified`, not `{other}`"),
+                hint: None,
+                key: Some(key.to_owned()),
+            });
+            Verification::Unverified {
+                note: format!("verification field has the unknown value `{other}`"),
+            }
+        }
+        None => Verification::Unverified {
+            note: "no verification field".to_owned(),
+        },
+    }
+}
+
 /// Builds a cleaned [`Reference`] from a parsed entry, reporting value problems.
 fn clean_entry(
     entry: &bibtex_parser::Entry<'_>,
@@ -1071,6 +1385,7 @@ fn clean_entry(
                 kind,
                 message,
                 hint,
+                key: Some(key.clone()),
             });
         };
         if duplicate {
@@ -1097,20 +1412,9 @@ fn clean_entry(
         // Reference managers write DOIs as links (`https://doi.org/10.…`) or with a `doi:`
         // prefix; the bare DOI is what is checked and printed.
         let raw = if name == "doi" {
-            let trimmed = raw.trim();
-            let bare = [
-                "https://doi.org/",
-                "http://doi.org/",
-                "https://dx.doi.org/",
-                "http://dx.doi.org/",
-                "doi:",
-                "DOI:",
-            ]
-            .iter()
-            .find_map(|p| trimmed.strip_prefix(p));
-            match bare {
-                Some(b) => std::borrow::Cow::Owned(b.trim().to_owned()),
-                None => raw,
+            match bare_doi(&raw) {
+                bare if bare.len() == raw.len() => raw,
+                bare => Cow::Owned(bare.to_owned()),
             }
         } else {
             raw
@@ -1144,33 +1448,11 @@ fn clean_entry(
         }
     }
     let tags = fields.get("keywords").map(split_tags).unwrap_or_default();
-    let verification = match fields.get("verification").map(|v| v.trim()) {
-        Some(v) if v.eq_ignore_ascii_case("verified") => Verification::Verified,
-        Some(v) if v.eq_ignore_ascii_case("unverified") => Verification::Unverified {
-            note: fields
-                .get("verification_note")
-                .unwrap_or("no verification_note given")
-                .to_owned(),
-        },
-        Some(other) => {
-            let (line, column) = find_field(text, origin.span.clone(), "verification")
-                .map_or((origin.line, origin.column), |o| line_col(text, o));
-            diags.push(Diagnostic {
-                file: origin.file.to_string(),
-                line,
-                column,
-                kind: DiagnosticKind::InvalidVerification,
-                message: format!("`{key}`: verification must be `verified` or `unverified`, not `{other}`"),
-                hint: None,
-            });
-            Verification::Unverified {
-                note: format!("verification field has the unknown value `{other}`"),
-            }
-        }
-        None => Verification::Unverified {
-            note: "no verification field".to_owned(),
-        },
-    };
+    let verification = verification_of(&fields, &key, diags, || {
+        let (line, column) = find_field(text, origin.span.clone(), "verification")
+            .map_or((origin.line, origin.column), |o| line_col(text, o));
+        (origin.file.to_string(), line, column)
+    });
     Reference {
         key,
         kind: {

@@ -13,7 +13,7 @@ use crate::catalog::{Catalog, CatalogError};
 use crate::context::Context;
 use crate::letter::{self, Letter, LetterError, LetterOptions};
 use crate::library::style::BibliographyCache;
-use crate::library::{BibSource, Diagnostic, Library, Style};
+use crate::library::{BibSource, Diagnostic, DiagnosticKind, Library, LibraryFormat, Style};
 use crate::plan::{self, Plan, PlanError, PlanOptions};
 use crate::render;
 use crate::rules::RuleBook;
@@ -24,7 +24,8 @@ use crate::templates::{TemplateError, Templates};
 pub struct Sources {
     /// `--templates DIR`: overrides for letter templates and blocks.
     pub templates: Option<PathBuf>,
-    /// `--library FILE`: the user's own `.bib` files, added to the bundled library.
+    /// `--library FILE`: the user's own libraries (BibTeX, CSL-JSON or RIS), added to the
+    /// bundled library.
     pub libraries: Vec<PathBuf>,
     /// `--rules DIR`: overrides for the appeal rules.
     pub rules: Option<PathBuf>,
@@ -40,6 +41,9 @@ pub struct Workspace {
     pub templates: Templates,
     /// Reference library (bundled + user).
     pub library: Library,
+    /// Problems in the user's libraries that did not stop loading (broken entries are
+    /// skipped): shown as warnings, and an error only for a letter that cites such an entry.
+    pub library_warnings: Vec<Diagnostic>,
     /// Appeal rules by regulation.
     pub rules: RuleBook,
     /// Citation style.
@@ -68,9 +72,17 @@ pub enum LoadError {
     /// A `.bib` file is not a regular file, too large, or not text.
     #[error(transparent)]
     Input(#[from] crate::input::InputError),
-    /// `.bib` files have broken entries.
+    /// A library file could not be read at all (not valid JSON, past a size limit).
     #[error("{}\n  hint: run `appeal refs check` on the file to see every problem", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
     Library(Vec<Diagnostic>),
+    /// A `--library` file whose name names no format the loader reads.
+    #[error(
+        "{path}: not a reference library appeal reads: the name must end in .bib (BibTeX), .json (CSL-JSON) or .ris (RIS)\n  hint: export the library from your reference manager in one of these formats (Zotero: File → Export Library…; JabRef: File → Export)"
+    )]
+    LibraryFormat {
+        /// The file as given.
+        path: String,
+    },
     /// The rules data is invalid.
     #[error(transparent)]
     Rules(#[from] crate::rules::RulesError),
@@ -91,6 +103,14 @@ pub enum DraftError {
     /// The letter template failed.
     #[error(transparent)]
     Template(#[from] TemplateError),
+    /// The letter cites a library entry that has a problem (or was skipped as broken).
+    #[error("{}\n  hint: the letter cites `{key}`; fix its entry (`appeal refs check` lists every problem)", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    BrokenEntry {
+        /// The key cited.
+        key: String,
+        /// Its problems.
+        problems: Vec<Diagnostic>,
+    },
 }
 
 /// Options for one draft.
@@ -132,14 +152,25 @@ impl Workspace {
             },
         );
         let (catalog, templates) = blocks?;
+        let (library, library_warnings) = library?;
         Ok(Workspace {
             catalog,
             templates,
-            library: library?,
+            library,
+            library_warnings,
             rules: rules?,
             style: style?,
             bibliographies: BibliographyCache::default(),
         })
+    }
+
+    /// The problems of the library entry `key` (a broken entry's key is read from its text).
+    fn problems_of(&self, key: &str) -> Vec<Diagnostic> {
+        self.library_warnings
+            .iter()
+            .filter(|d| d.kind.is_error() && d.key.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(key)))
+            .cloned()
+            .collect()
     }
 
     /// Runs the pipeline for one case.
@@ -151,14 +182,34 @@ impl Workspace {
             kind: Some(kind),
             ..options.plan
         };
-        let plan = plan::plan(
+        let plan = match plan::plan(
             case,
             &self.catalog,
             &self.library,
             &self.templates,
             &context,
             plan_options,
-        )?;
+        ) {
+            Err(PlanError::UnknownKey { key, .. }) if !self.problems_of(&key).is_empty() => {
+                let problems = self.problems_of(&key);
+                return Err(DraftError::BrokenEntry { key, problems });
+            }
+            plan => plan?,
+        };
+        // A letter that cites a broken entry of a user's library fails with that entry's
+        // problems; broken entries it does not cite are warnings.
+        let cited = plan
+            .selected()
+            .flat_map(|item| item.citations.iter().chain(&item.findings));
+        for key in cited {
+            let problems = self.problems_of(key);
+            if !problems.is_empty() {
+                return Err(DraftError::BrokenEntry {
+                    key: key.clone(),
+                    problems,
+                });
+            }
+        }
         let letter = letter::assemble(
             case,
             &plan,
@@ -189,33 +240,56 @@ fn load_blocks(sources: &Sources) -> Result<(Catalog, Templates), LoadError> {
     Ok((catalog, templates))
 }
 
-/// The bundled references plus the user's `--library` files; any broken entry is an error.
-fn load_library(sources: &Sources) -> Result<Library, LoadError> {
+/// The bundled references plus the user's `--library` files. A file that could not be read
+/// at all is an error; other problems are returned as warnings (see
+/// [`Workspace::library_warnings`]).
+fn load_library(sources: &Sources) -> Result<(Library, Vec<Diagnostic>), LoadError> {
     let mut bib = Library::bundled();
     for path in &sources.libraries {
-        let text = crate::input::read_text(path, crate::input::LIBRARY_LIMIT, "reference library")?;
-        bib.push(BibSource {
-            name: path.display().to_string(),
-            text,
-        });
+        bib.push(read_library(path)?);
     }
     let (library, diagnostics) = Library::load(&bib);
-    if diagnostics.is_empty() {
-        Ok(library)
+    let unreadable: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| matches!(d.kind, DiagnosticKind::Limit | DiagnosticKind::Unreadable))
+        .cloned()
+        .collect();
+    if unreadable.is_empty() {
+        Ok((library, diagnostics))
     } else {
-        Err(LoadError::Library(diagnostics))
+        Err(LoadError::Library(unreadable))
     }
+}
+
+/// Reads a `--library` file, refusing a name whose extension names no format the loader
+/// reads (`.bib`, `.json`, `.ris`) rather than loading nothing from it.
+pub fn read_library(path: &Path) -> Result<BibSource, LoadError> {
+    let name = path.display().to_string();
+    // A path that is no regular file (a device, a folder, nothing) is refused for that first.
+    let known = LibraryFormat::from_name(&name).is_some();
+    if !known && std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return Err(LoadError::LibraryFormat { path: name });
+    }
+    let text = crate::input::read_text(path, crate::input::LIBRARY_LIMIT, "reference library")?;
+    if !known {
+        return Err(LoadError::LibraryFormat { path: name });
+    }
+    Ok(BibSource { name, text })
 }
 
 /// Reads a case file, with its path in any error.
 pub fn read_case(path: &Path) -> Result<Case, crate::case::CaseError> {
     let name = path.display().to_string();
     let text = crate::input::read_text(path, crate::input::CASE_LIMIT, "case file").map_err(|e| {
+        let (line, column) = match e.problem {
+            crate::input::InputProblem::NotText { line, column, .. } => (line, column),
+            _ => (1, 1),
+        };
         crate::diag::Diagnostics::one(crate::diag::Diagnostic {
             location: crate::diag::Location {
                 file: name.clone(),
-                line: 1,
-                column: 1,
+                line,
+                column,
             },
             severity: crate::diag::Severity::Error,
             message: match &e.problem {

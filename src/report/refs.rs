@@ -323,6 +323,10 @@ pub struct CheckReport {
     /// Curation findings the entry itself explains in `verification_note` (an unverified entry,
     /// or one without DOI or PMID, saying why): shown for a person to weigh, not problems.
     pub notes: Vec<Diagnostic>,
+    /// Entries merged into another library's entry for the same paper (same DOI or PMID).
+    pub merges: Vec<Diagnostic>,
+    /// How many bundled library files the user's files were checked against, if any.
+    pub bundled: Option<usize>,
 }
 
 impl CheckReport {
@@ -362,10 +366,28 @@ impl fmt::Display for CheckReport {
                 writeln!(f, "{d}")?;
             }
         }
+        if !self.merges.is_empty() {
+            writeln!(
+                f,
+                "{}merged with another library's entry for the same paper (one source, one reference):",
+                if self.problems.is_empty() && self.notes.is_empty() {
+                    ""
+                } else {
+                    "\n"
+                }
+            )?;
+            for d in &self.merges {
+                writeln!(f, "{d}")?;
+            }
+        }
+        let against = match self.bundled {
+            Some(_) => " (with the bundled library)",
+            None => "",
+        };
         if self.problems.is_empty() {
             write!(
                 f,
-                "{} reference(s) checked: no problems{}",
+                "{} reference(s) checked{against}: no problems{}",
                 self.entries,
                 if self.notes.is_empty() {
                     String::new()
@@ -382,7 +404,7 @@ impl fmt::Display for CheckReport {
             let errors = self.problems.iter().filter(|d| d.kind.is_error()).count();
             write!(
                 f,
-                "{} reference(s) checked: {} problem(s) ({} error(s), {} unverified, {} without DOI or PMID)",
+                "{} reference(s) checked{against}: {} problem(s) ({} error(s), {} unverified, {} without DOI or PMID)",
                 self.entries,
                 self.problems.len(),
                 errors,
@@ -426,8 +448,61 @@ pub fn check(
     blocks: &[BlockCites],
     strict: bool,
 ) -> CheckReport {
+    check_sources(sources, None, vocabulary, blocks, strict)
+}
+
+/// `refs check FILE…`: the user's `files` checked as `render --library` loads them, after the
+/// `bundled` library: a key the bundled library already uses is a duplicate, and an entry for
+/// a paper the bundled library has (same DOI or PMID) is merged into it, which the report
+/// lists. Problems and counts are those of the user's files.
+pub fn check_against(
+    bundled: &[BibSource],
+    files: &[BibSource],
+    vocabulary: &TagVocabulary,
+    blocks: &[BlockCites],
+    strict: bool,
+) -> CheckReport {
+    let mut sources = bundled.to_vec();
+    sources.extend_from_slice(files);
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    let mut report = check_sources(&sources, Some(&names), vocabulary, blocks, strict);
+    report.bundled = Some(bundled.len());
+    report
+}
+
+/// [`check`] over `sources`, reporting on the entries of the files named in `only` (all when
+/// `None`).
+fn check_sources(
+    sources: &[BibSource],
+    only: Option<&[&str]>,
+    vocabulary: &TagVocabulary,
+    blocks: &[BlockCites],
+    strict: bool,
+) -> CheckReport {
     let (lib, mut problems) = Library::load(sources);
+    let mine = |file: &str| only.is_none_or(|names| names.contains(&file));
+    problems.retain(|d| mine(&d.file));
     let mut notes: Vec<Diagnostic> = Vec::new();
+    let mut merges: Vec<Diagnostic> = Vec::new();
+    let mut entries = 0;
+    for m in lib.merges() {
+        if !mine(&m.merged_at.file) {
+            continue;
+        }
+        entries += 1;
+        merges.push(Diagnostic {
+            file: m.merged_at.file.to_string(),
+            line: m.merged_at.line,
+            column: m.merged_at.column,
+            kind: DiagnosticKind::Merged,
+            message: format!(
+                "`{}` is the same paper ({}) as `{}` at {}: it is cited once, as `{}`, with that entry's fields and verification; this entry's tags and finding are added to it",
+                m.merged, m.by, m.kept, m.kept_at, m.kept
+            ),
+            hint: None,
+            key: Some(m.merged.clone()),
+        });
+    }
     let mut ignored_tags: Vec<(String, String)> = Vec::new();
     let at = |r: &Reference, field: &str, kind: DiagnosticKind, message: String, hint: Option<String>| {
         let (line, column) = lib.field_location(r, field);
@@ -438,14 +513,28 @@ pub fn check(
             kind,
             message,
             hint,
+            key: Some(r.key.clone()),
         }
     };
-    for r in lib.entries() {
+    // A merged entry is cited as the entry it was merged into, so only what it adds (tags) and
+    // what identifies it are checked.
+    let own = lib
+        .entries()
+        .iter()
+        .filter(|r| mine(&r.origin.file))
+        .map(|r| (r, false));
+    let merged = lib
+        .merges()
+        .iter()
+        .filter(|m| mine(&m.merged_at.file))
+        .map(|m| (&m.entry, true));
+    for (r, merged) in own.chain(merged) {
+        entries += usize::from(!merged);
         let doi = r.field("doi").filter(|d| !d.is_empty());
         let pmid = r.field("pmid").filter(|p| !p.is_empty());
         // Findings the entry explains itself are notes, not problems.
         let explained = r.field("verification_note").is_some_and(|n| !n.trim().is_empty());
-        if doi.is_none() && pmid.is_none() {
+        if doi.is_none() && pmid.is_none() && !merged {
             let d = at(
                 r,
                 "",
@@ -477,7 +566,7 @@ pub fn check(
                 None,
             ));
         }
-        if r.tags.is_empty() {
+        if r.tags.is_empty() && !merged {
             problems.push(at(
                 r,
                 "keywords",
@@ -502,7 +591,9 @@ pub fn check(
                 )),
             ));
         }
-        if let Verification::Unverified { note } = &r.verification {
+        if let Verification::Unverified { note } = &r.verification
+            && !merged
+        {
             let d = at(
                 r,
                 "verification",
@@ -526,6 +617,7 @@ pub fn check(
                 kind: DiagnosticKind::UnknownCitedKey,
                 message: format!("block `{}` cites `{key}`, which no library defines", b.block),
                 hint: None,
+                key: Some(key.clone()),
             });
         }
         for tag in b.tags.iter().filter(|t| !vocabulary.contains(t)) {
@@ -539,6 +631,7 @@ pub fn check(
                     b.block
                 ),
                 hint: None,
+                key: None,
             });
         }
     }
@@ -574,6 +667,7 @@ pub fn check(
                 "an argument uses an entry only through tags listed in {} (`appeal refs tags`); pass --strict to see each",
                 vocabulary.file
             )),
+            key: None,
         });
     }
     notes.sort_by_key(|d| {
@@ -585,9 +679,11 @@ pub fn check(
         )
     });
     CheckReport {
-        entries: lib.entries().len(),
+        entries,
+        bundled: None,
         problems,
         notes,
+        merges,
     }
 }
 

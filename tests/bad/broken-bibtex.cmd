@@ -1,1 +1,1 @@
-render examples/her2-out-of-network.toml --library tests/bad/broken-entry.bib
+render examples/her2-out-of-network.toml --library tests/bad/broken-entry.bib --templates tests/bad/cites-broken

@@ -584,3 +584,135 @@ fn style_aliases_name_the_common_styles() {
         assert_eq!(Style::by_name(alias).expect(alias).name(), canonical);
     }
 }
+
+fn library_fixture(name: &str) -> BibSource {
+    let path = format!("{}/tests/fixtures/library/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    BibSource::new(format!("tests/fixtures/library/{name}"), text)
+}
+
+#[test]
+fn hand_kept_comments_inside_entries_are_skipped_and_every_entry_loads() {
+    let lib = load_ok(&[library_fixture("hand-kept.bib")]);
+    let keys: Vec<&str> = lib.entries().iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "bakitas2009enable",
+            "hoerger2018elements",
+            "kaasa2018commission",
+            "temel2010nsclc",
+            "ferrell2017asco"
+        ]
+    );
+    let bakitas = lib.get("bakitas2009enable").unwrap();
+    assert_eq!(bakitas.field("volume"), Some("302"));
+    assert_eq!(bakitas.field("number"), Some("7"));
+    let kaasa = lib.get("kaasa2018commission").unwrap();
+    assert_eq!(kaasa.journal(), Some("The Lancet Oncology"));
+    assert!(kaasa.field("note").unwrap().contains("(50% of the summary"));
+    assert_eq!(
+        lib.get("temel2010nsclc").unwrap().journal(),
+        Some("New England Journal of Medicine")
+    );
+    assert!(lib.get("ferrell2017asco").unwrap().verification.is_verified());
+}
+
+#[test]
+fn zotero_csl_json_maps_to_the_bibtex_fields() {
+    let lib = load_ok(&[library_fixture("zotero.json")]);
+    let keys: Vec<&str> = lib.entries().iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        ["8JD4ZKXM", "Q2B7RWXN", "vanbutseleEffectEarlySystematic2018"]
+    );
+    let r = lib.get("8JD4ZKXM").unwrap();
+    assert_eq!((r.origin.line, r.origin.column), (2, 2));
+    assert_eq!(r.kind, "article");
+    assert_eq!(r.field("pmid"), Some("25800768"));
+    assert_eq!(r.field("pmcid"), Some("PMC4404422"));
+    assert_eq!(r.field("pages"), Some("1438–1445"));
+    assert_eq!(r.year(), Some("2015"));
+    assert_eq!(r.field("month"), Some("5"));
+    assert_eq!(r.field("shortjournal"), Some("J Clin Oncol"));
+    assert_eq!(r.tags, ["palliative-care"]);
+    assert!(r.verification.is_verified());
+    assert!(r.field("finding").unwrap().starts_with("In the ENABLE III trial"));
+    assert_eq!(r.field("note"), None);
+    let authors = r.authors();
+    assert_eq!(authors.names.len(), 12);
+    assert_eq!(authors.names[0].full_family(), "Bakitas");
+    let formatted = format_bibliography(&[r], &ama()).unwrap();
+    assert!(
+        formatted[0].starts_with("Bakitas MA, Tosteson TD, Li Z, et al. Early versus delayed"),
+        "{formatted:?}"
+    );
+    let v = lib.get("vanbutseleEffectEarlySystematic2018").unwrap();
+    assert!(!v.verification.is_verified());
+    assert_eq!(v.authors().names[2].full_family(), "Van Belle");
+}
+
+#[test]
+fn pubmed_ris_maps_to_the_bibtex_fields_with_made_keys() {
+    let lib = load_ok(&[library_fixture("pubmed.ris")]);
+    let keys: Vec<&str> = lib.entries().iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(keys, ["hoerger2018defining", "bakitas2009effects"]);
+    let r = lib.get("bakitas2009effects").unwrap();
+    assert_eq!(r.journal(), Some("JAMA"));
+    assert_eq!(r.field("shortjournal"), None);
+    assert_eq!(r.field("pmid"), Some("19690306"));
+    assert_eq!(r.field("pmcid"), Some("PMC3657724"));
+    assert_eq!(r.field("pages"), Some("741–749"));
+    assert_eq!(r.tags, ["palliative-care", "Humans"]);
+    assert!(!r.verification.is_verified());
+    let h = lib.get("hoerger2018defining").unwrap();
+    assert!(h.verification.is_verified());
+    assert_eq!(h.field("shortjournal"), Some("J Clin Oncol"));
+    assert_eq!(h.field("doi"), Some("10.1200/JCO.2017.75.6676"));
+}
+
+#[test]
+fn the_same_paper_in_a_later_library_is_merged_into_the_earlier_entry() {
+    let bundled = Library::bundled();
+    let (alone, _) = Library::load(&bundled);
+    assert_eq!(alone.merges(), [], "the bundled files share no paper");
+    let mut sources = bundled.clone();
+    sources.push(library_fixture("zotero.json"));
+    let lib = load_ok(&sources);
+    assert_eq!(lib.entries().len(), alone.entries().len() + 1);
+    let merged: Vec<(&str, &str, &str)> = lib
+        .merges()
+        .iter()
+        .map(|m| (m.merged.as_str(), m.kept.as_str(), m.by.as_str()))
+        .collect();
+    assert_eq!(
+        merged,
+        [
+            ("8JD4ZKXM", "bakitas2015early", "DOI 10.1200/JCO.2014.58.6362"),
+            (
+                "Q2B7RWXN",
+                "zimmermann2014early",
+                "DOI 10.1016/S0140-6736(13)62416-2"
+            ),
+        ]
+    );
+    // The user's key names the kept entry, which keeps its fields and gains the finding.
+    let r = lib.get("8JD4ZKXM").unwrap();
+    assert_eq!(r.key, "bakitas2015early");
+    assert!(r.origin.file.starts_with("references/"));
+    assert!(r.field("finding").unwrap().contains("63%"));
+    assert_eq!(r.field("journal"), Some("Journal of Clinical Oncology"));
+    // A copy under the bundled key is merged too, not reported as a duplicate.
+    let mut sources = bundled;
+    sources.push(fixture("zotero-better-bibtex.bib"));
+    let (lib, diags) = Library::load(&sources);
+    assert!(
+        !diags.iter().any(|d| d.kind == DiagnosticKind::DuplicateKey),
+        "{diags:#?}"
+    );
+    assert!(
+        lib.merges()
+            .iter()
+            .any(|m| m.merged == "clark2005delay" && m.kept == "clark2005delay")
+    );
+}

@@ -1,0 +1,1 @@
+render examples/her2-out-of-network.toml --library tests/bad/broken-entry.txt
