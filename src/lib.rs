@@ -29,9 +29,10 @@ pub mod model;
 pub mod pipeline;
 pub mod render;
 pub mod report;
+pub mod serve;
 
 pub use files::{input, output};
 pub use load::{bundled, catalog, diag, library, rules, templates};
 pub use model::{case, facts};
-pub use pipeline::{escape, letter, packet, plan, workspace};
+pub use pipeline::{escape, letter, packet, plan, review, workspace};
 pub use report::{check, explain, refs, status};

@@ -19,17 +19,13 @@ pub(super) fn render(args: RenderArgs) -> Result<Exit, CliError> {
     for path in &args.cases {
         let case = read_case(path)?;
         let stem = output::stem(path);
-        let docs = workspace.packet(&case, &stem, selection, options)?;
         // With --packet and a fax number, a cover sheet goes first, counting the letters' pages.
-        if args.packet && case.recipient.fax.is_some() {
-            let letters: Vec<&str> = docs
-                .iter()
-                .filter(|d| d.kind.is_some())
-                .map(|d| d.markdown.as_str())
-                .collect();
-            let cover = workspace.fax_cover(&case, &stem, &letters, &args.pdf.options("fax")?, options)?;
-            documents.push((path, cover.name, cover.markdown));
-        }
+        let pdf = if args.packet && case.recipient.fax.is_some() {
+            args.pdf.options("fax")?
+        } else {
+            Default::default()
+        };
+        let docs = workspace.documents(&case, &stem, selection, &pdf, options)?;
         for doc in docs {
             let problems = doc.problems;
             if problems > 0 {

@@ -115,6 +115,30 @@ impl Workspace {
         }
     }
 
+    /// The documents `appeal render` writes for `selection`: [`Workspace::packet`], and for a
+    /// packet to a plan with a fax number, the fax cover sheet first, counting the letters'
+    /// pages as typeset with `pdf`.
+    pub fn documents(
+        &self,
+        case: &Case,
+        stem: &str,
+        selection: Selection,
+        pdf: &crate::render::pdf::PdfOptions,
+        options: DraftOptions,
+    ) -> Result<Vec<Document>, PacketError> {
+        let mut docs = self.packet(case, stem, selection, options)?;
+        if selection.packet && case.recipient.fax.is_some() {
+            let letters: Vec<&str> = docs
+                .iter()
+                .filter(|d| d.kind.is_some())
+                .map(|d| d.markdown.as_str())
+                .collect();
+            let cover = self.fax_cover(case, stem, &letters, pdf, options)?;
+            docs.insert(0, cover);
+        }
+        Ok(docs)
+    }
+
     /// Drafts the documents `selection` asks for, in output order: each letter, with the
     /// next-steps sheet after the case's own letter. `stem` names the files.
     pub fn packet(
