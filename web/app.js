@@ -270,16 +270,26 @@
     const warnings = draft.problems.length - errors;
     const plural = function (n, w) { return n + ' ' + w + (n === 1 ? '' : 's'); };
     if (!draft.drafted) {
-      setStatus('No letter yet: ' + plural(errors, 'problem') + ' in the case to fix first.');
+      setStatus('The letter cannot be drafted until ' + plural(errors, 'problem') + (errors === 1 ? ' is' : ' are') + ' fixed; see What to fix.');
     } else if (draft.ready) {
       setStatus('Preview updated. Ready to send' + (warnings ? ', after reading ' + plural(warnings, 'warning') : '') + '.');
     } else {
       setStatus('Preview updated. ' + plural(errors, 'problem') + ' to fix before sending' + (warnings ? ', ' + plural(warnings, 'warning') : '') + '.');
     }
-    document.getElementById('letter').innerHTML = draft.html || '';
+    const letter = document.getElementById('letter');
+    const stale = document.getElementById('stale-note');
     showProblems(draft.problems);
-    showDeadlines(draft.deadlines);
-    showExplain(draft.explain);
+    if (draft.drafted) {
+      letter.innerHTML = draft.html || '';
+      letter.classList.remove('stale');
+      stale.hidden = true;
+      showDeadlines(draft.deadlines);
+      showExplain(draft.explain);
+    } else if (letter.textContent.trim()) {
+      // Keep the last letter that could be drafted, marked as not up to date.
+      letter.classList.add('stale');
+      stale.hidden = false;
+    }
   }
 
   function clearProblems() {
@@ -312,6 +322,25 @@
     return null;
   }
 
+  // Where a problem is, in the form's words: "The patient: Date of birth", "Treatments so
+  // far, Treatment 2: Ended".
+  function describe(p, place) {
+    if (!place) return p.field ? p.field : p.line ? 'line ' + p.line : 'the case';
+    const target = place.input || place.group;
+    const section = target.closest('details.section');
+    const parts = [];
+    if (section) parts.push(section.querySelector('summary').textContent.trim());
+    const row = target.closest('[data-row]');
+    if (row) parts.push(row.querySelector('legend').textContent.replace(/\s+/g, ' ').trim());
+    if (place.input) {
+      const label = place.input.matches('fieldset')
+        ? place.input.querySelector('legend')
+        : form.querySelector('label[for="' + CSS.escape(place.input.id) + '"]');
+      if (label) parts.push(label.textContent.replace('*', '').replace('(required)', '').trim());
+    }
+    return parts.join(': ') || p.field;
+  }
+
   function problemText(p) {
     return (p.severity === 'warning' ? 'Warning: ' : '') + p.message + (p.hint ? ' — ' + p.hint : '');
   }
@@ -324,7 +353,7 @@
     problems.forEach(function (p) {
       const place = locate(p.field);
       const item = element('li', null, p.severity);
-      const where = p.field ? p.field : p.line ? 'line ' + p.line : 'the case';
+      const where = describe(p, place);
       if (place) {
         const target = place.input || place.group;
         const slot = place.input

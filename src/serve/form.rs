@@ -255,7 +255,12 @@ pub const SECTIONS: &[Section] = &[
                         "A provider's 10-digit National Provider Identifier.",
                     ),
                     f("organization", "Organization", Text, "Practice or organization."),
-                    f("address", "Address", Lines, "One line per line."),
+                    f(
+                        "address",
+                        "Address",
+                        Lines,
+                        "Each line of the address on its own line.",
+                    ),
                     f("phone", "Phone", Text, ""),
                     f("fax", "Fax", Text, ""),
                     f("email", "Email", Text, ""),
@@ -279,7 +284,12 @@ pub const SECTIONS: &[Section] = &[
                 ),
                 f("department", "Department", Text, "e.g. Appeals and Grievances."),
                 f("attention", "Attention", Text, "e.g. Medical Director."),
-                f("address", "Address", Lines, "One line per line."),
+                f(
+                    "address",
+                    "Address",
+                    Lines,
+                    "Each line of the address on its own line.",
+                ),
                 f(
                     "fax",
                     "Fax",
