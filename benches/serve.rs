@@ -29,7 +29,7 @@ fn draft(c: &mut Criterion) {
             dir: dir.path().to_path_buf(),
             secrets: Secrets::new("0".repeat(64), SESSION.into()),
             today: Arc::new(|| jiff::civil::date(2026, 11, 19)),
-            descriptions: Arc::new(|_: &str| None),
+            descriptions: appeal::serve::schema_descriptions(),
             defaults: Default::default(),
         },
     )

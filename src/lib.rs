@@ -33,6 +33,6 @@ pub mod serve;
 
 pub use files::{input, output};
 pub use load::{bundled, catalog, diag, library, rules, templates};
-pub use model::{case, facts};
+pub use model::{case, facts, schema};
 pub use pipeline::{escape, letter, packet, plan, review, workspace};
 pub use report::{check, explain, refs, status};

@@ -42,6 +42,7 @@ fn help_of_the_program_and_every_subcommand() {
             "init",
             "example",
             "completions",
+            "schema",
             "man"
         ],
         "a new subcommand needs its help snapshot here"

@@ -39,7 +39,7 @@ fn server() -> Server {
             dir: dir.path().join("cases"),
             secrets: Secrets::new(TOKEN.into(), SESSION.into()),
             today: Arc::new(today),
-            descriptions: Arc::new(|_: &str| None),
+            descriptions: appeal::serve::schema_descriptions(),
             defaults: Default::default(),
         },
     )
@@ -116,6 +116,17 @@ fn the_page_is_served_with_its_assets_and_strict_headers() {
     let html = text(&body);
     assert!(html.contains("<legend>The patient</legend>"));
     assert!(html.contains("The tool drafts; the signer decides."));
+    // Help under the fields comes from the case format's schema.
+    let help = appeal::schema::description("denial.deadline_on_notice").unwrap();
+    let escaped = help
+        .replace('`', "")
+        .replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;");
+    assert!(
+        html.contains(&escaped.replace('<', "&lt;").replace('>', "&gt;")),
+        "{help}"
+    );
     assert!(html.contains(r#"<script src="/assets/app.js" defer></script>"#));
     // No inline script, no outside resource.
     assert_eq!(html.matches("<script").count(), 1, "one external script only");

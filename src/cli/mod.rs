@@ -84,6 +84,11 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Print the JSON Schema of the case format, for editors and validators.
+    ///
+    /// `appeal schema > case-1.schema.json`, then start a case file with
+    /// `#:schema ./case-1.schema.json` for completion and checking in editors that use taplo.
+    Schema,
     /// Print the manual page (roff).
     ///
     /// `appeal man > ~/.local/share/man/man1/appeal.1`, then `man appeal`.
@@ -169,6 +174,12 @@ impl Cli {
                 use clap::CommandFactory;
                 let mut cmd = Cli::command();
                 clap_complete::generate(shell, &mut cmd, "appeal", &mut std::io::stdout());
+                Ok(Exit::Success)
+            }
+            Command::Schema => {
+                let _ = std::io::stdout()
+                    .lock()
+                    .write_all(crate::schema::text().as_bytes());
                 Ok(Exit::Success)
             }
             Command::Man => {

@@ -36,7 +36,7 @@ pub(super) fn serve(args: ServeArgs) -> Result<Exit, CliError> {
         dir: dir.clone(),
         secrets,
         today: std::sync::Arc::new(|| today().unwrap_or_else(|_| jiff::civil::date(1970, 1, 1))),
-        descriptions: std::sync::Arc::new(|_: &str| None),
+        descriptions: crate::serve::schema_descriptions(),
         defaults: args.data.options()?.plan,
     };
     let app = crate::serve::App::new(workspace, settings).map_err(|e| CliError::Usage(e.to_string()))?;

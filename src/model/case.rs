@@ -8,6 +8,7 @@
 use std::fmt;
 
 use jiff::civil::Date;
+use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::diag::{Location, did_you_mean};
@@ -124,10 +125,11 @@ pub const FIELDS: &[&str] = &[
 ];
 
 /// One appeal's facts: who writes, to whom, about whom, and what was denied.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
-    /// Format version; must be [`SCHEMA_VERSION`].
+    /// The case format version: `1`.
+    #[schemars(extend("const" = SCHEMA_VERSION))]
     pub schema: i64,
     /// What kind of letter, in whose voice.
     #[serde(default)]
@@ -142,7 +144,7 @@ pub struct Case {
     #[serde(default)]
     pub plan: HealthPlan,
     /// The insurer's adverse decision. Absent for a request made before any decision (a letter
-    /// of medical necessity for a prior authorization); see [`Case::is_request`].
+    /// of medical necessity for a prior authorization).
     #[serde(default)]
     pub denial: Option<Denial>,
     /// The service being requested.
@@ -210,14 +212,17 @@ pub struct Source {
 }
 
 /// `[letter]`: the kind of letter and its voice.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LetterSettings {
     /// The kind of letter (default `appeal`).
     #[serde(default, deserialize_with = "any_case")]
+    #[schemars(with = "AnyCase<LetterKind>")]
     pub kind: LetterKind,
-    /// Who speaks; when absent it follows from the kind (see [`Case::voice`]).
+    /// Who speaks. When absent it follows from the kind: the provider for `medical-necessity`
+    /// and `peer-to-peer-brief`, the patient otherwise.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<Voice>>")]
     pub voice: Option<Voice>,
     /// The letter's date; default today or `SOURCE_DATE_EPOCH`.
     pub date: Option<CaseDate>,
@@ -225,12 +230,14 @@ pub struct LetterSettings {
     #[serde(default)]
     pub expedited: bool,
     /// Language of the letter; only `en` is available.
+    #[schemars(extend("enum" = ["en"]))]
     pub language: Option<String>,
 }
 
-/// The kinds of letter `appeal` drafts. The serde names, the command line's `--kind` choices
-/// (listed in `--help`) and [`LetterKind::id`] are the same kebab-case words.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, clap::ValueEnum)]
+/// The kinds of letter `appeal` drafts; the same words are the command line's `--kind` choices.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema, clap::ValueEnum,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum LetterKind {
     /// An internal appeal of a denial.
@@ -297,7 +304,7 @@ impl std::str::FromStr for LetterKind {
 }
 
 /// Who speaks in the letter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Voice {
     /// The patient, in the first person.
@@ -320,7 +327,7 @@ impl Voice {
 }
 
 /// `[sender]`: the signer.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Sender {
     /// How a representative is related to the patient (daughter, spouse, advocate, attorney),
@@ -329,10 +336,12 @@ pub struct Sender {
     /// Full name.
     pub name: String,
     /// Degrees and titles, e.g. "MD, FACP".
+    #[schemars(example = &"MD, FACP")]
     pub credentials: Option<String>,
     /// National Provider Identifier (10 digits, check digit validated). Left blank (`""`, as
     /// `appeal init` writes it) it counts as not given, and `check` asks for it.
     #[serde(default, deserialize_with = "blank_or_npi")]
+    #[schemars(schema_with = "crate::schema::blank_or_npi")]
     pub npi: Option<Npi>,
     /// Practice or organisation.
     pub organization: Option<String>,
@@ -348,12 +357,13 @@ pub struct Sender {
 }
 
 /// `[recipient]`: where the letter goes.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Recipient {
     /// The plan or review organisation.
     pub organization: String,
     /// Department, e.g. "Appeals and Grievances".
+    #[schemars(example = &"Appeals and Grievances")]
     pub department: Option<String>,
     /// A named person.
     pub attention: Option<String>,
@@ -365,7 +375,7 @@ pub struct Recipient {
 }
 
 /// `[patient]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Patient {
     /// Full name.
@@ -374,21 +384,25 @@ pub struct Patient {
     pub date_of_birth: Option<CaseDate>,
     /// Sex, which drives third-person wording unless `pronouns` is set.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<Sex>>")]
     pub sex: Option<Sex>,
     /// Pronouns override, e.g. "they/them".
+    #[schemars(example = &"they/them")]
     pub pronouns: Option<String>,
     /// Member ID on the insurance card.
     pub member_id: Option<String>,
     /// Group number.
     pub group_number: Option<String>,
     /// Height as written ("178 cm", "5 ft 10 in"); prior-authorization forms ask for it.
+    #[schemars(example = &"178 cm")]
     pub height: Option<String>,
     /// Weight as written ("82 kg"); dosing and prior-authorization forms ask for it.
+    #[schemars(example = &"82 kg")]
     pub weight: Option<String>,
 }
 
 /// Sex, for third-person wording.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Sex {
     /// she/her.
@@ -400,17 +414,19 @@ pub enum Sex {
 }
 
 /// `[plan]`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HealthPlan {
     /// The plan's name.
     pub name: Option<String>,
     /// Plan type.
     #[serde(rename = "type", default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<PlanType>>")]
     pub plan_type: Option<PlanType>,
-    /// The law that governs the plan's appeals; see [`Case::regulation`] for when it is
-    /// inferred from the plan type.
+    /// The law that governs the plan's appeals. When absent, it is inferred from `type` where
+    /// that is unambiguous (`medicare-advantage`, `medicaid`, `fehb`), otherwise `unknown`.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<Regulation>>")]
     pub regulation: Option<Regulation>,
     /// Two-letter state code.
     pub state: Option<StateCode>,
@@ -419,33 +435,48 @@ pub struct HealthPlan {
 }
 
 /// Plan types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-#[allow(missing_docs)]
 pub enum PlanType {
+    /// Health maintenance organization.
     Hmo,
+    /// Preferred provider organization.
     Ppo,
+    /// Exclusive provider organization.
     Epo,
+    /// Point of service plan.
     Pos,
+    /// Indemnity (fee-for-service) plan.
     Indemnity,
+    /// A Medicare Advantage (Part C) plan; implies `regulation = "medicare-advantage"`.
     MedicareAdvantage,
+    /// A Medicaid plan; implies `regulation = "medicaid-managed-care"`.
     Medicaid,
+    /// A Federal Employees Health Benefits plan; implies `regulation = "fehb"`.
     Fehb,
+    /// Another type.
     Other,
 }
 
 /// The regulation that governs a plan's appeals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-#[allow(missing_docs)]
 pub enum Regulation {
+    /// A plan from a private employer or a union (ERISA).
     Erisa,
+    /// An individual-market plan the member bought themselves.
     AcaIndividual,
+    /// A Medicare Advantage (Part C) plan.
     MedicareAdvantage,
+    /// A Medicare Part D drug plan.
     MedicarePartD,
+    /// A Medicaid managed-care plan.
     MedicaidManagedCare,
+    /// A Federal Employees Health Benefits plan.
     Fehb,
+    /// A plan regulated by the state, such as a government or church employer's plan.
     StateRegulated,
+    /// Not known yet.
     Unknown,
 }
 
@@ -466,7 +497,7 @@ impl Regulation {
 }
 
 /// `[denial]`: the insurer's decision.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Denial {
     /// Date on the denial notice.
@@ -477,9 +508,11 @@ pub struct Denial {
     pub reference: Option<String>,
     /// When the service happens relative to the decision.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<ServiceTiming>>")]
     pub service_timing: Option<ServiceTiming>,
     /// Why the insurer denied, as taxonomy ids.
     #[serde(deserialize_with = "any_case_list")]
+    #[schemars(with = "Vec<AnyCase<DenialReason>>", length(min = 1))]
     pub reasons: Vec<DenialReason>,
     /// The insurer's words, printed verbatim.
     pub quote: Option<Prose>,
@@ -491,12 +524,14 @@ pub struct Denial {
 }
 
 /// Whether care is before, after or during the decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-#[allow(missing_docs)]
 pub enum ServiceTiming {
+    /// Care not yet received.
     PreService,
+    /// Care already received.
     PostService,
+    /// Care still going on.
     Concurrent,
 }
 
@@ -512,18 +547,26 @@ impl ServiceTiming {
 }
 
 /// The denial-reason taxonomy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-#[allow(missing_docs)]
 pub enum DenialReason {
+    /// Not medically necessary.
     NotMedicallyNecessary,
+    /// Experimental or investigational.
     ExperimentalInvestigational,
+    /// Out of network.
     OutOfNetwork,
+    /// A non-preferred (non-formulary) drug.
     NonPreferredDrug,
+    /// Step therapy required: another treatment must be tried first.
     StepTherapy,
+    /// No prior authorization.
     NoPriorAuthorization,
+    /// Not a covered benefit.
     NotCoveredBenefit,
+    /// Administrative: wrong or missing information, codes or forms.
     Administrative,
+    /// Level of care: the setting, such as inpatient rather than outpatient.
     LevelOfCare,
 }
 
@@ -573,24 +616,30 @@ impl DenialReason {
 }
 
 /// `[request]`: the service being asked for.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
     /// The service in plain words.
     pub service: Text,
     /// CPT/HCPCS codes: one in quotes, or a list.
+    #[schemars(example = ["99205", "88321"])]
     #[serde(default, deserialize_with = "one_or_many")]
+    #[schemars(with = "TextList")]
     pub codes: Vec<String>,
     /// Who provides it.
     pub provider: Option<String>,
     /// The provider's network status.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<Network>>")]
     pub network: Option<Network>,
     /// When, in the user's words.
+    #[schemars(example = ["2026-10-20", "weekly for six weeks"])]
     pub dates: Option<DateList>,
     /// Where (outpatient clinic, infusion center, …): the place of service.
+    #[schemars(example = &"infusion center")]
     pub setting: Option<Text>,
     /// Line of treatment ("first line", "third line after two HER2-directed regimens").
+    #[schemars(example = &"first line")]
     pub line_of_therapy: Option<Text>,
     /// Who gives or dispenses it, when not `provider` (an infusion center, a specialty
     /// pharmacy).
@@ -601,42 +650,49 @@ pub struct Request {
 }
 
 /// `[[request.regimen]]`: one drug of the requested regimen.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegimenDrug {
     /// The drug.
     pub drug: Text,
     /// Dose as written ("840 mg IV loading, then 420 mg").
+    #[schemars(example = &"840 mg IV loading, then 420 mg")]
     pub dose: Option<Text>,
     /// Cycle length or schedule ("every 21 days").
+    #[schemars(example = &"every 21 days")]
     pub cycle: Option<Text>,
     /// Number of cycles requested.
     pub cycles: Option<u32>,
 }
 
 /// Network status of the requested provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-#[allow(missing_docs)]
 pub enum Network {
+    /// In the plan's network.
     InNetwork,
+    /// Outside the plan's network.
     OutOfNetwork,
+    /// Not known.
     Unknown,
 }
 
 /// `[diagnosis]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Diagnosis {
     /// The condition in plain words.
     pub condition: Text,
     /// ICD-10 code.
+    #[schemars(example = ["C50.912", "C78.01"])]
     pub icd10: Option<TextList>,
     /// Stage.
+    #[schemars(example = &"IV")]
     pub stage: Option<TextList>,
     /// Histology.
     pub histology: Option<Text>,
     /// Biomarkers, e.g. "HER2 IHC 3+".
+    #[schemars(example = ["HER2 IHC 3+", "ER negative"])]
     pub biomarkers: Option<TextList>,
     /// Date of diagnosis.
     pub diagnosed: Option<CaseDate>,
@@ -645,15 +701,18 @@ pub struct Diagnosis {
     /// A rare cancer (e.g. sarcoma).
     pub rare: Option<bool>,
     /// For a sarcoma: soft-tissue, bone (osteosarcoma, Ewing) or GIST. Evidence about one is
-    /// never cited for another; see [`Case::sarcoma_type`].
+    /// never cited for another. When absent, it is read from the condition and histology only
+    /// when they name one kind unambiguously.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<SarcomaType>>")]
     pub sarcoma_type: Option<SarcomaType>,
     /// ECOG or Karnofsky.
+    #[schemars(example = &"ECOG 1")]
     pub performance_status: Option<String>,
 }
 
 /// The kinds of sarcoma whose evidence is kept apart.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SarcomaType {
     /// Soft-tissue sarcoma (liposarcoma, leiomyosarcoma, synovial sarcoma, …).
@@ -676,7 +735,7 @@ impl SarcomaType {
 }
 
 /// `[[treatments]]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Treatment {
     /// Drug, regimen or procedure.
@@ -687,20 +746,25 @@ pub struct Treatment {
     pub ended: Option<CaseDate>,
     /// Status.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<TreatmentStatus>>")]
     pub status: Option<TreatmentStatus>,
     /// What happened.
     pub outcome: Option<Text>,
 }
 
 /// Status of a treatment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-#[allow(missing_docs)]
 pub enum TreatmentStatus {
+    /// Still being given.
     Ongoing,
+    /// Finished as planned.
     Completed,
+    /// The disease progressed or did not respond.
     Failed,
+    /// Stopped because of side effects.
     Intolerant,
+    /// Not possible for this patient.
     Contraindicated,
 }
 
@@ -727,7 +791,7 @@ impl TreatmentStatus {
 }
 
 /// `[care]`: the care relationship.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Care {
     /// The treating provider or center.
@@ -742,7 +806,7 @@ pub struct Care {
 }
 
 /// `[[care.prior_authorizations]]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PriorAuthorization {
     /// Authorization number.
@@ -754,7 +818,7 @@ pub struct PriorAuthorization {
 }
 
 /// `[[network_attempts]]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkAttempt {
     /// The in-network provider tried.
@@ -769,10 +833,11 @@ pub struct NetworkAttempt {
 }
 
 /// `[[guidelines]]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Guideline {
     /// NCCN, ASCO, ESMO, …
+    #[schemars(example = &"NCCN")]
     pub body: Option<String>,
     /// Guideline title.
     pub title: Option<String>,
@@ -791,7 +856,7 @@ pub struct Guideline {
 
 /// `[statement]`: the signer's own words answering the denial (why the reviewer is wrong, what
 /// was said on a call). Printed verbatim under its own heading, never rewritten.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Statement {
     /// The words, in `"""` for several paragraphs.
@@ -799,15 +864,17 @@ pub struct Statement {
 }
 
 /// `[[log]]`: one contact with the plan.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogEntry {
     /// When.
     pub date: CaseDate,
     /// How: call, fax, mail, portal, email or in-person.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<ContactKind>>")]
     pub kind: Option<ContactKind>,
     /// Who you dealt with ("member services, Dana").
+    #[schemars(example = &"member services, Dana")]
     pub with: Option<Text>,
     /// The call's reference or the confirmation number.
     pub reference: Option<String>,
@@ -816,15 +883,20 @@ pub struct LogEntry {
 }
 
 /// How a contact with the plan happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
-#[allow(missing_docs)]
 pub enum ContactKind {
+    /// A telephone call.
     Call,
+    /// A fax.
     Fax,
+    /// A letter by post.
     Mail,
+    /// A message through the plan's portal.
     Portal,
+    /// An email.
     Email,
+    /// A visit in person.
     InPerson,
 }
 
@@ -843,7 +915,7 @@ impl ContactKind {
 }
 
 /// `[appeal]`: the appeal so far.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppealHistory {
     /// The day the internal appeal was sent; the plan's decision clocks count from it.
@@ -856,7 +928,7 @@ pub struct AppealHistory {
 }
 
 /// `[arguments]`: the user's override of the selection.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Arguments {
     /// Block ids to include even when their conditions do not hold.
@@ -868,7 +940,7 @@ pub struct Arguments {
 }
 
 /// `[[enclosures]]`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Enclosure {
     /// What the document is.
@@ -1044,8 +1116,9 @@ fn any_case<'de, D: Deserializer<'de>, T: serde::de::DeserializeOwned>(d: D) -> 
     T::deserialize(fold(toml::Value::deserialize(d)?)).map_err(|e| D::Error::custom(e.message()))
 }
 
-/// One entry of a list read with [`any_case`], so an error points at the entry.
-struct AnyCase<T>(T);
+/// One entry of a list read with [`any_case`], so an error points at the entry. Its JSON Schema
+/// (in [`crate::schema`]) accepts the same spellings.
+pub(crate) struct AnyCase<T>(T);
 
 impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for AnyCase<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1089,7 +1162,7 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
 }
 
 /// `[correction]`: the error behind an administrative denial and its correction.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Correction {
     /// What was wrong (a member ID, a code, a missing record), in the user's words.
@@ -1102,11 +1175,12 @@ pub struct Correction {
 }
 
 /// `[authorization]`: why prior authorization was not obtained before the care.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Authorization {
     /// Why it was not obtained first.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<MissedAuthorization>>")]
     pub reason: Option<MissedAuthorization>,
     /// The circumstances, in the user's words.
     pub explanation: Option<String>,
@@ -1121,7 +1195,7 @@ pub struct Authorization {
 }
 
 /// Why prior authorization was not obtained first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum MissedAuthorization {
     /// The care could not wait for the plan's authorization process.
@@ -1135,7 +1209,7 @@ pub enum MissedAuthorization {
 }
 
 /// `[[authorization.calls]]`: one logged call to the plan.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuthorizationCall {
     /// When.
@@ -1149,10 +1223,11 @@ pub struct AuthorizationCall {
 }
 
 /// `[[plan_terms]]`: one clause of the plan's documents, quoted verbatim.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanTerm {
     /// Where it is, e.g. "Certificate of Coverage §4.2".
+    #[schemars(example = &"Certificate of Coverage §4.2")]
     pub source: Option<String>,
     /// The clause, word for word.
     pub text: String,
@@ -1164,7 +1239,7 @@ pub struct PlanTerm {
 }
 
 /// Case facts a plan clause can be answered with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum TermAnswer {
     /// `[[network_attempts]]`: the in-network providers tried.
@@ -1180,12 +1255,13 @@ pub enum TermAnswer {
 }
 
 /// `[clinical_trial]`: the approved clinical trial the patient takes part in.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClinicalTrial {
     /// The trial's title.
     pub name: Option<String>,
     /// Its ClinicalTrials.gov number, e.g. `NCT01234567`.
+    #[schemars(example = &"NCT01234567")]
     pub nct: Option<String>,
     /// Phase (I, II, III or IV).
     pub phase: Option<String>,
@@ -1200,10 +1276,11 @@ pub struct ClinicalTrial {
 }
 
 /// `[[compendia]]`: one compendium listing for the requested drug's use.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CompendiumListing {
     /// The compendium, e.g. "NCCN Drugs & Biologics Compendium".
+    #[schemars(example = &"NCCN Drugs & Biologics Compendium")]
     pub name: Option<String>,
     /// The drug as listed.
     pub drug: Option<String>,
@@ -1219,13 +1296,15 @@ pub struct CompendiumListing {
 }
 
 /// `[radiation]`: the radiotherapy technique requested.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Radiation {
     /// The technique.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<RadiationTechnique>>")]
     pub technique: Option<RadiationTechnique>,
     /// What the plan approved or proposed instead, e.g. "3D conformal radiotherapy".
+    #[schemars(example = &"3D conformal radiotherapy")]
     pub alternative: Option<String>,
     /// Why the treating team chose this technique (organs to spare, dose constraints), in
     /// their words.
@@ -1236,17 +1315,19 @@ pub struct Radiation {
     /// Where it is given.
     pub facility: Option<Text>,
     /// Total dose ("70 Gy").
+    #[schemars(example = &"70 Gy")]
     pub total_dose: Option<Text>,
     /// Number of fractions.
     pub fractions: Option<u32>,
     /// `curative` or `palliative` (as written).
+    #[schemars(example = &"palliative")]
     pub goal: Option<Text>,
     /// Whether a 3D-conformal versus IMRT (or proton) plan comparison is enclosed.
     pub plan_comparison: Option<bool>,
 }
 
 /// A radiotherapy technique.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum RadiationTechnique {
     /// Intensity-modulated radiotherapy.
@@ -1260,21 +1341,23 @@ pub enum RadiationTechnique {
 }
 
 /// `[imaging]`: the imaging study requested.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Imaging {
     /// The kind of study.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<ImagingModality>>")]
     pub modality: Option<ImagingModality>,
     /// What it is for.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<ImagingPurpose>>")]
     pub purpose: Option<ImagingPurpose>,
     /// Why it is needed now, in the treating team's words.
     pub rationale: Option<String>,
 }
 
 /// An imaging modality.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ImagingModality {
     /// FDG PET/CT.
@@ -1288,7 +1371,7 @@ pub enum ImagingModality {
 }
 
 /// What an imaging study is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ImagingPurpose {
     /// Staging before treatment.
@@ -1302,13 +1385,15 @@ pub enum ImagingPurpose {
 }
 
 /// `[biomarker_test]`: the biomarker or genomic test requested.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BiomarkerTest {
     /// The test's name, e.g. "FoundationOne CDx".
+    #[schemars(example = &"FoundationOne CDx")]
     pub test: Option<String>,
     /// The kind of test.
     #[serde(default, deserialize_with = "any_case_opt")]
+    #[schemars(with = "Option<AnyCase<BiomarkerKind>>")]
     pub kind: Option<BiomarkerKind>,
     /// The drug the test selects patients for, when it is a companion diagnostic.
     pub drug: Option<String>,
@@ -1317,7 +1402,7 @@ pub struct BiomarkerTest {
 }
 
 /// A kind of biomarker test.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum BiomarkerKind {
     /// Comprehensive genomic profiling (a next-generation sequencing panel).

@@ -4,7 +4,8 @@
 //! The page is rendered from this table, and its script writes the case file from the inputs'
 //! `data-path`, `data-type` and row attributes, so this table is the only place the form is
 //! described. Each field's help text comes from the case format's JSON Schema (its
-//! `description`s, see [`help`]); the short line here is used where the schema has none.
+//! `description`s, [`crate::schema::description_in`]; see [`help`]); the short line here is used
+//! where the schema has none.
 
 use serde::Serialize;
 
@@ -811,60 +812,11 @@ pub const SECTIONS: &[Section] = &[
 ];
 
 /// Help text for a field: the schema's description of `path` when it has one, else `fallback`.
+/// Markdown code marks are dropped: the page shows the text as it is.
 pub fn help(descriptions: &dyn Fn(&str) -> Option<String>, path: &str, fallback: &str) -> String {
-    descriptions(path).unwrap_or_else(|| fallback.to_string())
-}
-
-/// The description a JSON Schema gives the field at a dotted `path` (`patient.name`,
-/// `treatments.status`: a row's field is named without its number). Follows `properties`,
-/// `$ref` to `#/$defs/…`, `items` of arrays and the branches of `anyOf`/`oneOf`; Markdown code
-/// marks are dropped, since the page shows the text as it is.
-pub fn schema_description(schema: &serde_json::Value, path: &str) -> Option<String> {
-    let mut node = schema;
-    for key in path.split('.') {
-        node = property(schema, node, key, 0)?;
-    }
-    let described = resolve(schema, node);
-    let text = node
-        .get("description")
-        .or_else(|| described.get("description"))?
-        .as_str()?;
-    Some(text.replace('`', ""))
-}
-
-/// `node` with a `$ref` followed (once; schemars writes no chains).
-fn resolve<'a>(schema: &'a serde_json::Value, node: &'a serde_json::Value) -> &'a serde_json::Value {
-    node.get("$ref")
-        .and_then(|r| r.as_str())
-        .and_then(|r| r.strip_prefix("#/"))
-        .and_then(|r| r.split('/').try_fold(schema, |n, k| n.get(k)))
-        .unwrap_or(node)
-}
-
-/// The schema of `key` inside `node`: through `$ref`, array `items` and `anyOf`/`oneOf`.
-fn property<'a>(
-    schema: &'a serde_json::Value,
-    node: &'a serde_json::Value,
-    key: &str,
-    depth: usize,
-) -> Option<&'a serde_json::Value> {
-    if depth > 8 {
-        return None;
-    }
-    let node = resolve(schema, node);
-    if let Some(found) = node.get("properties").and_then(|p| p.get(key)) {
-        return Some(found);
-    }
-    if let Some(items) = node.get("items") {
-        if let Some(found) = property(schema, items, key, depth + 1) {
-            return Some(found);
-        }
-    }
-    ["anyOf", "oneOf", "allOf"]
-        .iter()
-        .filter_map(|k| node.get(*k)?.as_array())
-        .flatten()
-        .find_map(|branch| property(schema, branch, key, depth + 1))
+    descriptions(path)
+        .map(|d| d.replace('`', ""))
+        .unwrap_or_else(|| fallback.to_string())
 }
 
 /// A choice's label: the value in words (`not-medically-necessary` → `Not medically necessary`),
@@ -1101,39 +1053,32 @@ mod tests {
 
     #[test]
     fn help_comes_from_the_schema_descriptions() {
-        let schema = serde_json::json!({
-            "properties": {
-                "patient": { "$ref": "#/$defs/Patient", "description": "The patient." },
-                "treatments": { "type": "array", "items": { "$ref": "#/$defs/Treatment" } },
-                "denial": { "anyOf": [{ "$ref": "#/$defs/Denial" }, { "type": "null" }] }
-            },
-            "$defs": {
-                "Patient": { "properties": { "name": { "type": "string", "description": "Full name." } } },
-                "Treatment": { "properties": { "status": { "$ref": "#/$defs/Status" } } },
-                "Status": { "description": "How it went: `failed`, `ongoing`." },
-                "Denial": { "properties": { "date": { "description": "The date on the notice." } } }
+        let schema = crate::schema::case();
+        let page = view(&|path| crate::schema::description_in(&schema, path));
+        let patient = page.iter().find(|s| s.id == "patient").unwrap();
+        let name = patient.groups[0].fields.iter().find(|f| f.key == "name").unwrap();
+        let expected = crate::schema::description_in(&schema, "patient.name").unwrap();
+        assert_eq!(name.help, expected.replace('`', ""));
+        let treatments = page.iter().find(|s| s.id == "treatments").unwrap();
+        let status = treatments.groups[0]
+            .fields
+            .iter()
+            .find(|f| f.key == "status")
+            .unwrap();
+        let expected = crate::schema::description_in(&schema, "treatments.status").unwrap();
+        assert_eq!(status.help, expected.replace('`', ""));
+        // Every field of the form has help, from the schema or the form's own line.
+        for section in &page {
+            for group in &section.groups {
+                for field in &group.fields {
+                    assert!(
+                        !field.help.is_empty() || field.widget == "text",
+                        "{} has no help",
+                        field.path
+                    );
+                }
             }
-        });
-        assert_eq!(
-            schema_description(&schema, "patient.name").as_deref(),
-            Some("Full name.")
-        );
-        assert_eq!(
-            schema_description(&schema, "patient").as_deref(),
-            Some("The patient.")
-        );
-        assert_eq!(
-            schema_description(&schema, "treatments.status").as_deref(),
-            Some("How it went: failed, ongoing.")
-        );
-        assert_eq!(
-            schema_description(&schema, "denial.date").as_deref(),
-            Some("The date on the notice.")
-        );
-        assert_eq!(schema_description(&schema, "patient.height"), None);
-        let page = view(&|path| schema_description(&schema, path));
-        let name = page[2].groups[0].fields.iter().find(|f| f.key == "name").unwrap();
-        assert_eq!(name.help, "Full name.");
+        }
     }
 
     #[test]

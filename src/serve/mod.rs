@@ -46,6 +46,13 @@ pub type Clock = Arc<dyn Fn() -> Date + Send + Sync>;
 /// descriptions, used as help text in the form.
 pub type Descriptions = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
+/// The form's help text: the case format's JSON Schema descriptions ([`crate::schema`]),
+/// generated once.
+pub fn schema_descriptions() -> Descriptions {
+    let schema = crate::schema::case();
+    Arc::new(move |path: &str| crate::schema::description_in(&schema, path))
+}
+
 /// What one server run serves.
 pub struct App {
     /// The loaded data, drafting every request's case.
