@@ -432,7 +432,7 @@ async fn steps(client: &Client, link: &str, downloads: &Path) {
         .await
         .unwrap();
     client
-        .goto(&client.current_url().await.unwrap().to_string())
+        .goto(client.current_url().await.unwrap().as_ref())
         .await
         .unwrap();
     let tab = KeyActions::new("keyboard".into())
