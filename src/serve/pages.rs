@@ -34,8 +34,18 @@ pub fn render(descriptions: &dyn Fn(&str) -> Option<String>) -> Result<String, P
             .collect::<Vec<_>>(),
     );
     context.insert("version", env!("CARGO_PKG_VERSION"));
-    tera.render("index.html", &context)
-        .map_err(|e| PageError(e.to_string()))
+    let page = tera
+        .render("index.html", &context)
+        .map_err(|e| PageError(e.to_string()))?;
+    // The template's indentation is most of the page's weight; the page has no `<pre>` and its
+    // text areas start empty, so leading spaces and blank lines can go.
+    Ok(page
+        .lines()
+        .map(str::trim_start)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n")
 }
 
 /// The query of the link `appeal serve` prints.
