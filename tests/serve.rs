@@ -187,6 +187,14 @@ fn the_link_is_exchanged_once_for_a_strict_cookie() {
     let (response, body) = send(&s, link(TOKEN));
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert!(text(&body).contains("already opened"));
+    // The browser that has the cookie may open the link again.
+    let mut again = link(TOKEN);
+    again.headers_mut().insert(
+        header::COOKIE,
+        format!("appeal_session={SESSION}").parse().unwrap(),
+    );
+    let (response, _) = send(&s, again);
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
 }
 
 #[test]

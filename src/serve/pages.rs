@@ -57,7 +57,11 @@ pub struct Link {
 
 /// `GET /`: the page; `GET /?token=…` (the printed link) exchanges the token for the session
 /// cookie once and sends the browser on to `/`, so the token leaves the address bar.
-pub async fn index(State(app): State<Arc<App>>, Query(link): Query<Link>) -> Response {
+pub async fn index(
+    State(app): State<Arc<App>>,
+    Query(link): Query<Link>,
+    headers: axum::http::HeaderMap,
+) -> Response {
     let Some(token) = link.token else {
         return Html(app.page.clone()).into_response();
     };
@@ -69,6 +73,10 @@ pub async fn index(State(app): State<Arc<App>>, Query(link): Query<Link>) -> Res
                 response.headers_mut().insert(header::SET_COOKIE, v);
             }
             response
+        }
+        // The browser that opened the link opens it again: it has the cookie already.
+        Exchange::Used if app.secrets.admits(&headers) == Some(true) => {
+            (StatusCode::SEE_OTHER, [(header::LOCATION, "/")]).into_response()
         }
         Exchange::Used => (
             StatusCode::FORBIDDEN,

@@ -87,7 +87,7 @@ impl Secrets {
 
     /// Whether the request carries a secret: `Some(true)` right, `Some(false)` wrong, `None`
     /// none at all.
-    fn admits(&self, headers: &HeaderMap) -> Option<bool> {
+    pub fn admits(&self, headers: &HeaderMap) -> Option<bool> {
         let mut found = None;
         if let Some(bearer) = headers
             .get(header::AUTHORIZATION)
