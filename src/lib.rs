@@ -33,9 +33,10 @@ pub mod model;
 pub mod pipeline;
 pub mod render;
 pub mod report;
+pub mod serve;
 
 pub use files::{input, output};
 pub use load::{bundled, catalog, diag, library, rules, templates};
 pub use model::{case, facts, schema};
-pub use pipeline::{batch, context, escalation, escape, exception, letter, packet, plan, workspace};
+pub use pipeline::{batch, context, escalation, escape, exception, letter, packet, plan, review, workspace};
 pub use report::{check, explain, refs, status};

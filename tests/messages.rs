@@ -38,6 +38,7 @@ fn help_of_the_program_and_every_subcommand() {
             "deadlines",
             "refs",
             "status",
+            "serve",
             "init",
             "example",
             "completions",

@@ -302,6 +302,21 @@ pub(super) struct InitArgs {
 }
 
 #[derive(Debug, Args)]
+pub(super) struct ServeArgs {
+    /// Port on this computer's loopback address (0: any free port).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub(super) port: u16,
+    /// Folder for saved cases (default: `appeal/cases` in your data folder); created owner-only.
+    #[arg(long, value_name = "DIR")]
+    pub(super) dir: Option<PathBuf>,
+    /// Do not open a browser; only print the link.
+    #[arg(long)]
+    pub(super) no_open: bool,
+    #[command(flatten)]
+    pub(super) data: DataArgs,
+}
+
+#[derive(Debug, Args)]
 pub(super) struct StatusArgs {
     #[command(flatten)]
     pub(super) report: CaseReport,

@@ -30,6 +30,7 @@ mod explain;
 mod pdf;
 mod refs;
 mod render;
+mod serve;
 
 use args::*;
 
@@ -66,6 +67,10 @@ enum Command {
     Refs(RefsCommand),
     /// What has happened in a case and what is due, each date with its rule.
     Status(StatusArgs),
+    /// Fill in a case in your browser and see the letter as you type (a local web app).
+    ///
+    /// Listens only on this computer, prints a link with a one-time token and opens it.
+    Serve(ServeArgs),
     /// Write a case file to fill in for a situation, every field explained in a comment.
     Init(InitArgs),
     /// Print a bundled example case file (to start your own from); without NAME, list them.
@@ -179,6 +184,7 @@ impl Cli {
             Command::Example { name } => example(name.as_deref()),
             Command::Init(args) => init(args),
             Command::Status(args) => deadlines::status(args),
+            Command::Serve(args) => serve::serve(args),
             Command::Completions { shell } => {
                 use clap::CommandFactory;
                 let mut cmd = Cli::command();
@@ -282,15 +288,7 @@ fn print_report<R: serde::Serialize + std::fmt::Display>(report: &R, json: bool)
     };
 }
 
-/// The example cases bundled into the binary (`examples/*.toml`, from the registry), so
-/// `appeal example` works without the sources: `(name, text)`, sorted by name.
-fn examples() -> Vec<(&'static str, &'static str)> {
-    crate::bundled::folder("examples/")
-        .iter()
-        .filter_map(|f| Some((f.relative("examples/").strip_suffix(".toml")?, f.text())))
-        .filter(|(name, _)| !name.contains('/'))
-        .collect()
-}
+use crate::bundled::examples;
 
 /// `appeal example [NAME]`: prints a bundled example, or lists them.
 fn example(name: Option<&str>) -> Result<Exit, CliError> {
@@ -298,12 +296,7 @@ fn example(name: Option<&str>) -> Result<Exit, CliError> {
     match name {
         None => {
             for (name, text) in examples() {
-                let about = text
-                    .lines()
-                    .take_while(|l| l.starts_with('#'))
-                    .map(|l| l.trim_start_matches('#').trim())
-                    .collect::<Vec<_>>()
-                    .join(" ");
+                let about = crate::bundled::example_about(text);
                 let _ = writeln!(out, "{name:<26} {about}");
             }
             let _ = writeln!(

@@ -3,8 +3,6 @@
 use super::*;
 
 pub(super) fn render(args: RenderArgs) -> Result<Exit, CliError> {
-    // Library problems are shown with the other warnings once every letter is written; a
-    // letter that cites a broken entry fails with that entry's problem alone.
     let formats = Formats::of(&args.format);
     let workspace = Workspace::load(&args.data.sources())?;
     let options = args.data.options()?;
@@ -15,6 +13,8 @@ pub(super) fn render(args: RenderArgs) -> Result<Exit, CliError> {
         None
     };
     let mut written = Vec::new();
+    // Library problems are shown with the other warnings once every letter is written; a
+    // letter that cites a broken entry fails with that entry's problem alone.
     let mut warnings: Vec<String> = workspace
         .library_warnings
         .iter()
@@ -38,21 +38,13 @@ pub(super) fn render(args: RenderArgs) -> Result<Exit, CliError> {
             letterhead: args::case_letterhead(flag_letterhead.as_ref(), &case, path, formats)?,
             ..pdf_base.clone()
         };
-        let docs = workspace.packet(&case, &stem, selection, options)?;
-        // With --packet and a fax number, a cover sheet goes first, counting the letters' pages.
-        if args.packet && case.recipient.fax.is_some() {
-            let letters: Vec<&str> = docs
-                .iter()
-                .filter(|d| d.kind.is_some())
-                .map(|d| d.markdown.as_str())
-                .collect();
-            let fax = PdfOptions {
-                source_name: "fax".to_string(),
-                ..pdf.clone()
-            };
-            let cover = workspace.fax_cover(&case, &stem, &letters, &fax, options)?;
-            documents.push((path, cover.name, cover.markdown, typesetting.len()));
-        }
+        // With --packet and a fax number, a cover sheet goes first, counting the letters' pages
+        // as typeset with this case's paper, fonts and letterhead.
+        let fax = PdfOptions {
+            source_name: "fax".to_string(),
+            ..pdf.clone()
+        };
+        let docs = workspace.documents(&case, &stem, selection, &fax, options)?;
         for doc in docs {
             let problems = doc.problems;
             if problems > 0 {

@@ -53,6 +53,25 @@ impl File {
 // `FILES`: one static table, so each file's bytes are in the binary once.
 include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
 
+/// The example cases bundled into the binary (`examples/*.toml`), so `appeal example` and
+/// `appeal serve` work without the sources: `(name, text)`, sorted by name.
+pub fn examples() -> Vec<(&'static str, &'static str)> {
+    folder("examples/")
+        .iter()
+        .filter_map(|f| Some((f.relative("examples/").strip_suffix(".toml")?, f.text())))
+        .filter(|(name, _)| !name.contains('/'))
+        .collect()
+}
+
+/// What an example is about: its leading comment lines, joined.
+pub fn example_about(text: &str) -> String {
+    text.lines()
+        .take_while(|l| l.starts_with('#'))
+        .map(|l| l.trim_start_matches('#').trim())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The bundled files whose path starts with `prefix` (`"templates/blocks/"`), sorted by path.
 /// The table is sorted, so they are one run of it.
 pub const fn folder(prefix: &str) -> &'static [File] {
