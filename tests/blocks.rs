@@ -693,7 +693,7 @@ fn biomarker_testing_cites_esmo_only_for_the_cancers_it_names() {
 /// The exception block's section of a letter, from its heading to the next.
 fn exception_section(letter: &str) -> &str {
     let start = letter
-        .find("The treatment history meets the exception criteria")
+        .find("The request meets the exception criteria")
         .unwrap_or_else(|| panic!("no exception section in {letter}"));
     let rest = &letter[start..];
     let end = rest.find("What delay costs").unwrap_or(rest.len());
@@ -961,4 +961,63 @@ decision_hours = 48
         l.contains("Wyoming law requires a test exception (Test Stat. § 1). The same law requires a decision within 48 hours. I ask the plan to apply it."),
         "{l}"
     );
+}
+
+/// A first-line drug: no treatment history yet, but a guideline that prefers the requested drug.
+/// The exception is argued on the guideline alone, and the letter never speaks of a treatment
+/// history the case does not give.
+#[test]
+fn a_first_line_drug_exception_rests_on_the_guideline_alone() {
+    let case = r#"schema = 1
+[letter]
+voice = "provider"
+date = 2026-11-19
+[sender]
+name = "Priya Natarajan"
+credentials = "MD"
+npi = "1234567893"
+organization = "Gulf Coast Thoracic Oncology"
+address = ["4400 Main St", "Houston, TX 77002"]
+[recipient]
+organization = "Lone Star Health Exchange Plan"
+fax = "1-888-555-0111"
+[patient]
+name = "Daniel Reyes"
+sex = "male"
+[plan]
+type = "epo"
+regulation = "aca-individual"
+state = "TX"
+grandfathered = false
+[denial]
+date = 2026-11-12
+service_timing = "pre-service"
+reasons = ["step-therapy", "non-preferred-drug"]
+[request]
+service = "osimertinib (Tagrisso) 80 mg daily"
+[diagnosis]
+condition = "non-small cell lung cancer, adenocarcinoma"
+stage = "IVA"
+biomarkers = ["EGFR exon 19 deletion"]
+metastatic = true
+[[guidelines]]
+body = "NCCN"
+title = "Non-Small Cell Lung Cancer"
+version = "v.3.2026"
+category = "1, preferred"
+supports_request = true
+"#;
+    let run = render_case(case, &[]);
+    let letter = run.success().file("case.md");
+    let section = letter
+        .split("## The request meets the exception criteria")
+        .nth(1)
+        .expect("the exception section")
+        .split("\n## ")
+        .next()
+        .unwrap();
+    assert!(section.contains("These exception grounds apply:"), "{section}");
+    assert!(section.contains("**Guideline support.**"), "{section}");
+    assert!(!section.contains("treatment history"), "{section}");
+    run_case("check", case, &[]).success();
 }
