@@ -418,3 +418,17 @@ fn an_appeal_needs_a_denial() {
     .code(2)
     .stderr_has("has no [denial] table");
 }
+
+#[test]
+fn words_people_write_for_the_formats_own_get_a_hint_naming_it() {
+    let text = BASE
+        .replace("sex = \"female\"", "sex = \"female\"\ndob = 1970-01-02")
+        .replace(
+            "condition = \"squamous cell carcinoma of the oropharynx\"",
+            "condition = \"squamous cell carcinoma of the oropharynx\"\n\n[[treatments]]\nname = \"cisplatin\"\nstatus = \"current\"",
+        );
+    run_case("check", &text, &[])
+        .code(2)
+        .stderr_has("unknown key `dob`\n  hint: did you mean `date_of_birth`?")
+        .stderr_has("unknown value `current`\n  hint: did you mean `ongoing`?");
+}

@@ -207,6 +207,15 @@ pub fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// The candidate closest to `word`, if one is close enough to be a likely typo.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    let folded = word.trim().to_lowercase().replace([' ', '_'], "-");
+    if let Some(c) = SYNONYMS
+        .iter()
+        .filter(|(said, _)| *said == folded)
+        .find_map(|(_, meant)| candidates.iter().copied().find(|c| c == meant))
+    {
+        return Some(c);
+    }
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(word, c), c))
@@ -214,6 +223,34 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
 }
+
+/// Words people write for a key or value of the case format, and the one it has: offered as a
+/// hint ("did you mean `ongoing`?"), never applied silently. Written folded: lower case, hyphens
+/// for spaces and underscores.
+const SYNONYMS: &[(&str, &str)] = &[
+    ("current", "ongoing"),
+    ("active", "ongoing"),
+    ("in-progress", "ongoing"),
+    ("continuing", "ongoing"),
+    ("finished", "completed"),
+    ("complete", "completed"),
+    ("done", "completed"),
+    ("progressed", "failed"),
+    ("progression", "failed"),
+    ("not-tolerated", "intolerant"),
+    ("dob", "date_of_birth"),
+    ("birthdate", "date_of_birth"),
+    ("birth-date", "date_of_birth"),
+    ("birthday", "date_of_birth"),
+    ("member-number", "member_id"),
+    ("insurance-id", "member_id"),
+    ("id-number", "member_id"),
+    ("group", "group_number"),
+    ("icd", "icd10"),
+    ("icd-10", "icd10"),
+    ("cpt", "codes"),
+    ("hcpcs", "codes"),
+];
 
 /// serde's "unknown variant `x`, expected one of `a`, `b`" as a message that names the valid
 /// words and a "did you mean" hint when one is close; any other message unchanged, without a
@@ -238,6 +275,19 @@ pub fn explain_unknown_variant(raw: &str) -> (String, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_the_word_the_format_has_for_a_common_synonym() {
+        let statuses = ["ongoing", "completed", "failed", "intolerant", "contraindicated"];
+        assert_eq!(did_you_mean("current", statuses), Some("ongoing"));
+        assert_eq!(did_you_mean("Progressed", statuses), Some("failed"));
+        assert_eq!(
+            did_you_mean("dob", ["name", "date_of_birth", "sex"]),
+            Some("date_of_birth")
+        );
+        // A synonym whose word is not among the candidates is no hint.
+        assert_eq!(did_you_mean("dob", ["name", "sex"]), None);
+    }
 
     #[test]
     fn locates_lines_and_character_columns() {
