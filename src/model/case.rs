@@ -266,19 +266,94 @@ vocabulary! {
     }
 }
 
-impl LetterKind {
+/// What sets one letter kind apart, in one place: adding a kind is its line in [`LetterKind`],
+/// its entry here and its template.
+#[derive(Debug, Clone, Copy)]
+pub struct KindSpec {
     /// "a" or "an", for the kind's id in a sentence.
-    pub fn article(self) -> &'static str {
-        match self {
-            LetterKind::Appeal | LetterKind::ExternalReview => "an",
-            _ => "a",
+    pub article: &'static str,
+    /// The letter template under `templates/` that lays it out.
+    pub template: &'static str,
+    /// The document title, before the patient's name ("Appeal of denied coverage for").
+    pub title: &'static str,
+    /// The first "Re:" line, before the service ("Appeal of the denial of").
+    pub re: &'static str,
+    /// Whether the letter argues the case with argument blocks. A follow-up and a complaint
+    /// report what happened instead, so no argument applying is not a problem for them.
+    pub argues: bool,
+}
+
+impl LetterKind {
+    /// The kind's entry in the table of kinds.
+    pub fn spec(self) -> KindSpec {
+        let (article, template, title, re, argues) = match self {
+            LetterKind::Appeal => (
+                "an",
+                "letter.md",
+                "Appeal of denied coverage for",
+                "Appeal of the denial of",
+                true,
+            ),
+            LetterKind::MedicalNecessity => (
+                "a",
+                "letter.md",
+                "Letter of medical necessity for",
+                "Medical necessity of",
+                true,
+            ),
+            LetterKind::ExternalReview => (
+                "an",
+                "letter.md",
+                "Request for external review for",
+                "External review of the denial of",
+                true,
+            ),
+            LetterKind::ClaimFileRequest => (
+                "a",
+                "claim-file-request.md",
+                "Request for the claim file of",
+                "Claim file for the denial of",
+                true,
+            ),
+            LetterKind::PeerToPeerBrief => (
+                "a",
+                "peer-to-peer-brief.md",
+                "Peer-to-peer brief for",
+                "Peer-to-peer review of the denial of",
+                true,
+            ),
+            LetterKind::FollowUp => (
+                "a",
+                "follow-up.md",
+                "Follow-up on the appeal for",
+                "Follow-up on the appeal of the denial of",
+                false,
+            ),
+            LetterKind::Complaint => (
+                "a",
+                "complaint.md",
+                "Complaint about a health plan for",
+                "Complaint about the denial of",
+                false,
+            ),
+        };
+        KindSpec {
+            article,
+            template,
+            title,
+            re,
+            argues,
         }
     }
 
-    /// Whether the letter argues the case with argument blocks. A follow-up and a complaint
-    /// report what happened instead, so no argument applying is not a problem for them.
+    /// "a" or "an", for the kind's id in a sentence.
+    pub fn article(self) -> &'static str {
+        self.spec().article
+    }
+
+    /// Whether the letter argues the case with argument blocks (see [`KindSpec::argues`]).
     pub fn argues(self) -> bool {
-        !matches!(self, LetterKind::FollowUp | LetterKind::Complaint)
+        self.spec().argues
     }
 }
 

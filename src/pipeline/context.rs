@@ -362,19 +362,8 @@ fn recipient_lines(case: &Case) -> Vec<String> {
 
 fn re_lines(case: &Case, kind: LetterKind) -> Vec<String> {
     let what = match kind {
-        LetterKind::MedicalNecessity => "Medical necessity of",
-        LetterKind::ExternalReview => "External review of the denial of",
-        LetterKind::ClaimFileRequest => "Claim file for the denial of",
-        LetterKind::FollowUp => "Follow-up on the appeal of the denial of",
-        LetterKind::PeerToPeerBrief => "Peer-to-peer review of the denial of",
-        LetterKind::Complaint => "Complaint about the denial of",
-        LetterKind::Appeal => {
-            if case.letter.expedited {
-                "Expedited appeal of the denial of"
-            } else {
-                "Appeal of the denial of"
-            }
-        }
+        LetterKind::Appeal if case.letter.expedited => "Expedited appeal of the denial of",
+        _ => kind.spec().re,
     };
     let mut lines = vec![format!("{what} {}", case.request.service)];
     let p = &case.patient;

@@ -210,15 +210,7 @@ fn compress(numbers: &mut [usize]) -> String {
 }
 
 fn front_matter(case: &Case, kind: LetterKind, date: Date) -> FrontMatter {
-    let title = match kind {
-        LetterKind::Appeal => format!("Appeal of denied coverage for {}", case.patient.name),
-        LetterKind::MedicalNecessity => format!("Letter of medical necessity for {}", case.patient.name),
-        LetterKind::ExternalReview => format!("Request for external review for {}", case.patient.name),
-        LetterKind::ClaimFileRequest => format!("Request for the claim file of {}", case.patient.name),
-        LetterKind::PeerToPeerBrief => format!("Peer-to-peer brief for {}", case.patient.name),
-        LetterKind::FollowUp => format!("Follow-up on the appeal for {}", case.patient.name),
-        LetterKind::Complaint => format!("Complaint about a health plan for {}", case.patient.name),
-    };
+    let title = format!("{} {}", kind.spec().title, case.patient.name);
     let mut header = vec![case.patient.name.clone()];
     if let Some(id) = &case.patient.member_id {
         header.push(format!("Member ID {id}"));

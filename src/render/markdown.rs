@@ -9,13 +9,7 @@ use crate::templates::{TemplateError, Templates};
 
 /// The template file that lays out a letter of `kind`.
 pub fn template_for(kind: LetterKind) -> &'static str {
-    match kind {
-        LetterKind::ClaimFileRequest => "claim-file-request.md",
-        LetterKind::PeerToPeerBrief => "peer-to-peer-brief.md",
-        LetterKind::FollowUp => "follow-up.md",
-        LetterKind::Complaint => "complaint.md",
-        LetterKind::Appeal | LetterKind::MedicalNecessity | LetterKind::ExternalReview => "letter.md",
-    }
+    kind.spec().template
 }
 
 /// What a letter template sees: the shared [`Context`] and the assembled letter.
