@@ -280,6 +280,7 @@ fn a_cross_origin_request_that_changes_anything_is_refused() {
             ("POST", "/api/draft"),
             ("PUT", "/api/cases/x"),
             ("POST", "/api/pdf"),
+            ("POST", "/api/docx"),
         ] {
             let mut request = page(method, uri, example("her2-out-of-network"));
             request
@@ -481,6 +482,24 @@ fn pdf_packet_and_calendar_download() {
     assert!(body.starts_with(b"%PDF-"));
     let pdf = lopdf::Document::load_mem(&body).unwrap();
     assert!(pdf.get_pages().len() >= 2);
+
+    // The Word document: the same letter, as `appeal render --format docx` writes it.
+    let (response, body) = send(&s, page("POST", "/api/docx?name=jane", case.clone()));
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"jane.docx\""
+    );
+    let mut docx = zip::ZipArchive::new(std::io::Cursor::new(body)).unwrap();
+    let mut document = String::new();
+    docx.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut document)
+        .unwrap();
+    assert!(
+        document.contains("Maria Lopez"),
+        "the patient's name is in the Word letter"
+    );
 
     let (response, body) = send(&s, page("POST", "/api/packet?name=jane", case.clone()));
     assert_eq!(response.status(), StatusCode::OK);

@@ -55,7 +55,7 @@ impl Workspace {
     /// the deadlines on the draft.
     pub fn review(&self, case: &Case, options: DraftOptions) -> Result<Review<'_>, ReviewError> {
         let kind = options.plan.kind.unwrap_or(case.letter.kind);
-        case.can_write(kind)?;
+        crate::escalation::can_write(case, kind, &self.rules)?;
         let draft = self.draft(case, options)?;
         let check = crate::check::check(
             case,

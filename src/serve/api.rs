@@ -302,12 +302,41 @@ pub async fn pdf(
     let case = read(&text)?;
     let bytes = blocking(move || {
         let kind = draft_options.plan.kind.unwrap_or(case.letter.kind);
-        case.can_write(kind).map_err(refused_by)?;
+        crate::escalation::can_write(&case, kind, &app.workspace.rules).map_err(refused_by)?;
         let draft = app.workspace.draft(&case, draft_options).map_err(refused_by)?;
         crate::render::pdf::pdf(&draft.markdown, &pdf_options).map_err(refused_by)
     })
     .await?;
     Ok(download(bytes, "application/pdf", &format!("{stem}.pdf")))
+}
+
+/// `POST /api/docx`: the case file → the letter as a Word document, the same text as the PDF.
+pub async fn docx(
+    State(app): State<Arc<App>>,
+    Query(options): Query<Options>,
+    text: String,
+) -> Result<Response, Refused> {
+    let draft_options = options.draft(&app)?;
+    let stem = options.stem();
+    let pdf_options = options.pdf(format!("{stem}.md"))?;
+    let case = read(&text)?;
+    let bytes = blocking(move || {
+        let kind = draft_options.plan.kind.unwrap_or(case.letter.kind);
+        crate::escalation::can_write(&case, kind, &app.workspace.rules).map_err(refused_by)?;
+        let draft = app.workspace.draft(&case, draft_options).map_err(refused_by)?;
+        let options = crate::render::docx::DocxOptions {
+            paper: pdf_options.paper,
+            letterhead: None,
+            source_name: pdf_options.source_name,
+        };
+        crate::render::docx::docx(&draft.markdown, &options).map_err(refused_by)
+    })
+    .await?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &format!("{stem}.docx"),
+    ))
 }
 
 /// `POST /api/packet`: the case file → a ZIP of every document `appeal render --packet` writes

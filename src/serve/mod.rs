@@ -118,6 +118,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/draft", post(api::draft))
         .route("/api/open", post(api::open))
         .route("/api/pdf", post(api::pdf))
+        .route("/api/docx", post(api::docx))
         .route("/api/packet", post(api::packet))
         .route("/api/ics", post(api::ics))
         .route("/api/examples", get(api::examples))
