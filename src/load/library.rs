@@ -53,6 +53,13 @@ pub struct BibSource {
     pub text: String,
 }
 
+/// Whether `source` is a bundled reference file exactly as compiled in.
+fn is_bundled(source: &BibSource) -> bool {
+    crate::bundled::folder("references/")
+        .iter()
+        .any(|f| f.path == source.name && f.text() == source.text)
+}
+
 impl BibSource {
     /// A source from a display name and its text.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> BibSource {
@@ -787,8 +794,13 @@ impl Library {
         let file = source.name.as_str();
         let shared_file: Arc<str> = Arc::from(file);
         // `%` comments inside entries (hand-kept libraries) are blanked out in place, so every
-        // position below is still the user's.
-        let uncommented = comments::blank_comments(&source.text);
+        // position below is still the user's. A bundled file, unchanged, has none (a test
+        // checks), so its scan is skipped: it was a third of loading the bundled library.
+        let uncommented = if is_bundled(source) {
+            None
+        } else {
+            comments::blank_comments(&source.text)
+        };
         let text = uncommented.as_deref().unwrap_or(source.text.as_str());
         // Limits the parser cannot keep itself (deep braces and macro chains overflowed its
         // stack; doubling macros took gigabytes): a source past one is not parsed at all.

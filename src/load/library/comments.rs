@@ -101,6 +101,16 @@ mod tests {
     use super::blank_comments;
 
     #[test]
+    fn the_bundled_files_have_no_comment_inside_an_entry_so_their_scan_is_skipped() {
+        for file in crate::bundled::folder("references/")
+            .iter()
+            .filter(|f| f.path.ends_with(".bib"))
+        {
+            assert_eq!(blank_comments(file.text()), None, "{}", file.path);
+        }
+    }
+
+    #[test]
     fn comments_between_fields_and_after_values_are_blanked_in_place() {
         let text = "% top\n@article{k,\n  % a note, with {braces\n  title = {50% of {all}}, % the title\n  note = \"10%\"\n}\n";
         let out = blank_comments(text).expect("comments found");
