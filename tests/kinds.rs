@@ -555,3 +555,23 @@ fn opm_review_tells_the_signer_to_add_the_health_insurance_group() {
         "{letter}"
     );
 }
+
+/// A letter to a State hearing office does not ask that office for the plan's file or ask "the
+/// plan" to honor rights: those arguments speak to the plan, and `explain` says why they are out.
+#[test]
+fn a_letter_to_another_body_leaves_out_what_speaks_to_the_plan() {
+    let case = Case::file("tests/cases/kinds/medicaid-fair-hearing.toml");
+    let letter = common::render_case(&case, &[]).success().file("case.md");
+    assert!(
+        letter.contains("Ohio Department of Job and Family Services"),
+        "{letter}"
+    );
+    assert!(!letter.contains("## Documents I am requesting"), "{letter}");
+    assert!(
+        !letter.contains("I ask the plan to honor these rights"),
+        "{letter}"
+    );
+    common::run_case("explain", &case, &[])
+        .success()
+        .stdout_has("skipped records-and-criteria-request   does not apply: it speaks to the plan, and this letter goes to Ohio Department of Job and Family Services");
+}

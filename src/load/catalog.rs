@@ -99,6 +99,10 @@ pub struct When {
     /// `plan.grandfathered` must equal this when set. When the case does not say, the block is
     /// skipped and `plan.grandfathered` is named as the fact that would let it apply.
     pub grandfathered: Option<bool>,
+    /// `true`: the block speaks to the plan itself (asks it for its file, names the rights it
+    /// must honor), so it is left out of a letter addressed to another body (OPM, a State
+    /// hearing office, an external review office, a regulator).
+    pub to_plan: Option<bool>,
 }
 
 /// All the blocks, sorted by order then id.

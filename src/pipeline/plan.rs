@@ -143,10 +143,15 @@ pub fn plan(
         }
     }
     let facts = Facts::of(case);
+    // The body a complaint or next-level letter goes to, when it is not the plan.
+    let addressee = context
+        .escalation
+        .as_ref()
+        .and_then(|e| e.to.as_ref().map(|b| b.name.as_str()).or(e.look_up.as_deref()));
     let mut blocks: Vec<PlanItem> = catalog
         .blocks
         .iter()
-        .map(|block| decide(case, &facts, kind, block, library, options))
+        .map(|block| decide(case, &facts, kind, addressee, block, library, options))
         .collect();
     // Converted once; each block gets a copy with its own citation keys.
     let shared = context.tera();
@@ -245,6 +250,7 @@ fn decide(
     case: &Case,
     facts: &Facts,
     kind: LetterKind,
+    addressee: Option<&str>,
     block: &Block,
     library: &Library,
     options: PlanOptions,
@@ -272,6 +278,11 @@ fn decide(
     let applies = if !meta.kinds.contains(&kind) {
         Err(Skip {
             why: format!("not used in {kind} letters"),
+            unlock: Vec::new(),
+        })
+    } else if let (Some(true), Some(body)) = (meta.when.to_plan, addressee) {
+        Err(Skip {
+            why: format!("it speaks to the plan, and this letter goes to {body}"),
             unlock: Vec::new(),
         })
     } else {

@@ -290,21 +290,15 @@ async fn blocking<T: Send + 'static>(
         .unwrap_or_else(|e| Err(refused_by(format!("the server stopped typesetting ({e})"))))
 }
 
-/// `POST /api/pdf`: the case file → the letter as PDF (what `appeal render` writes).
+/// `POST /api/pdf`: the case file → the letter as PDF, as `appeal render` typesets it.
 pub async fn pdf(
     State(app): State<Arc<App>>,
     Query(options): Query<Options>,
     text: String,
 ) -> Result<Response, Refused> {
-    let draft_options = options.draft(&app)?;
     let stem = options.stem();
-    let pdf_options = options.pdf(format!("{stem}.md"))?;
-    let case = read(&text)?;
-    let bytes = blocking(move || {
-        let kind = draft_options.plan.kind.unwrap_or(case.letter.kind);
-        crate::escalation::can_write(&case, kind, &app.workspace.rules).map_err(refused_by)?;
-        let draft = app.workspace.draft(&case, draft_options).map_err(refused_by)?;
-        crate::render::pdf::pdf(&draft.markdown, &pdf_options).map_err(refused_by)
+    let bytes = typeset_letter(app, &options, text, |markdown, pdf| {
+        crate::render::pdf::pdf(markdown, &pdf).map_err(refused_by)
     })
     .await?;
     Ok(download(bytes, "application/pdf", &format!("{stem}.pdf")))
@@ -316,20 +310,14 @@ pub async fn docx(
     Query(options): Query<Options>,
     text: String,
 ) -> Result<Response, Refused> {
-    let draft_options = options.draft(&app)?;
     let stem = options.stem();
-    let pdf_options = options.pdf(format!("{stem}.md"))?;
-    let case = read(&text)?;
-    let bytes = blocking(move || {
-        let kind = draft_options.plan.kind.unwrap_or(case.letter.kind);
-        crate::escalation::can_write(&case, kind, &app.workspace.rules).map_err(refused_by)?;
-        let draft = app.workspace.draft(&case, draft_options).map_err(refused_by)?;
+    let bytes = typeset_letter(app, &options, text, |markdown, pdf| {
         let options = crate::render::docx::DocxOptions {
-            paper: pdf_options.paper,
+            paper: pdf.paper,
             letterhead: None,
-            source_name: pdf_options.source_name,
+            source_name: pdf.source_name,
         };
-        crate::render::docx::docx(&draft.markdown, &options).map_err(refused_by)
+        crate::render::docx::docx(markdown, &options).map_err(refused_by)
     })
     .await?;
     Ok(download(
@@ -337,6 +325,25 @@ pub async fn docx(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         &format!("{stem}.docx"),
     ))
+}
+
+/// Drafts the case's letter off the server's thread and typesets its Markdown with `typeset`.
+async fn typeset_letter(
+    app: Arc<App>,
+    options: &Options,
+    text: String,
+    typeset: impl FnOnce(&str, PdfOptions) -> Result<Vec<u8>, Refused> + Send + 'static,
+) -> Result<Vec<u8>, Refused> {
+    let draft_options = options.draft(&app)?;
+    let pdf_options = options.pdf(format!("{}.md", options.stem()))?;
+    let case = read(&text)?;
+    blocking(move || {
+        let kind = draft_options.plan.kind.unwrap_or(case.letter.kind);
+        crate::escalation::can_write(&case, kind, &app.workspace.rules).map_err(refused_by)?;
+        let draft = app.workspace.draft(&case, draft_options).map_err(refused_by)?;
+        typeset(&draft.markdown, pdf_options)
+    })
+    .await
 }
 
 /// `POST /api/packet`: the case file → a ZIP of every document `appeal render --packet` writes
